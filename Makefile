@@ -1,0 +1,54 @@
+# Two commands for a new user (README.md): `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+# Tests run on the real services; override either variable to point elsewhere.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tracker
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: run test lint types migrations-check pytest install install-dev demo clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## make run: install, migrate, load the demo, then serve web + Celery worker + beat (Ctrl-C stops all).
+run: install
+	@mkdir -p var
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_demo
+	@echo "Starting web (http://127.0.0.1:8000), worker and beat. Ctrl-C stops them all."
+	DEBUG=$${DEBUG:-true} PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start --port 8000
+
+## make test: install test tools, then lint, types, migrations check and the whole suite on PostgreSQL + Redis.
+test: install-dev lint types migrations-check pytest
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: install-dev
+	$(BIN)/mypy .
+
+migrations-check: install-dev
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+		DJANGO_SETTINGS_MODULE=tracker.settings_test $(BIN)/python manage.py makemigrations --check --dry-run
+
+pytest: install-dev
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+		$(BIN)/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) var staticfiles .mypy_cache .ruff_cache .pytest_cache

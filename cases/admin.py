@@ -1,0 +1,499 @@
+"""The back office. Every admin write goes through `cases.services`: a form is validated by a
+dry run of the very service that will save it (rolled back), so the admin shows the same
+errors as the API and the pages, next to the field, and never a 500."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
+
+from cases import selectors, services
+from cases.models import (
+    Appeal,
+    Case,
+    CaseEvent,
+    Court,
+    Docket,
+    Hearing,
+    HearingReschedule,
+    Membership,
+    Organization,
+    Party,
+    Ruling,
+    Tag,
+)
+
+
+@dataclass(frozen=True)
+class ServiceSet:
+    create: Callable[..., Any]
+    update: Callable[..., Any]
+    delete: Callable[..., Any]
+    instance_kwarg: str
+    fields: tuple[str, ...]
+
+
+def _docket_save(*, actor: Any = None, docket: Docket | None = None, **fields: Any) -> Docket:
+    if docket is not None:
+        fields = {"case": docket.case, "court": docket.court, "number": docket.number, **fields}
+        if fields["court"] != docket.court:
+            services.docket_remove(docket=docket, actor=actor)
+    return services.docket_set(actor=actor, **fields)
+
+
+SERVICES: dict[type[models.Model], ServiceSet] = {
+    Court: ServiceSet(
+        services.court_create, services.court_update, services.court_delete, "court", services.COURT_FIELDS
+    ),
+    Case: ServiceSet(services.case_create, services.case_update, services.case_delete, "case", services.CASE_FIELDS),
+    Party: ServiceSet(services.party_add, services.party_update, services.party_delete, "party", services.PARTY_FIELDS),
+    Hearing: ServiceSet(
+        services.hearing_schedule, services.hearing_update, services.hearing_delete, "hearing", services.HEARING_FIELDS
+    ),
+    Ruling: ServiceSet(
+        services.ruling_record, services.ruling_update, services.ruling_delete, "ruling", services.RULING_FIELDS
+    ),
+    Appeal: ServiceSet(
+        services.appeal_file, services.appeal_update, services.appeal_delete, "appeal", services.APPEAL_FIELDS
+    ),
+    CaseEvent: ServiceSet(
+        services.case_event_add,
+        services.case_event_update,
+        services.case_event_delete,
+        "event",
+        services.CASE_EVENT_FIELDS,
+    ),
+    Docket: ServiceSet(_docket_save, _docket_save, services.docket_remove, "docket", ("case", "court", "number")),
+}
+
+
+class _DryRun(Exception):
+    pass
+
+
+class ServiceForm(forms.ModelForm):
+    """A model form whose validation includes a rolled-back run of the service that saves it."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Set by the inline formset for the parent's foreign key, which the form does not show.
+    parent_fields: dict[str, Any]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.parent_fields = {}
+        # Kept on add forms too (empty there): the admin lays out every declared field.
+        self.fields["expected_version"].initial = getattr(self.instance, "version", None) if self.instance.pk else None
+
+    def service_kwargs(self) -> dict[str, Any]:
+        spec = SERVICES[type(self.instance)]
+        names = [n for n in spec.fields if n in self.cleaned_data]
+        if self.instance.pk:
+            names = [n for n in names if n in self.changed_data]
+        kwargs: dict[str, Any] = {name: self.cleaned_data[name] for name in names}
+        if not self.instance.pk:
+            kwargs.update(self.parent_fields)
+        if "tags" in self.cleaned_data and (not self.instance.pk or "tags" in self.changed_data):
+            kwargs["tags"] = [tag.name for tag in self.cleaned_data["tags"]]
+        return kwargs
+
+    def run_service(self, *, actor: Any) -> Any:
+        spec = SERVICES[type(self.instance)]
+        kwargs = self.service_kwargs()
+        if not self.instance.pk:
+            return spec.create(actor=actor, **kwargs)
+        if hasattr(self.instance, "version"):
+            kwargs["expected_version"] = self.cleaned_data.get("expected_version")
+        return spec.update(actor=actor, **{spec.instance_kwarg: self.instance}, **kwargs)
+
+    def _post_clean(self) -> None:
+        super()._post_clean()  # type: ignore[misc]
+        if self.errors or not getattr(self, "parent_ready", True):
+            return
+        try:
+            with transaction.atomic():
+                self.run_service(actor=None)
+                raise _DryRun
+        except _DryRun:
+            pass
+        except ValidationError as exc:
+            self._update_errors(exc)  # type: ignore[attr-defined]
+        except services.VersionConflict as exc:
+            self.add_error(None, str(exc))
+
+
+class HearingForm(ServiceForm):
+    """Hearing times are typed and shown in the court's own zone, whatever the viewer's zone."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["starts_at"].help_text = "In the court's time zone."
+        if self.instance.pk:
+            local = self.instance.starts_at.astimezone(self.instance.court.time_zone)
+            self.initial["starts_at"] = local.replace(tzinfo=None)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        starts_at, court = cleaned.get("starts_at"), cleaned.get("court") or getattr(self.instance, "court", None)
+        if starts_at is not None and court is not None:
+            wall_clock = timezone.make_naive(starts_at)  # the form read it in the active zone
+            cleaned["starts_at"] = timezone.make_aware(wall_clock, court.time_zone)
+        return cleaned
+
+
+class ServiceInlineFormSet(forms.BaseInlineFormSet):
+    def _construct_form(self, i: int, **kwargs: Any) -> forms.Form:
+        form = super()._construct_form(i, **kwargs)  # type: ignore[misc]
+        if isinstance(form, ServiceForm):
+            form.parent_fields = {self.fk.name: self.instance}
+            # A new parent does not exist yet; its children are validated when they are saved.
+            form.parent_ready = self.instance.pk is not None  # type: ignore[attr-defined]
+        return form
+
+
+class ServiceAdminMixin:
+    """Admin writes through services; organization scoping for staff who are not superusers."""
+
+    form = ServiceForm
+
+    def save_model(self, request: HttpRequest, obj: Any, form: ServiceForm, change: bool) -> None:
+        saved = form.run_service(actor=request.user)
+        obj.pk = saved.pk
+        obj.__dict__.update({k: v for k, v in saved.__dict__.items() if not k.startswith("_")})
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        spec = SERVICES[type(obj)]
+        spec.delete(actor=request.user, **{spec.instance_kwarg: obj})
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # Many-to-many fields (tags) were saved by the service; only the inlines remain.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        # The admin's change message reads these three lists.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for inline_form in formset.forms:
+            if not isinstance(inline_form, ServiceForm):
+                continue  # read-only inlines (reschedules) are written by services only
+            instance = inline_form.instance
+            spec = SERVICES[type(instance)]
+            if formset._should_delete_form(inline_form):
+                if instance.pk:
+                    spec.delete(actor=request.user, **{spec.instance_kwarg: instance})
+                    formset.deleted_objects.append(instance)
+                continue
+            if not inline_form.has_changed():
+                continue
+            if instance.pk:
+                formset.changed_objects.append((inline_form.run_service(actor=request.user), inline_form.changed_data))
+            else:
+                inline_form.parent_fields = {formset.fk.name: formset.instance}
+                formset.new_objects.append(inline_form.run_service(actor=request.user))
+
+    def changeform_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return super().changeform_view(request, *args, **kwargs)  # type: ignore[misc]
+        except (ValidationError, services.VersionConflict) as exc:
+            # Only reachable when a parent and its inline rows change together in a way the
+            # per-form dry runs could not see; the whole save was rolled back.
+            text = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            messages.error(request, f"Nothing was saved: {text}")
+            return HttpResponseRedirect(request.get_full_path())
+
+    def delete_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return super().delete_view(request, *args, **kwargs)  # type: ignore[misc]
+        except ValidationError as exc:
+            messages.error(request, f"Nothing was deleted: {'; '.join(exc.messages)}")
+            return HttpResponseRedirect(request.get_full_path())
+
+
+class CaseScopedMixin(ServiceAdminMixin):
+    """Staff see the cases of their organizations and change those where they are lawyers."""
+
+    case_path = "case"
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        qs = super().get_queryset(request)  # type: ignore[misc]
+        if request.user.is_superuser:
+            return qs
+        visible = selectors.cases_visible_to(user=request.user).filter(organization__memberships__user=request.user)  # type: ignore[misc]
+        return qs.filter(**{f"{self.case_path}__in": visible}) if self.case_path else qs.filter(pk__in=visible)
+
+    def _writable(self, request: HttpRequest, obj: Any) -> bool:
+        if obj is None or request.user.is_superuser:
+            return True
+        case = obj if isinstance(obj, Case) else obj.case
+        return selectors.case_user_can_write(user=request.user, case=case)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and self._writable(request, obj)  # type: ignore[misc]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and self._writable(request, obj)  # type: ignore[misc]
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "case" and not request.user.is_superuser:
+            kwargs["queryset"] = selectors.cases_writable_by(user=request.user)
+        if db_field.name == "organization" and not request.user.is_superuser:
+            kwargs["queryset"] = Organization.objects.filter(  # type: ignore[misc]
+                memberships__user=request.user,
+                memberships__role__in=[Membership.Role.OWNER, Membership.Role.LAWYER],
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+class ServiceInline(admin.StackedInline):
+    form = ServiceForm
+    formset = ServiceInlineFormSet
+    extra = 0
+    show_change_link = True
+
+
+class DocketInline(ServiceInline):
+    model = Docket
+    fields = ["court", "number"]
+    extra = 0
+
+
+class PartyInline(ServiceInline):
+    model = Party
+    fk_name = "case"
+    fields = [  # type: ignore[assignment]
+        ("role", "kind"),
+        ("name", "alias", "consent_to_publish"),
+        "represents",
+        "description",
+        ("contact_email", "contact_phone"),
+    ]
+
+
+class CaseEventInline(ServiceInline):
+    model = CaseEvent
+    fields = [("occurred_on", "precision"), "title", "description", "source", ("is_confirmed", "is_public")]
+
+
+class HearingInline(ServiceInline):
+    model = Hearing
+    form = HearingForm
+    fields = [
+        ("court", "kind", "status"),
+        ("starts_at", "time_to_be_confirmed", "duration_minutes"),
+        ("courtroom", "judge"),
+        "outcome_notes",
+    ]
+
+
+class RulingInline(ServiceInline):
+    model = Ruling
+    fields = [
+        ("court", "outcome"),
+        ("decided_on", "final_form_on"),
+        ("in_force", "in_force_on"),
+        ("judge", "citation"),
+        "summary",
+    ]
+
+
+class AppealInline(ServiceInline):
+    model = Appeal
+    fk_name = "case"
+    fields = [("ruling", "court", "kind", "status"), ("filed_on", "reference"), ("appellant", "decided_by")]
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # Offer only this case's rulings and parties.
+        case_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+        if case_id and db_field.name in ("ruling", "decided_by"):
+            kwargs["queryset"] = Ruling.objects.filter(case_id=case_id).select_related("court")
+        if case_id and db_field.name == "appellant":
+            kwargs["queryset"] = Party.objects.filter(case_id=case_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Case)
+class CaseAdmin(CaseScopedMixin, SimpleHistoryAdmin):
+    case_path = ""
+    list_display = ["title", "organization", "status", "is_public", "filed_on", "next_hearing", "updated_at"]
+    list_filter = ["status", "is_public", "proceeding", "organization", "tags", "hearings__court__jurisdiction"]
+    search_fields = ["title", "slug", "summary", "parties__name", "parties__alias", "dockets__number"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "filed_on"
+    inlines = [DocketInline, PartyInline, CaseEventInline, HearingInline, RulingInline, AppealInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "organization",
+                    "title",
+                    "slug",
+                    ("status", "outcome"),
+                    ("proceeding", "filed_on"),
+                    "is_public",
+                    "tags",
+                ]
+            },
+        ),
+        ("The claim", {"fields": ["summary", "claims", "legal_basis"]}),
+        ("Private to the organization", {"fields": ["notes", "sources"]}),
+    ]
+    filter_horizontal = ["tags"]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).select_related("organization")
+
+    def get_inline_instances(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        # A new case is saved first; its parties, hearings and rulings are added on its page.
+        return super().get_inline_instances(request, obj) if obj is not None else []
+
+    @admin.display(description="Next hearing")
+    def next_hearing(self, obj: Case) -> str:
+        hearing = (
+            obj.hearings.filter(starts_at__gte=timezone.now(), status=Hearing.Status.SCHEDULED)
+            .select_related("court")
+            .order_by("starts_at")
+            .first()
+        )
+        if hearing is None:
+            return "-"
+        return f"{hearing.starts_at_local:%Y-%m-%d %H:%M} ({hearing.court.time_zone})"
+
+
+class WhenFilter(admin.SimpleListFilter):
+    title = "when"
+    parameter_name = "when"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("upcoming", "Upcoming"), ("past", "Past"), ("all", "All")]
+
+    def value(self) -> str:
+        return super().value() or "upcoming"
+
+    def choices(self, changelist: Any) -> Any:
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        now = timezone.now()
+        if self.value() == "upcoming":
+            return queryset.filter(starts_at__gte=now).order_by("starts_at")
+        if self.value() == "past":
+            return queryset.filter(starts_at__lt=now).order_by("-starts_at")
+        return queryset
+
+
+class HearingRescheduleInline(admin.TabularInline):
+    model = HearingReschedule
+    fields = ["previous_starts_at", "new_starts_at", "reason", "changed_by", "changed_at"]
+    readonly_fields = ["previous_starts_at", "new_starts_at", "reason", "changed_by", "changed_at"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Hearing)
+class HearingAdmin(CaseScopedMixin, SimpleHistoryAdmin):
+    form = HearingForm
+    list_display = ["starts_at_in_court_zone", "case", "court", "kind", "status", "courtroom", "judge"]
+    list_filter = [WhenFilter, "status", "kind", "court", "case"]
+    search_fields = ["case__title", "court__name", "judge", "courtroom"]
+    list_select_related = ["case", "court"]
+    inlines = [HearingRescheduleInline]
+    autocomplete_fields = ["case", "court"]
+
+    def get_inline_instances(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        return super().get_inline_instances(request, obj) if obj is not None else []
+
+    @admin.display(description="Starts (court's time)", ordering="starts_at")
+    def starts_at_in_court_zone(self, obj: Hearing) -> str:
+        text = (
+            f"{obj.starts_at_local:%Y-%m-%d}" if obj.time_to_be_confirmed else f"{obj.starts_at_local:%Y-%m-%d %H:%M}"
+        )
+        return f"{text} {obj.court.time_zone}" + (" (time TBC)" if obj.time_to_be_confirmed else "")
+
+
+@admin.register(Ruling)
+class RulingAdmin(CaseScopedMixin, SimpleHistoryAdmin):
+    list_display = ["case", "court", "decided_on", "final_form_on", "outcome", "in_force"]
+    list_filter = ["outcome", "in_force", "court"]
+    search_fields = ["case__title", "court__name", "judge", "citation", "summary"]
+    list_select_related = ["case", "court"]
+    date_hierarchy = "decided_on"
+    autocomplete_fields = ["case", "court"]
+
+
+@admin.register(Appeal)
+class AppealAdmin(CaseScopedMixin, SimpleHistoryAdmin):
+    list_display = ["case", "kind", "court", "status", "filed_on", "ruling", "decided_by"]
+    list_filter = ["status", "kind", "court"]
+    search_fields = ["case__title", "court__name", "reference"]
+    list_select_related = ["case", "court", "ruling__court", "decided_by__court"]
+    autocomplete_fields = ["case", "court", "ruling", "decided_by", "appellant"]
+
+
+@admin.register(Party)
+class PartyAdmin(CaseScopedMixin, SimpleHistoryAdmin):
+    list_display = ["__str__", "case", "role", "kind", "consent_to_publish"]
+    list_filter = ["role", "kind", "consent_to_publish"]
+    search_fields = ["name", "alias", "case__title"]
+    list_select_related = ["case"]
+    autocomplete_fields = ["case", "represents"]
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(CaseScopedMixin, SimpleHistoryAdmin):
+    list_display = ["occurred_on", "precision", "title", "case", "is_confirmed", "is_public"]
+    list_filter = ["is_confirmed", "is_public"]
+    search_fields = ["title", "description", "case__title"]
+    autocomplete_fields = ["case"]
+
+
+@admin.register(Court)
+class CourtAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
+    list_display = ["name", "name_local", "jurisdiction", "level", "city", "time_zone", "appeals_to"]
+    list_filter = ["jurisdiction", "level"]
+    search_fields = ["name", "name_local", "city"]
+    list_select_related = ["appeals_to"]
+    autocomplete_fields = ["appeals_to"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "slug", "website"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser or (
+            obj is not None
+            and Membership.objects.filter(organization=obj, user=request.user, role=Membership.Role.OWNER).exists()  # type: ignore[misc]
+        )
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}

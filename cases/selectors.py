@@ -1,0 +1,89 @@
+"""Reads of the litigation domain, with the visibility rules in one place:
+anyone sees public cases; members see their organization's private cases; lawyers and owners
+write; private contact details stay inside the organization."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User as UserModel
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from cases.models import Appeal, Case, Hearing, Membership, Ruling
+
+User = UserModel | AnonymousUser | None
+
+
+def _is_member_query(user: User, *, writers_only: bool = False) -> Q | None:
+    if not isinstance(user, UserModel):
+        return None
+    if user.is_superuser:
+        return Q()
+    memberships = Membership.objects.filter(user=user)
+    if writers_only:
+        memberships = memberships.filter(role__in=[Membership.Role.OWNER, Membership.Role.LAWYER])
+    return Q(organization__in=memberships.values("organization"))
+
+
+def cases_visible_to(*, user: User) -> QuerySet[Case]:
+    member = _is_member_query(user)
+    condition = Q(is_public=True) if member is None else Q(is_public=True) | member
+    return Case.objects.filter(condition)
+
+
+def cases_writable_by(*, user: User) -> QuerySet[Case]:
+    member = _is_member_query(user, writers_only=True)
+    return Case.objects.none() if member is None else Case.objects.filter(member)
+
+
+def case_user_is_member(*, user: User, case: Case) -> bool:
+    """Members (and superusers) see private notes and contact details; others never do."""
+    member = _is_member_query(user)
+    return member is not None and Case.objects.filter(member, pk=case.pk).exists()
+
+
+def case_user_can_write(*, user: User, case: Case) -> bool:
+    member = _is_member_query(user, writers_only=True)
+    return member is not None and Case.objects.filter(member, pk=case.pk).exists()
+
+
+def hearings_upcoming(
+    *, user: User, now: dt.datetime | None = None, case: Case | None = None, until: dt.datetime | None = None
+) -> QuerySet[Hearing]:
+    """Scheduled and postponed hearings from now on, nearest first, in cases the user sees."""
+    now = now or timezone.now()
+    hearings = Hearing.objects.filter(
+        case__in=cases_visible_to(user=user),
+        starts_at__gte=now,
+        status__in=[Hearing.Status.SCHEDULED, Hearing.Status.POSTPONED],
+    ).select_related("case", "court")
+    if case is not None:
+        hearings = hearings.filter(case=case)
+    if until is not None:
+        hearings = hearings.filter(starts_at__lt=until)
+    return hearings.order_by("starts_at")
+
+
+@dataclass
+class Instance:
+    """One step of a case's path through the courts: a ruling and the appeals against it."""
+
+    ruling: Ruling
+    appeals: list[Appeal] = field(default_factory=list)
+
+
+def case_instance_chain(*, case: Case) -> list[Instance]:
+    """The rulings of a case in order, each with the appeals that challenge it (and, through
+    `appeal.decided_by`, the ruling that decided each): the chain walked both ways."""
+    rulings = (
+        Ruling.objects.filter(case=case)
+        .select_related("court")
+        .prefetch_related(
+            Prefetch("appeals", queryset=Appeal.objects.select_related("court", "decided_by", "appellant"))
+        )
+        .order_by("decided_on", "id")
+    )
+    return [Instance(ruling=ruling, appeals=list(ruling.appeals.all())) for ruling in rulings]

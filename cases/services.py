@@ -1,0 +1,624 @@
+"""Every write to the litigation domain goes through here: admin, API, pages, commands and
+tasks call these functions and nothing else writes these models.
+
+Each service is keyword-only, atomic, validates (single-row rules through the model's
+constraints via `full_clean`, cross-row rules here), writes, raises `version`, records who did
+it in the history, and returns the model. Bad input raises `ValidationError` with a message per
+field; a write based on an outdated copy raises `VersionConflict`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from cases.models import (
+    Appeal,
+    Case,
+    CaseEvent,
+    Court,
+    Docket,
+    Hearing,
+    HearingReschedule,
+    Membership,
+    Organization,
+    Party,
+    Ruling,
+    Tag,
+    VersionedModel,
+)
+
+Actor = User | AnonymousUser | None
+M = TypeVar("M", bound=models.Model)
+
+
+class VersionConflict(Exception):
+    """The record changed since the caller read it; nothing was written."""
+
+    def __init__(self, current: VersionedModel, expected_version: int) -> None:
+        self.current = current
+        self.expected_version = expected_version
+        super().__init__(
+            f"{str(current._meta.verbose_name).capitalize()} was changed by someone else "
+            f"(your copy is version {expected_version}, the current one is {current.version}). "
+            "Reload it and apply your change again."
+        )
+
+
+# --- Shared mechanics -----------------------------------------------------------------------
+
+
+def _user_or_none(actor: Actor) -> User | None:
+    return actor if isinstance(actor, User) else None
+
+
+def _assign(instance: M, fields: dict[str, Any], editable: Iterable[str]) -> list[str]:
+    """Set the given fields, refusing any that this service does not edit. Returns what changed."""
+    allowed = set(editable)
+    unknown = sorted(set(fields) - allowed)
+    if unknown:
+        raise ValidationError({name: "This field cannot be changed here." for name in unknown})
+    changed = []
+    for name, value in fields.items():
+        field = instance._meta.get_field(name)
+        if field.is_relation:
+            # Compare keys: reading an unset relation raises, and keys are what is stored.
+            current = getattr(instance, field.attname)  # type: ignore[union-attr]
+            differs = current != (value.pk if value is not None else None)
+        else:
+            differs = getattr(instance, name) != value
+        if differs or instance.pk is None:
+            setattr(instance, name, value)
+            changed.append(name)
+    return changed
+
+
+def _lock_fresh(instance: M) -> M:
+    """Re-read the row under a row lock, so checks and the version bump see committed state."""
+    return type(instance)._default_manager.select_for_update().get(pk=instance.pk)  # type: ignore[return-value]
+
+
+def _check_version(current: VersionedModel, expected_version: int | None) -> None:
+    if expected_version is not None and current.version != expected_version:
+        raise VersionConflict(current, expected_version)
+
+
+def _save(instance: M, *, actor: Actor, reason: str = "", exclude_clean: Iterable[str] = ()) -> M:
+    instance.full_clean(exclude=list(exclude_clean) or None)
+    if isinstance(instance, VersionedModel) and instance.pk is not None:
+        instance.version += 1
+    instance._history_user = _user_or_none(actor)  # type: ignore[attr-defined]  # read by simple_history
+    if reason:
+        instance._change_reason = reason  # type: ignore[attr-defined]
+    try:
+        instance.save()
+    except IntegrityError as exc:
+        # A concurrent writer got past full_clean at the same time; report it like full_clean would.
+        raise ValidationError(f"This change conflicts with another record: {exc}") from exc
+    return instance
+
+
+def _delete(instance: models.Model, *, actor: Actor) -> None:
+    instance._history_user = _user_or_none(actor)  # type: ignore[attr-defined]
+    try:
+        instance.delete()
+    except models.ProtectedError as exc:
+        names = sorted({str(obj._meta.verbose_name_plural) for obj in exc.protected_objects})
+        raise ValidationError(
+            f"{str(instance._meta.verbose_name).capitalize()} is still referred to by: {', '.join(names)}. "
+            "Remove those first."
+        ) from exc
+
+
+def _update(
+    instance: M, *, actor: Actor, expected_version: int | None, fields: dict[str, Any], editable: Iterable[str]
+) -> tuple[M, list[str]]:
+    current = _lock_fresh(instance)
+    if isinstance(current, VersionedModel):
+        _check_version(current, expected_version)
+    changed = _assign(current, fields, editable)
+    return current, changed
+
+
+# --- Organizations and courts ---------------------------------------------------------------
+
+
+@transaction.atomic
+def organization_create(*, name: str, slug: str = "", website: str = "", actor: Actor = None) -> Organization:
+    organization = Organization(name=name.strip(), slug=slug or slugify(name)[:80], website=website)
+    return _save(organization, actor=actor)
+
+
+@transaction.atomic
+def membership_set(*, organization: Organization, user: User, role: str) -> Membership:
+    """Give a user a role in an organization (idempotent: a second call changes the role)."""
+    membership = Membership.objects.filter(organization=organization, user=user).first() or Membership(
+        organization=organization, user=user
+    )
+    membership.role = role
+    return _save(membership, actor=None)
+
+
+COURT_FIELDS = ("name", "name_local", "jurisdiction", "level", "city", "address", "time_zone", "appeals_to", "website")
+
+
+def _court_validate(court: Court) -> None:
+    seen = {court.pk}
+    parent = court.appeals_to
+    while parent is not None:
+        if parent.pk in seen:
+            raise ValidationError({"appeals_to": "This would make the court hierarchy a loop."})
+        seen.add(parent.pk)
+        parent = parent.appeals_to
+
+
+@transaction.atomic
+def court_create(*, actor: Actor = None, **fields: Any) -> Court:
+    court = Court()
+    _assign(court, fields, COURT_FIELDS)
+    _court_validate(court)
+    return _save(court, actor=actor)
+
+
+@transaction.atomic
+def court_update(*, court: Court, actor: Actor = None, expected_version: int | None = None, **fields: Any) -> Court:
+    court, _ = _update(court, actor=actor, expected_version=expected_version, fields=fields, editable=COURT_FIELDS)
+    _court_validate(court)
+    return _save(court, actor=actor)
+
+
+@transaction.atomic
+def court_delete(*, court: Court, actor: Actor = None) -> None:
+    _delete(court, actor=actor)
+
+
+# --- Cases ----------------------------------------------------------------------------------
+
+CASE_FIELDS = (
+    "organization",
+    "title",
+    "slug",
+    "summary",
+    "claims",
+    "legal_basis",
+    "proceeding",
+    "status",
+    "outcome",
+    "is_public",
+    "filed_on",
+    "notes",
+    "sources",
+)
+
+# The lifecycle a case may move through. A case can go back to pending (remand) and a closed
+# case can be reopened when a further instance takes it up (e.g. an ECtHR application).
+CASE_TRANSITIONS: dict[str, set[str]] = {
+    Case.Status.PREPARING: {Case.Status.FILED, Case.Status.CLOSED},
+    Case.Status.FILED: {Case.Status.PENDING, Case.Status.DECIDED, Case.Status.CLOSED},
+    Case.Status.PENDING: {Case.Status.DECIDED, Case.Status.CLOSED},
+    Case.Status.DECIDED: {Case.Status.UNDER_APPEAL, Case.Status.PENDING, Case.Status.CLOSED},
+    Case.Status.UNDER_APPEAL: {Case.Status.DECIDED, Case.Status.PENDING, Case.Status.CLOSED},
+    Case.Status.CLOSED: {Case.Status.UNDER_APPEAL, Case.Status.PENDING},
+}
+
+
+def _case_validate(case: Case, *, previous_status: str | None) -> None:
+    if previous_status is not None and case.status != previous_status:
+        if case.status not in CASE_TRANSITIONS[previous_status]:
+            raise ValidationError(
+                {
+                    "status": f"A case cannot go from {Case.Status(previous_status).label.lower()} "
+                    f"to {Case.Status(case.status).label.lower()}."
+                }
+            )
+    if case.filed_on and case.pk:
+        earliest = case.rulings.order_by("decided_on").values_list("decided_on", flat=True).first()
+        if earliest and earliest < case.filed_on:
+            raise ValidationError(
+                {"filed_on": f"The case has a ruling of {earliest:%Y-%m-%d}; it cannot have been filed after it."}
+            )
+    if case.filed_on and case.filed_on > timezone.localdate():
+        raise ValidationError({"filed_on": "A filing date cannot be in the future."})
+
+
+def _case_set_tags(case: Case, tags: Iterable[str]) -> None:
+    objs = []
+    for name in tags:
+        name = name.strip()
+        if not name:
+            continue
+        tag, _ = Tag.objects.get_or_create(slug=slugify(name)[:60], defaults={"name": name[:60]})
+        objs.append(tag)
+    case.tags.set(objs)
+
+
+@transaction.atomic
+def case_create(*, actor: Actor = None, tags: Iterable[str] = (), **fields: Any) -> Case:
+    case = Case()
+    _assign(case, fields, CASE_FIELDS)
+    if not case.slug:
+        case.slug = slugify(case.title)[:80]
+    _case_validate(case, previous_status=None)
+    _save(case, actor=actor)
+    _case_set_tags(case, tags)
+    return case
+
+
+@transaction.atomic
+def case_update(
+    *,
+    case: Case,
+    actor: Actor = None,
+    expected_version: int | None = None,
+    tags: Iterable[str] | None = None,
+    **fields: Any,
+) -> Case:
+    previous_status = Case.objects.values_list("status", flat=True).get(pk=case.pk)
+    case, _ = _update(case, actor=actor, expected_version=expected_version, fields=fields, editable=CASE_FIELDS)
+    _case_validate(case, previous_status=previous_status)
+    _save(case, actor=actor)
+    if tags is not None:
+        _case_set_tags(case, tags)
+    return case
+
+
+@transaction.atomic
+def case_delete(*, case: Case, actor: Actor = None) -> None:
+    # Appeals protect the rulings they challenge; a whole case goes with all of its records.
+    Appeal.objects.filter(case=case).delete()
+    _delete(case, actor=actor)
+
+
+@transaction.atomic
+def docket_set(*, case: Case, court: Court, number: str, actor: Actor = None) -> Docket:
+    """Record the case's number at a court (one per court; a second call replaces it)."""
+    docket = Docket.objects.filter(case=case, court=court).first() or Docket(case=case, court=court)
+    docket.number = number.strip()
+    return _save(docket, actor=actor)
+
+
+@transaction.atomic
+def docket_remove(*, docket: Docket, actor: Actor = None) -> None:
+    _delete(docket, actor=actor)
+
+
+# --- Parties --------------------------------------------------------------------------------
+
+PARTY_FIELDS = (
+    "case",
+    "role",
+    "kind",
+    "name",
+    "alias",
+    "consent_to_publish",
+    "represents",
+    "description",
+    "contact_email",
+    "contact_phone",
+    "contact_address",
+    "notes",
+)
+
+
+def _party_validate(party: Party) -> None:
+    if party.represents is not None:
+        if party.represents.case_id != party.case_id:
+            raise ValidationError({"represents": "A representative represents a party of the same case."})
+        if party.role != Party.Role.REPRESENTATIVE:
+            raise ValidationError({"represents": "Only a representative represents another party."})
+
+
+@transaction.atomic
+def party_add(*, actor: Actor = None, **fields: Any) -> Party:
+    party = Party()
+    _assign(party, fields, PARTY_FIELDS)
+    _party_validate(party)
+    return _save(party, actor=actor)
+
+
+@transaction.atomic
+def party_update(*, party: Party, actor: Actor = None, expected_version: int | None = None, **fields: Any) -> Party:
+    party, _ = _update(party, actor=actor, expected_version=expected_version, fields=fields, editable=PARTY_FIELDS)
+    _party_validate(party)
+    return _save(party, actor=actor)
+
+
+@transaction.atomic
+def party_delete(*, party: Party, actor: Actor = None) -> None:
+    _delete(party, actor=actor)
+
+
+# --- Hearings -------------------------------------------------------------------------------
+
+HEARING_FIELDS = (
+    "case",
+    "court",
+    "starts_at",
+    "time_to_be_confirmed",
+    "duration_minutes",
+    "courtroom",
+    "judge",
+    "kind",
+    "status",
+    "outcome_notes",
+    "notes",
+)
+
+
+def _hearing_validate(hearing: Hearing) -> None:
+    if hearing.starts_at is not None and timezone.is_naive(hearing.starts_at):
+        raise ValidationError({"starts_at": "Give the time with its time zone (the court's zone)."})
+    if hearing.status == Hearing.Status.HELD and hearing.starts_at and hearing.starts_at > timezone.now():
+        raise ValidationError({"status": "A hearing cannot be marked held before it starts."})
+    if hearing.case_id and hearing.case.status == Case.Status.PREPARING and hearing.status == Hearing.Status.HELD:
+        raise ValidationError({"status": "A case that has not been filed has no hearings held."})
+
+
+@transaction.atomic
+def hearing_schedule(*, actor: Actor = None, **fields: Any) -> Hearing:
+    hearing = Hearing()
+    _assign(hearing, fields, HEARING_FIELDS)
+    _hearing_validate(hearing)
+    return _save(hearing, actor=actor)
+
+
+@transaction.atomic
+def hearing_update(
+    *, hearing: Hearing, actor: Actor = None, expected_version: int | None = None, reason: str = "", **fields: Any
+) -> Hearing:
+    """Change a hearing. A new start time is a reschedule: the old time is kept."""
+    previous_starts_at = Hearing.objects.values_list("starts_at", flat=True).get(pk=hearing.pk)
+    hearing, changed = _update(
+        hearing, actor=actor, expected_version=expected_version, fields=fields, editable=HEARING_FIELDS
+    )
+    _hearing_validate(hearing)
+    _save(hearing, actor=actor, reason=reason)
+    if "starts_at" in changed:
+        HearingReschedule.objects.create(
+            hearing=hearing,
+            previous_starts_at=previous_starts_at,
+            new_starts_at=hearing.starts_at,
+            reason=reason,
+            changed_by=_user_or_none(actor),
+        )
+    return hearing
+
+
+def hearing_reschedule(
+    *,
+    hearing: Hearing,
+    starts_at: dt.datetime,
+    reason: str = "",
+    actor: Actor = None,
+    expected_version: int | None = None,
+) -> Hearing:
+    return hearing_update(
+        hearing=hearing,
+        starts_at=starts_at,
+        status=Hearing.Status.SCHEDULED,
+        reason=reason,
+        actor=actor,
+        expected_version=expected_version,
+    )
+
+
+@transaction.atomic
+def hearing_postpone(
+    *, hearing: Hearing, reason: str = "", actor: Actor = None, expected_version: int | None = None
+) -> Hearing:
+    """Postponed without a new date yet (Russian courts 'otlozheno'); the date stays until rescheduled."""
+    hearing = hearing_update(
+        hearing=hearing, status=Hearing.Status.POSTPONED, reason=reason, actor=actor, expected_version=expected_version
+    )
+    HearingReschedule.objects.create(
+        hearing=hearing,
+        previous_starts_at=hearing.starts_at,
+        new_starts_at=None,
+        reason=reason,
+        changed_by=_user_or_none(actor),
+    )
+    return hearing
+
+
+def hearing_cancel(
+    *, hearing: Hearing, reason: str = "", actor: Actor = None, expected_version: int | None = None
+) -> Hearing:
+    return hearing_update(
+        hearing=hearing,
+        status=Hearing.Status.CANCELLED,
+        outcome_notes="",
+        reason=reason,
+        actor=actor,
+        expected_version=expected_version,
+    )
+
+
+def hearing_record_outcome(
+    *, hearing: Hearing, outcome_notes: str, actor: Actor = None, expected_version: int | None = None
+) -> Hearing:
+    return hearing_update(
+        hearing=hearing,
+        status=Hearing.Status.HELD,
+        outcome_notes=outcome_notes,
+        actor=actor,
+        expected_version=expected_version,
+    )
+
+
+@transaction.atomic
+def hearing_delete(*, hearing: Hearing, actor: Actor = None) -> None:
+    _delete(hearing, actor=actor)
+
+
+# --- Rulings --------------------------------------------------------------------------------
+
+RULING_FIELDS = (
+    "case",
+    "court",
+    "decided_on",
+    "final_form_on",
+    "judge",
+    "outcome",
+    "summary",
+    "citation",
+    "in_force",
+    "in_force_on",
+    "notes",
+)
+
+
+def _ruling_validate(ruling: Ruling) -> None:
+    case = ruling.case
+    if ruling.decided_on and case.filed_on and ruling.decided_on < case.filed_on:
+        raise ValidationError(
+            {"decided_on": f"The case was filed on {case.filed_on:%Y-%m-%d}; nothing is decided before that."}
+        )
+    if ruling.decided_on and ruling.decided_on > timezone.localdate():
+        raise ValidationError({"decided_on": "A ruling cannot be dated in the future."})
+    if case.status == Case.Status.PREPARING:
+        raise ValidationError({"case": "The case has not been filed yet; it has no rulings."})
+    if ruling.pk:
+        for appeal in ruling.appeals.all():
+            if appeal.filed_on and ruling.decided_on and appeal.filed_on < ruling.decided_on:
+                raise ValidationError(
+                    {
+                        "decided_on": f"An appeal against this ruling was filed on {appeal.filed_on:%Y-%m-%d}, before that date."
+                    }
+                )
+
+
+@transaction.atomic
+def ruling_record(*, actor: Actor = None, **fields: Any) -> Ruling:
+    """Record a court's decision. A first decision moves a filed or pending case to decided."""
+    ruling = Ruling()
+    _assign(ruling, fields, RULING_FIELDS)
+    _ruling_validate(ruling)
+    _save(ruling, actor=actor)
+    case = Case.objects.select_for_update().get(pk=ruling.case_id)
+    if case.status in (Case.Status.FILED, Case.Status.PENDING):
+        case_update(case=case, status=Case.Status.DECIDED, actor=actor)
+    return ruling
+
+
+@transaction.atomic
+def ruling_update(*, ruling: Ruling, actor: Actor = None, expected_version: int | None = None, **fields: Any) -> Ruling:
+    ruling, _ = _update(ruling, actor=actor, expected_version=expected_version, fields=fields, editable=RULING_FIELDS)
+    _ruling_validate(ruling)
+    return _save(ruling, actor=actor)
+
+
+@transaction.atomic
+def ruling_delete(*, ruling: Ruling, actor: Actor = None) -> None:
+    _delete(ruling, actor=actor)
+
+
+# --- Appeals --------------------------------------------------------------------------------
+
+APPEAL_FIELDS = (
+    "case",
+    "ruling",
+    "appellant",
+    "court",
+    "kind",
+    "status",
+    "filed_on",
+    "reference",
+    "decided_by",
+    "notes",
+)
+
+
+def _appeal_validate(appeal: Appeal) -> None:
+    ruling = appeal.ruling
+    if ruling.case_id != appeal.case_id:
+        raise ValidationError({"ruling": "An appeal challenges a ruling of the same case."})
+    if appeal.court_id == ruling.court_id:
+        raise ValidationError({"court": "An appeal goes to a different court from the one that gave the ruling."})
+    if appeal.filed_on and appeal.filed_on < ruling.decided_on:
+        raise ValidationError(
+            {
+                "filed_on": f"The ruling challenged is of {ruling.decided_on:%Y-%m-%d}; an appeal cannot be filed before it."
+            }
+        )
+    if appeal.filed_on and appeal.filed_on > timezone.localdate():
+        raise ValidationError({"filed_on": "A filing date cannot be in the future."})
+    if appeal.appellant is not None and appeal.appellant.case_id != appeal.case_id:
+        raise ValidationError({"appellant": "The appellant is a party of the same case."})
+    decided_by = appeal.decided_by
+    if decided_by is not None:
+        if decided_by.case_id != appeal.case_id:
+            raise ValidationError({"decided_by": "The deciding ruling belongs to the same case."})
+        if decided_by.court_id != appeal.court_id:
+            raise ValidationError({"decided_by": "The deciding ruling is one of the court appealed to."})
+        if decided_by.decided_on < ruling.decided_on or (appeal.filed_on and decided_by.decided_on < appeal.filed_on):
+            raise ValidationError({"decided_by": "The deciding ruling cannot predate the appeal."})
+
+
+@transaction.atomic
+def appeal_file(*, actor: Actor = None, **fields: Any) -> Appeal:
+    """File (or plan) an appeal. Filing one puts a decided or closed case under appeal."""
+    appeal = Appeal()
+    _assign(appeal, fields, APPEAL_FIELDS)
+    _appeal_validate(appeal)
+    _save(appeal, actor=actor)
+    case = Case.objects.select_for_update().get(pk=appeal.case_id)
+    if appeal.status in (Appeal.Status.FILED, Appeal.Status.PENDING) and case.status in (
+        Case.Status.DECIDED,
+        Case.Status.CLOSED,
+    ):
+        case_update(case=case, status=Case.Status.UNDER_APPEAL, outcome="", actor=actor)
+    return appeal
+
+
+@transaction.atomic
+def appeal_update(*, appeal: Appeal, actor: Actor = None, expected_version: int | None = None, **fields: Any) -> Appeal:
+    appeal, _ = _update(appeal, actor=actor, expected_version=expected_version, fields=fields, editable=APPEAL_FIELDS)
+    _appeal_validate(appeal)
+    return _save(appeal, actor=actor)
+
+
+@transaction.atomic
+def appeal_decide(
+    *, appeal: Appeal, ruling: Ruling, actor: Actor = None, expected_version: int | None = None
+) -> Appeal:
+    """Link an appeal to the ruling that decided it (the chain can then be walked both ways)."""
+    return appeal_update(
+        appeal=appeal, status=Appeal.Status.DECIDED, decided_by=ruling, actor=actor, expected_version=expected_version
+    )
+
+
+@transaction.atomic
+def appeal_delete(*, appeal: Appeal, actor: Actor = None) -> None:
+    _delete(appeal, actor=actor)
+
+
+# --- Timeline facts -------------------------------------------------------------------------
+
+CASE_EVENT_FIELDS = ("case", "occurred_on", "precision", "title", "description", "source", "is_confirmed", "is_public")
+
+
+@transaction.atomic
+def case_event_add(*, actor: Actor = None, **fields: Any) -> CaseEvent:
+    event = CaseEvent()
+    _assign(event, fields, CASE_EVENT_FIELDS)
+    return _save(event, actor=actor)
+
+
+@transaction.atomic
+def case_event_update(
+    *, event: CaseEvent, actor: Actor = None, expected_version: int | None = None, **fields: Any
+) -> CaseEvent:
+    event, _ = _update(event, actor=actor, expected_version=expected_version, fields=fields, editable=CASE_EVENT_FIELDS)
+    return _save(event, actor=actor)
+
+
+@transaction.atomic
+def case_event_delete(*, event: CaseEvent, actor: Actor = None) -> None:
+    _delete(event, actor=actor)

@@ -1,0 +1,174 @@
+"""The admin, as a lawyer uses it: pages load, and writes go through the services' rules."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.urls import reverse
+
+from cases.models import Appeal, Case, Hearing, HearingReschedule, Ruling
+from tests.factories import CaseFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+
+
+@pytest.fixture
+def lawyer_client(client, demo):
+    client.login(username="lawyer", password="lawyer-demo-2019")
+    return client
+
+
+def test_every_admin_page_loads_for_the_superuser(client, demo):
+    client.login(username="admin", password="admin-demo-2019")
+    popova = Case.objects.get(slug="popova-v-moscow")
+    urls = [reverse("admin:index")]
+    for model in ("case", "hearing", "ruling", "appeal", "party", "court", "caseevent", "organization", "tag"):
+        urls.append(reverse(f"admin:cases_{model}_changelist"))
+        urls.append(reverse(f"admin:cases_{model}_add"))
+    urls += [
+        reverse("admin:cases_case_change", args=[popova.pk]),
+        reverse("admin:cases_case_history", args=[popova.pk]),
+        reverse("admin:cases_hearing_changelist") + "?when=past",
+        reverse("admin:cases_hearing_change", args=[popova.hearings.get().pk]),
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+
+
+def test_the_popova_case_page_shows_its_hearing_ruling_and_appeal_path(lawyer_client):
+    popova = Case.objects.get(slug="popova-v-moscow")
+    page = lawyer_client.get(reverse("admin:cases_case_change", args=[popova.pk])).content.decode()
+    for text in (
+        "Savyolovsky District Court of Moscow",
+        "Marina Ivanova",
+        "2019-11-06",
+        "Moscow City Court",
+        "Planned",
+    ):
+        assert text in page
+
+
+def test_a_lawyer_logs_a_hearing_through_the_admin(lawyer_client):
+    popova = Case.objects.get(slug="popova-v-moscow")
+    court = popova.rulings.get().court
+    response = lawyer_client.post(
+        reverse("admin:cases_hearing_add"),
+        {
+            "case": popova.pk,
+            "court": court.pk,
+            "starts_at_0": "2030-03-02",
+            "starts_at_1": "10:30",
+            "duration_minutes": 90,
+            "kind": "appeal",
+            "status": "scheduled",
+            "courtroom": "412",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    hearing = Hearing.objects.get(courtroom="412")
+    assert hearing.history.first().history_user.username == "lawyer"
+
+
+def test_admin_shows_a_service_rule_next_to_the_field_and_saves_nothing(lawyer_client):
+    popova = Case.objects.get(slug="popova-v-moscow")
+    ruling = popova.rulings.get()
+    response = lawyer_client.post(
+        reverse("admin:cases_appeal_add"),
+        {
+            "case": popova.pk,
+            "ruling": ruling.pk,
+            "court": ruling.court.pk,  # the same court: refused
+            "kind": "appeal",
+            "status": "filed",
+            "filed_on": "2019-12-01",
+        },
+    )
+    assert response.status_code == 200
+    assert "An appeal goes to a different court from the one that gave the ruling." in response.content.decode()
+    assert Appeal.objects.filter(case=popova).count() == 1
+
+
+def test_admin_refuses_a_stale_edit(lawyer_client):
+    hearing = Hearing.objects.get(case__slug="popova-v-moscow")
+    url = reverse("admin:cases_hearing_change", args=[hearing.pk])
+    form = {
+        "case": hearing.case_id,
+        "court": hearing.court_id,
+        "starts_at_0": "2019-10-21",
+        "starts_at_1": "11:00",
+        "duration_minutes": 60,
+        "kind": "merits",
+        "status": "held",
+        "outcome_notes": "Second lawyer's notes",
+        "expected_version": 1,
+        "reschedules-TOTAL_FORMS": 0,
+        "reschedules-INITIAL_FORMS": 0,
+    }
+    Hearing.objects.filter(pk=hearing.pk).update(version=2, outcome_notes="First lawyer's notes")
+    response = lawyer_client.post(url, form)
+    assert response.status_code == 200
+    assert "was changed by someone else" in response.content.decode()
+    hearing.refresh_from_db()
+    assert hearing.outcome_notes == "First lawyer's notes"
+    assert not HearingReschedule.objects.exists()
+
+
+def test_admin_reschedule_keeps_the_old_date(lawyer_client):
+    hearing = Hearing.objects.get(case__slug="popova-v-moscow")
+    response = lawyer_client.post(
+        reverse("admin:cases_hearing_change", args=[hearing.pk]),
+        {
+            "case": hearing.case_id,
+            "court": hearing.court_id,
+            "starts_at_0": "2019-10-22",
+            "starts_at_1": "09:00",
+            "time_to_be_confirmed": "",
+            "duration_minutes": 60,
+            "kind": "merits",
+            "status": "held",
+            "expected_version": 1,
+            "reschedules-TOTAL_FORMS": 0,
+            "reschedules-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    moved = HearingReschedule.objects.get(hearing=hearing)
+    assert moved.previous_starts_at.isoformat() == "2019-10-20T21:00:00+00:00"
+    assert moved.new_starts_at.isoformat() == "2019-10-22T06:00:00+00:00"  # 09:00 Moscow
+
+
+def test_staff_of_another_organization_cannot_see_or_change_a_case(client, demo):
+    stranger = UserFactory(username="stranger", is_staff=True)
+    stranger.groups.add(Group.objects.get(name="Lawyers"))
+    client.force_login(stranger)
+    popova = Case.objects.get(slug="popova-v-moscow")
+    assert client.get(reverse("admin:cases_case_change", args=[popova.pk])).status_code == 302  # "doesn't exist"
+    response = client.post(reverse("admin:cases_case_delete", args=[popova.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert Case.objects.filter(pk=popova.pk).exists()
+    assert Ruling.objects.filter(case=popova).count() == 1
+
+
+def test_a_viewer_cannot_change_a_case(client, demo):
+    client.login(username="viewer", password="viewer-demo-2019")
+    popova = Case.objects.get(slug="popova-v-moscow")
+    url = reverse("admin:cases_case_change", args=[popova.pk])
+    assert client.get(url).status_code == 200  # read-only view
+    response = client.post(url, {"title": "Vandalised", "organization": popova.organization_id})
+    assert response.status_code == 403
+    popova.refresh_from_db()
+    assert popova.title == "Popova v. Moscow (facial recognition at protests)"
+
+
+def test_admin_case_add_then_inline_hearing(client, demo):
+    client.login(username="admin", password="admin-demo-2019")
+    case = CaseFactory(filed_on=dt.date(2024, 1, 10))
+    assert case.pk

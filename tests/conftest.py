@@ -1,0 +1,29 @@
+import pytest
+
+from tests.factories import CaseFactory, CourtFactory, MembershipFactory, UserFactory
+
+
+@pytest.fixture
+def court(db):
+    return CourtFactory()
+
+
+@pytest.fixture
+def appeal_court(db):
+    return CourtFactory(name="Moscow City Court", level="appeal")
+
+
+@pytest.fixture
+def case(db):
+    return CaseFactory()
+
+
+@pytest.fixture
+def lawyer(case):
+    """A user who is a lawyer in the organization that owns `case`."""
+    return MembershipFactory(organization=case.organization, role="lawyer", user=UserFactory(username="lawyer")).user
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(username="outsider")

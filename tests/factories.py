@@ -1,0 +1,99 @@
+"""factory_boy factories. They build rows directly (fixtures for tests); the code under test
+writes through the services."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import factory
+from django.contrib.auth.models import User
+
+from cases.models import Appeal, Case, Court, Hearing, Jurisdiction, Membership, Organization, Party, Ruling
+
+
+class UserFactory(factory.django.DjangoModelFactory[User]):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory[Organization]):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Rights Group {n}")
+    slug = factory.Sequence(lambda n: f"rights-group-{n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
+    class Meta:
+        model = Membership
+
+    organization = factory.SubFactory(OrganizationFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Membership.Role.LAWYER
+
+
+class CourtFactory(factory.django.DjangoModelFactory[Court]):
+    class Meta:
+        model = Court
+
+    name = factory.Sequence(lambda n: f"District Court No. {n}")
+    jurisdiction = Jurisdiction.RUSSIA
+    level = Court.Level.FIRST_INSTANCE
+    city = "Moscow"
+    time_zone = ZoneInfo("Europe/Moscow")
+
+
+class CaseFactory(factory.django.DjangoModelFactory[Case]):
+    class Meta:
+        model = Case
+
+    organization = factory.SubFactory(OrganizationFactory)
+    title = factory.Sequence(lambda n: f"Plaintiff {n} v. City")
+    slug = factory.Sequence(lambda n: f"plaintiff-{n}-v-city")
+    status = Case.Status.FILED
+    filed_on = dt.date(2019, 10, 2)
+    is_public = True
+
+
+class PartyFactory(factory.django.DjangoModelFactory[Party]):
+    class Meta:
+        model = Party
+
+    case = factory.SubFactory(CaseFactory)
+    role = Party.Role.PLAINTIFF
+    name = factory.Sequence(lambda n: f"Person {n}")
+    consent_to_publish = True
+
+
+class HearingFactory(factory.django.DjangoModelFactory[Hearing]):
+    class Meta:
+        model = Hearing
+
+    case = factory.SubFactory(CaseFactory)
+    court = factory.SubFactory(CourtFactory)
+    starts_at = dt.datetime(2019, 10, 21, 10, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+
+
+class RulingFactory(factory.django.DjangoModelFactory[Ruling]):
+    class Meta:
+        model = Ruling
+
+    case = factory.SubFactory(CaseFactory)
+    court = factory.SubFactory(CourtFactory)
+    decided_on = dt.date(2019, 11, 6)
+    outcome = Ruling.Outcome.DISMISSED
+
+
+class AppealFactory(factory.django.DjangoModelFactory[Appeal]):
+    class Meta:
+        model = Appeal
+
+    ruling = factory.SubFactory(RulingFactory)
+    case = factory.LazyAttribute(lambda a: a.ruling.case)
+    court = factory.SubFactory(CourtFactory, level=Court.Level.APPEAL)
+    filed_on = dt.date(2019, 12, 1)

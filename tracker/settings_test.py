@@ -1,0 +1,14 @@
+"""The thin test override: real PostgreSQL and Redis by default (DEVELOPERS.md), fast hashing."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-deployment-8c1d")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tracker")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+# The test client speaks plain HTTP; the HTTPS settings themselves are tested with `check --deploy`.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+
+from tracker.settings import *  # noqa: E402, F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
