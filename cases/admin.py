@@ -50,7 +50,26 @@ def _docket_save(*, actor: Any = None, docket: Docket | None = None, **fields: A
     return services.docket_set(actor=actor, **fields)
 
 
+def _membership_save(*, actor: Any = None, membership: Membership | None = None, **fields: Any) -> Membership:
+    if membership is not None:
+        fields = {"organization": membership.organization, "user": membership.user, "role": membership.role, **fields}
+        if fields["user"] != membership.user:
+            services.membership_remove(membership=membership, actor=actor)
+    fields.pop("expected_version", None)
+    return services.membership_set(actor=actor, **fields)
+
+
 SERVICES: dict[type[models.Model], ServiceSet] = {
+    Organization: ServiceSet(
+        services.organization_create,
+        services.organization_update,
+        services.organization_delete,
+        "organization",
+        services.ORGANIZATION_FIELDS,
+    ),
+    Membership: ServiceSet(
+        _membership_save, _membership_save, services.membership_remove, "membership", ("organization", "user", "role")
+    ),
     Court: ServiceSet(
         services.court_create, services.court_update, services.court_delete, "court", services.COURT_FIELDS
     ),
@@ -165,6 +184,8 @@ class ServiceAdminMixin:
     form = ServiceForm
 
     def save_model(self, request: HttpRequest, obj: Any, form: ServiceForm, change: bool) -> None:
+        if change and not form.has_changed():
+            return  # only inline rows changed: the parent is not rewritten (its version stays)
         saved = form.run_service(actor=request.user)
         obj.pk = saved.pk
         obj.__dict__.update({k: v for k, v in saved.__dict__.items() if not k.startswith("_")})
@@ -474,12 +495,15 @@ class CourtAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
 
 class MembershipInline(admin.TabularInline):
     model = Membership
+    form = ServiceForm
+    formset = ServiceInlineFormSet
     extra = 0
+    fields = ["user", "role"]
     autocomplete_fields = ["user"]
 
 
 @admin.register(Organization)
-class OrganizationAdmin(SimpleHistoryAdmin):
+class OrganizationAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "slug", "website"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

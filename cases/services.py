@@ -136,14 +136,41 @@ def organization_create(*, name: str, slug: str = "", website: str = "", actor: 
     return _save(organization, actor=actor)
 
 
+ORGANIZATION_FIELDS = ("name", "slug", "website")
+
+
 @transaction.atomic
-def membership_set(*, organization: Organization, user: User, role: str) -> Membership:
+def organization_update(
+    *, organization: Organization, actor: Actor = None, expected_version: int | None = None, **fields: Any
+) -> Organization:
+    organization, _ = _update(
+        organization, actor=actor, expected_version=expected_version, fields=fields, editable=ORGANIZATION_FIELDS
+    )
+    return _save(organization, actor=actor)
+
+
+@transaction.atomic
+def organization_delete(*, organization: Organization, actor: Actor = None) -> None:
+    _delete(organization, actor=actor)
+
+
+@transaction.atomic
+def membership_set(*, organization: Organization, user: User, role: str, actor: Actor = None) -> Membership:
     """Give a user a role in an organization (idempotent: a second call changes the role)."""
     membership = Membership.objects.filter(organization=organization, user=user).first() or Membership(
         organization=organization, user=user
     )
     membership.role = role
-    return _save(membership, actor=None)
+    return _save(membership, actor=actor)
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, actor: Actor = None) -> None:
+    organization = membership.organization
+    owners = organization.memberships.filter(role=Membership.Role.OWNER)
+    if membership.role == Membership.Role.OWNER and owners.count() == 1:
+        raise ValidationError("An organization keeps at least one owner; name another owner first.")
+    _delete(membership, actor=actor)
 
 
 COURT_FIELDS = ("name", "name_local", "jurisdiction", "level", "city", "address", "time_zone", "appeals_to", "website")

@@ -1,14 +1,16 @@
 """The admin, as a lawyer uses it: pages load, and writes go through the services' rules."""
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.models import Appeal, Case, Hearing, HearingReschedule, Ruling
-from tests.factories import CaseFactory, UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -168,7 +170,82 @@ def test_a_viewer_cannot_change_a_case(client, demo):
     assert popova.title == "Popova v. Moscow (facial recognition at protests)"
 
 
-def test_admin_case_add_then_inline_hearing(client, demo):
+def form_data(response) -> dict[str, Any]:
+    """The POST body a browser would send back for an admin change page, unchanged."""
+    data: dict[str, Any] = {}
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        management = formset.management_form
+        data |= {management.add_prefix(name): value for name, value in management.initial.items()}
+        forms += list(formset.forms)
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is None or value is False:
+                continue
+            if isinstance(value, list | tuple):
+                data[form.add_prefix(name)] = [str(v) for v in value]
+            elif isinstance(value, dt.datetime):
+                local = timezone.localtime(value) if timezone.is_aware(value) else value
+                data[form.add_prefix(name) + "_0"] = local.strftime("%Y-%m-%d")
+                data[form.add_prefix(name) + "_1"] = local.strftime("%H:%M:%S")
+            elif value is True:
+                data[form.add_prefix(name)] = "on"
+            else:
+                data[form.add_prefix(name)] = str(value)
+    return data
+
+
+def test_a_hearing_added_inline_on_the_case_page_goes_through_the_service(lawyer_client):
+    popova = Case.objects.get(slug="popova-v-moscow")
+    url = reverse("admin:cases_case_change", args=[popova.pk])
+    data = form_data(lawyer_client.get(url))
+    court = popova.rulings.get().court
+    index = int(data["hearings-TOTAL_FORMS"])
+    data["hearings-TOTAL_FORMS"] = index + 1
+    data |= {
+        f"hearings-{index}-court": court.pk,
+        f"hearings-{index}-kind": "appeal",
+        f"hearings-{index}-status": "scheduled",
+        f"hearings-{index}-starts_at_0": "2031-02-03",
+        f"hearings-{index}-starts_at_1": "11:00",
+        f"hearings-{index}-duration_minutes": 30,
+        f"hearings-{index}-courtroom": "7",
+    }
+    response = lawyer_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    hearing = Hearing.objects.get(case=popova, courtroom="7")
+    assert hearing.starts_at_local.strftime("%Y-%m-%d %H:%M %Z") == "2031-02-03 11:00 MSK"
+    assert hearing.history.get().history_user.username == "lawyer"
+    assert Case.objects.get(pk=popova.pk).version == popova.version  # the unchanged case was not rewritten
+
+
+def test_membership_changes_in_the_admin_go_through_the_services(client, demo):
+    from cases.models import Membership, Organization
+
     client.login(username="admin", password="admin-demo-2019")
-    case = CaseFactory(filed_on=dt.date(2024, 1, 10))
-    assert case.pk
+    organization = Organization.objects.get(slug="demo-desk")
+    owner = Membership.objects.get(organization=organization, role="owner")
+    others = list(Membership.objects.filter(organization=organization).exclude(pk=owner.pk).order_by("pk"))
+    data = {
+        "name": organization.name,
+        "slug": organization.slug,
+        "website": "",
+        "expected_version": organization.version,
+        "memberships-TOTAL_FORMS": 3,
+        "memberships-INITIAL_FORMS": 3,
+    }
+    for i, membership in enumerate([owner, *others]):
+        data |= {
+            f"memberships-{i}-id": membership.pk,
+            f"memberships-{i}-organization": organization.pk,
+            f"memberships-{i}-user": membership.user_id,
+            f"memberships-{i}-role": membership.role,
+        }
+    data["memberships-0-DELETE"] = "on"  # removing the only owner: refused
+    response = client.post(reverse("admin:cases_organization_change", args=[organization.pk]), data)
+    assert response.status_code == 302
+    assert Membership.objects.filter(pk=owner.pk).exists()
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert messages == ["Nothing was saved: An organization keeps at least one owner; name another owner first."]

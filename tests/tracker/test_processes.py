@@ -3,6 +3,7 @@ broker, honcho with web + worker + beat) and the production path (gunicorn + whi
 worker on Redis, PostgreSQL)."""
 
 import json
+import os
 import signal
 import sys
 import time
@@ -61,7 +62,7 @@ def test_production_path_gunicorn_whitenoise_redis_postgres(tmp_path):
         SECRET_KEY="a-production-like-secret-key-for-the-smoke-test-0123456789",
         ALLOWED_HOSTS="127.0.0.1",
         DATABASE_URL=session_database_url(),
-        REDIS_URL="redis://127.0.0.1:6379/14",
+        REDIS_URL=os.environ["REDIS_URL"],  # the suite's own Redis database
         STATIC_ROOT=str(tmp_path / "static"),
         TRACKER_VAR_DIR=str(tmp_path / "var"),
     )
