@@ -63,15 +63,21 @@ def running(cmd: list[str], *, env: dict[str, str], log: Path) -> Iterator[subpr
 
 
 def stop_group(proc: subprocess.Popen[bytes], sig: int = signal.SIGTERM, timeout: float = 20) -> None:
-    if proc.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, sig)
-        try:
-            proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
+    """Signal the whole group and wait until every member is gone (children such as gunicorn's
+    workers hold database connections that would block dropping the test database)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, sig)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        proc.poll()
+        if proc.returncode is not None and group_is_gone(proc.pid):
+            return
+        time.sleep(0.1)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=10)
+    while not group_is_gone(proc.pid) and time.monotonic() < deadline + 10:
+        time.sleep(0.1)
 
 
 def group_is_gone(pgid: int) -> bool:
