@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from deadlines.models import Deadline
 
-
 SHOWN = ("rule_code", "rule_version", "trigger_on", "due_on", "overdue", "state", "state_reason")
 
 
