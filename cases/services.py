@@ -170,9 +170,14 @@ def court_create(*, actor: Actor = None, **fields: Any) -> Court:
 
 @transaction.atomic
 def court_update(*, court: Court, actor: Actor = None, expected_version: int | None = None, **fields: Any) -> Court:
-    court, _ = _update(court, actor=actor, expected_version=expected_version, fields=fields, editable=COURT_FIELDS)
+    court, changed = _update(
+        court, actor=actor, expected_version=expected_version, fields=fields, editable=COURT_FIELDS
+    )
     _court_validate(court)
-    return _save(court, actor=actor)
+    _save(court, actor=actor)
+    if {"jurisdiction", "level"} & set(changed):
+        deadline_services.deadlines_recompute_court(court=court, actor=actor)
+    return court
 
 
 @transaction.atomic

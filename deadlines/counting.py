@@ -26,7 +26,7 @@ ONE_DAY = dt.timedelta(days=1)
 def period_starts_on(trigger: dt.date) -> dt.date:
     """A period runs from the day after the event that triggers it.
 
-    GPK RF art. 107(3), KAS RF art. 92(2), FRAP 26(a)(1)(A), CPR 2.8(3) (clear days),
+    GPK RF art. 107(3), KAS RF art. 92, FRAP 26(a)(1)(A), CPR 2.8(3) (clear days),
     BGB section 187(1), CJEU Rules of Procedure art. 49(1)(a); the ECtHR counts the same way.
     """
     return trigger + ONE_DAY
@@ -41,7 +41,7 @@ def add_months_clamped(trigger: dt.date, months: int) -> tuple[dt.date, bool]:
     """The last day of a period of `months` months, and whether it was clamped to a month's end.
 
     The period ends on the date of the last month that matches the trigger date; where that
-    month has no such date, on the month's last day (GPK RF art. 108(1), KAS RF art. 93(1),
+    month has no such date, on the month's last day (GPK RF art. 108(1), KAS RF art. 93,
     BGB section 188(2)-(3), CJEU Rules of Procedure art. 49(1)(b), Otto v. Germany (dec.)).
     """
     index = trigger.month - 1 + months
@@ -52,7 +52,13 @@ def add_months_clamped(trigger: dt.date, months: int) -> tuple[dt.date, bool]:
 
 @functools.cache
 def holiday_calendar(which: Calendar) -> holidays.HolidayBase:
-    """The `holidays` calendar for a forum's country (years are filled in on first use)."""
+    """The `holidays` calendar for a forum's country (years are filled in on first use).
+
+    The CJEU counts its own list of official holidays (Rules of Procedure art. 49(2)); it is
+    Luxembourg's public holidays in substance (New Year, Easter Monday, 1 and 9 May, Ascension,
+    Whit Monday, 23 June, 15 August, 1 November, 25-26 December), so Luxembourg's calendar stands
+    in for it. Check the Court's list for the year when it matters.
+    """
     country, _, subdiv = which.value.partition("-")
     return holidays.country_holidays(country, subdiv=subdiv or None)
 
@@ -73,7 +79,7 @@ def non_working_reason(day: dt.date, which: Calendar) -> str | None:
 
 def roll_over(day: dt.date, which: Calendar) -> tuple[dt.date, list[str]]:
     """A period whose last day is not a working day ends on the next working day
-    (GPK RF art. 108(2), KAS RF art. 93(2), CPR 2.8(5), FRAP 26(a)(1)(C), ZPO section 222(2),
+    (GPK RF art. 108(2), KAS RF art. 93, CPR 2.8(5), FRAP 26(a)(1)(C), ZPO section 222(2),
     CJEU Rules of Procedure art. 49(2))."""
     reason = non_working_reason(day, which)
     if reason is None:

@@ -27,7 +27,7 @@ class Calendar(StrEnum):
     ENGLAND = "GB-ENG"  # bank holidays in England and Wales: the court office is closed
     US_FEDERAL = "US"  # federal legal holidays (FRAP 26(a)(6)), observed dates included
     GERMANY = "DE"  # nationwide public holidays only: a Land's own holidays are not modelled
-    CJEU = "LU"  # the Court's official holidays follow Luxembourg's public holidays (see counting.py)
+    CJEU = "LU"  # Luxembourg's public holidays, standing in for the Court's list (see counting.py)
 
 
 class Step(StrEnum):
@@ -70,7 +70,7 @@ class Rule:
 
 D = dt.date
 RU_COUNTING = "GPK RF arts. 107(3), 108(1)-(2)"
-KAS_COUNTING = "KAS RF arts. 92(2), 93(1)-(2)"
+KAS_COUNTING = "KAS RF arts. 92, 93"
 
 RULES: tuple[Rule, ...] = (
     Rule(

@@ -13,10 +13,10 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from cases import services as case_services  # a module import: cases.services imports this module
-from cases.models import Appeal, Case, Ruling
+from cases.models import Appeal, Case, Court, Ruling
 from deadlines.applicability import Trigger, rules_for_ruling
 from deadlines.counting import deadline_compute
 from deadlines.models import Deadline
@@ -31,7 +31,11 @@ def _save(deadline: Deadline, *, actor: Actor, reason: str) -> Deadline:
         deadline.version += 1
     deadline._history_user = actor if isinstance(actor, User) else None  # type: ignore[attr-defined]
     deadline._change_reason = reason[:100]  # type: ignore[attr-defined]  # simple_history's column is 100 long
-    deadline.save()
+    try:
+        deadline.save()
+    except IntegrityError as exc:
+        # Two recomputes of one ruling at once (a row lock covers only rows that exist already).
+        raise ValidationError(f"The deadlines of this ruling changed at the same time; try again. ({exc})") from exc
     return deadline
 
 
@@ -133,6 +137,13 @@ def deadlines_recompute(*, ruling: Ruling, actor: Actor = None) -> list[Deadline
 def deadlines_recompute_case(*, case: Case, actor: Actor = None) -> None:
     """After a change to the case that decides which rules apply (its proceeding)."""
     for ruling in Ruling.objects.filter(case=case):
+        deadlines_recompute(ruling=ruling, actor=actor)
+
+
+@transaction.atomic
+def deadlines_recompute_court(*, court: Court, actor: Actor = None) -> None:
+    """After a change to a court's jurisdiction or level, which decide the forum's rules."""
+    for ruling in Ruling.objects.filter(court=court):
         deadlines_recompute(ruling=ruling, actor=actor)
 
 

@@ -319,3 +319,26 @@ def test_bad_ruling_input_is_refused_and_computes_nothing(kas_case, district):
             case=kas_case, court=district, decided_on=D(2019, 11, 6), final_form_on=D(2019, 11, 1), outcome="dismissed"
         )
     assert Deadline.objects.count() == 0
+
+
+def test_correcting_the_courts_level_recomputes_its_rulings(kas_case):
+    # given a ruling recorded at a court entered by mistake as first instance
+    court = CourtFactory(name="Moscow City Court")
+    ruling = services.ruling_record(
+        case=kas_case,
+        court=court,
+        decided_on=D(2020, 1, 15),
+        final_form_on=D(2020, 1, 20),
+        in_force=True,
+        in_force_on=D(2020, 1, 15),
+        outcome="dismissed",
+    )
+    assert [(d.rule_code, d.state) for d in Deadline.objects.filter(ruling=ruling)] == [("ru-kas-appeal", "open")]
+    # when the court is corrected to an appeal court
+    services.court_update(court=court, level="appeal")
+    # then the appeal deadline no longer applies; cassation and the ECtHR do
+    assert sorted((d.rule_code, d.state, d.due_on) for d in Deadline.objects.filter(ruling=ruling)) == [
+        ("echr-application", "open", D(2020, 7, 15)),
+        ("ru-kas-appeal", "void", D(2020, 2, 20)),
+        ("ru-kas-cassation", "open", D(2020, 7, 15)),
+    ]
