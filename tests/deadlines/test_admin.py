@@ -9,9 +9,13 @@ from django.urls import reverse
 from cases import services
 from cases.models import Case, Ruling
 from deadlines.models import Deadline
+from tests.factories import CourtFactory
 
 pytestmark = pytest.mark.django_db
 D = dt.date
+# session, user, 2 x permissions, 2 x count (filtered, total), the page of rows with case and court
+# joined, the rule codes for the filter: none per row.
+QUERIES_FOR_THE_LIST = 8
 
 
 @pytest.fixture
@@ -152,3 +156,25 @@ def test_recording_a_ruling_in_the_admin_computes_its_deadline(client, demo):
         D(2020, 1, 9),
         "lawyer",
     )
+
+
+def test_the_deadline_list_reads_a_fixed_number_of_queries(client, demo, django_assert_num_queries):
+    # given eleven rulings of the Popova case with a final-form date, each with an appeal deadline
+    popova = Case.objects.get(slug="popova-v-moscow")
+    first = popova.rulings.get()
+    services.ruling_update(ruling=first, final_form_on=D(2019, 11, 11))
+    for day in range(1, 11):
+        services.ruling_record(
+            case=popova,
+            court=CourtFactory(),
+            decided_on=D(2019, 11, day),
+            final_form_on=D(2019, 11, day),
+            outcome="dismissed",
+        )
+    assert Deadline.objects.filter(case=popova, due_on__isnull=False).count() == 11
+    login(client, "lawyer")
+    url = reverse("admin:deadlines_deadline_changelist") + "?due=all"
+    with django_assert_num_queries(QUERIES_FOR_THE_LIST):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 13  # also the Popova-Milov and Bridges deadlines
