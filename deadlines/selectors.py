@@ -63,10 +63,17 @@ def deadlines_undetermined(*, user: User) -> QuerySet[Deadline]:
     )
 
 
-def deadlines_for_case(*, case: Case, include_void: bool = False) -> QuerySet[Deadline]:
-    """All deadlines of a case, by due date (unknown dates last). The caller has already
-    checked that the user may see the case's private records (`case_user_is_member`)."""
-    deadlines = Deadline.objects.filter(case=case).select_related("ruling__court", "closed_by_appeal")
+_CALLER_CHECKED = object()
+
+
+def deadlines_for_case(
+    *, case: Case, user: User | object = _CALLER_CHECKED, include_void: bool = False
+) -> QuerySet[Deadline]:
+    """All deadlines of a case, by due date (unknown dates last). Pass `user` to get only what
+    that user may see (nothing unless a member); without it the caller has already checked
+    `cases.selectors.case_user_is_member`."""
+    visible = Deadline.objects.all() if user is _CALLER_CHECKED else deadlines_visible_to(user=user)  # type: ignore[arg-type]
+    deadlines = visible.filter(case=case).select_related("ruling__court", "closed_by_appeal")
     if not include_void:
         deadlines = deadlines.exclude(state=Deadline.State.VOID)
     return deadlines.order_by(F("due_on").asc(nulls_last=True), "id")

@@ -102,3 +102,9 @@ def test_other_cases_are_not_mixed_in(deadlines, lawyer, case):
         deadlines["early"],
         deadlines["late"],
     ]
+
+
+def test_a_cases_deadlines_for_a_given_user_only_if_a_member(deadlines, case, lawyer, outsider):
+    assert selectors.deadlines_for_case(case=case, user=lawyer).count() == 3
+    assert list(selectors.deadlines_for_case(case=case, user=outsider)) == []
+    assert list(selectors.deadlines_for_case(case=case, user=AnonymousUser())) == []
