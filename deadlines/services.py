@@ -117,7 +117,7 @@ def deadlines_recompute(*, ruling: Ruling, actor: Actor = None) -> list[Deadline
             void_reasons[code] = str(exc)
             continue
         deadline = existing.pop(code, None) or Deadline(case=ruling.case, ruling=ruling, rule_code=code)
-        changed = _set(deadline, fields)
+        changed = _set(deadline, {**fields, "case_id": ruling.case_id})  # a ruling moved to another case
         changed |= _set(deadline, {"due_on": deadline.override_due_on or deadline.computed_due_on})
         if deadline.state == Deadline.State.VOID:
             changed |= _set(deadline, {"state": Deadline.State.OPEN, "state_reason": ""})

@@ -342,3 +342,15 @@ def test_correcting_the_courts_level_recomputes_its_rulings(kas_case):
         ("ru-kas-appeal", "void", D(2020, 2, 20)),
         ("ru-kas-cassation", "open", D(2020, 7, 15)),
     ]
+
+
+def test_a_ruling_moved_to_another_case_takes_its_deadlines_along(appeal_deadline):
+    # given a ruling entered on the wrong case; when it is moved
+    right_case = CaseFactory(organization=appeal_deadline.case.organization, proceeding=Case.Proceeding.ADMINISTRATIVE)
+    services.ruling_update(ruling=appeal_deadline.ruling, case=right_case)
+    appeal_deadline.refresh_from_db()
+    assert (appeal_deadline.case, appeal_deadline.rule_code, appeal_deadline.due_on) == (
+        right_case,
+        "ru-kas-appeal",
+        D(2019, 12, 11),
+    )
