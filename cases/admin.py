@@ -31,6 +31,7 @@ from cases.models import (
     Ruling,
     Tag,
 )
+from deadlines.inlines import DeadlineInline
 
 
 @dataclass(frozen=True)
@@ -456,6 +457,7 @@ class RulingAdmin(CaseScopedMixin, SimpleHistoryAdmin):
     list_select_related = ["case", "court"]
     date_hierarchy = "decided_on"
     autocomplete_fields = ["case", "court"]
+    inlines = [DeadlineInline]
 
 
 @admin.register(Appeal)

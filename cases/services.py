@@ -34,6 +34,7 @@ from cases.models import (
     Tag,
     VersionedModel,
 )
+from deadlines import services as deadline_services
 
 Actor = User | AnonymousUser | None
 M = TypeVar("M", bound=models.Model)
@@ -196,9 +197,14 @@ def court_create(*, actor: Actor = None, **fields: Any) -> Court:
 
 @transaction.atomic
 def court_update(*, court: Court, actor: Actor = None, expected_version: int | None = None, **fields: Any) -> Court:
-    court, _ = _update(court, actor=actor, expected_version=expected_version, fields=fields, editable=COURT_FIELDS)
+    court, changed = _update(
+        court, actor=actor, expected_version=expected_version, fields=fields, editable=COURT_FIELDS
+    )
     _court_validate(court)
-    return _save(court, actor=actor)
+    _save(court, actor=actor)
+    if {"jurisdiction", "level"} & set(changed):
+        deadline_services.deadlines_recompute_court(court=court, actor=actor)
+    return court
 
 
 @transaction.atomic
@@ -288,11 +294,13 @@ def case_update(
     **fields: Any,
 ) -> Case:
     previous_status = Case.objects.values_list("status", flat=True).get(pk=case.pk)
-    case, _ = _update(case, actor=actor, expected_version=expected_version, fields=fields, editable=CASE_FIELDS)
+    case, changed = _update(case, actor=actor, expected_version=expected_version, fields=fields, editable=CASE_FIELDS)
     _case_validate(case, previous_status=previous_status)
     _save(case, actor=actor)
     if tags is not None:
         _case_set_tags(case, tags)
+    if "proceeding" in changed:
+        deadline_services.deadlines_recompute_case(case=case, actor=actor)
     return case
 
 
@@ -531,6 +539,7 @@ def ruling_record(*, actor: Actor = None, **fields: Any) -> Ruling:
     case = Case.objects.select_for_update().get(pk=ruling.case_id)
     if case.status in (Case.Status.FILED, Case.Status.PENDING):
         case_update(case=case, status=Case.Status.DECIDED, actor=actor)
+    deadline_services.deadlines_recompute(ruling=ruling, actor=actor)
     return ruling
 
 
@@ -538,7 +547,9 @@ def ruling_record(*, actor: Actor = None, **fields: Any) -> Ruling:
 def ruling_update(*, ruling: Ruling, actor: Actor = None, expected_version: int | None = None, **fields: Any) -> Ruling:
     ruling, _ = _update(ruling, actor=actor, expected_version=expected_version, fields=fields, editable=RULING_FIELDS)
     _ruling_validate(ruling)
-    return _save(ruling, actor=actor)
+    _save(ruling, actor=actor)
+    deadline_services.deadlines_recompute(ruling=ruling, actor=actor)
+    return ruling
 
 
 @transaction.atomic
@@ -601,6 +612,7 @@ def appeal_file(*, actor: Actor = None, **fields: Any) -> Appeal:
         Case.Status.CLOSED,
     ):
         case_update(case=case, status=Case.Status.UNDER_APPEAL, outcome="", actor=actor)
+    deadline_services.deadlines_sync_appeal(appeal=appeal, actor=actor)
     return appeal
 
 
@@ -608,7 +620,9 @@ def appeal_file(*, actor: Actor = None, **fields: Any) -> Appeal:
 def appeal_update(*, appeal: Appeal, actor: Actor = None, expected_version: int | None = None, **fields: Any) -> Appeal:
     appeal, _ = _update(appeal, actor=actor, expected_version=expected_version, fields=fields, editable=APPEAL_FIELDS)
     _appeal_validate(appeal)
-    return _save(appeal, actor=actor)
+    _save(appeal, actor=actor)
+    deadline_services.deadlines_sync_appeal(appeal=appeal, actor=actor)
+    return appeal
 
 
 @transaction.atomic
@@ -623,6 +637,7 @@ def appeal_decide(
 
 @transaction.atomic
 def appeal_delete(*, appeal: Appeal, actor: Actor = None) -> None:
+    deadline_services.deadlines_sync_appeal(appeal=appeal, actor=actor, deleting=True)
     _delete(appeal, actor=actor)
 
 

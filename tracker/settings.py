@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "simple_history",
     "tracker",
     "cases",
+    "deadlines",
 ]
 
 MIDDLEWARE = [
