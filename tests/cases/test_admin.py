@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -21,12 +21,13 @@ def demo(settings):
 
 @pytest.fixture
 def lawyer_client(client, demo):
-    client.login(username="lawyer", password="lawyer-demo-2019")
+    # force_login: django-axes needs the request in authenticate(), which client.login() does not pass.
+    client.force_login(User.objects.get(username="lawyer"))
     return client
 
 
 def test_every_admin_page_loads_for_the_superuser(client, demo):
-    client.login(username="admin", password="admin-demo-2019")
+    client.force_login(User.objects.get(username="admin"))
     popova = Case.objects.get(slug="popova-v-moscow")
     urls = [reverse("admin:index")]
     for model in ("case", "hearing", "ruling", "appeal", "party", "court", "caseevent", "organization", "tag"):
@@ -158,7 +159,7 @@ def test_staff_of_another_organization_cannot_see_or_change_a_case(client, demo)
 
 
 def test_a_viewer_cannot_change_a_case(client, demo):
-    client.login(username="viewer", password="viewer-demo-2019")
+    client.force_login(User.objects.get(username="viewer"))
     popova = Case.objects.get(slug="popova-v-moscow")
     url = reverse("admin:cases_case_change", args=[popova.pk])
     assert client.get(url).status_code == 200  # read-only view
@@ -169,6 +170,6 @@ def test_a_viewer_cannot_change_a_case(client, demo):
 
 
 def test_admin_case_add_then_inline_hearing(client, demo):
-    client.login(username="admin", password="admin-demo-2019")
+    client.force_login(User.objects.get(username="admin"))
     case = CaseFactory(filed_on=dt.date(2024, 1, 10))
     assert case.pk
