@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -88,9 +88,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
     case = selectors.case_for_page(slug=slug)
-    if case is not None and case.is_public and not case_user_is_member(user=request.user, case=case):
-        return redirect("web:public_case", slug=case.slug)
-    case = member_case(request, case)
+    if case is None or not case_user_is_member(user=request.user, case=case):
+        if case is not None and case.is_public:
+            return redirect("web:public_case", slug=case.slug)
+        raise Http404(_("No such case."))
     hearings = sorted(case.hearings.all(), key=lambda h: h.starts_at)
     return render(
         request,
