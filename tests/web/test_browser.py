@@ -145,6 +145,7 @@ def test_the_russian_interface_shows_russian_text(browser, demo):
     page.goto(f"{demo}/cases/popova-v-moscow/")
     text = page.locator("main").inner_text()
     assert "Хронология" in text and "Записать заседание" in text and "6 ноября 2019 г." in text
+    assert "Савёловский районный суд г. Москвы" in text  # a Russian court by its own name
     shot(page, "07-case-page-ru")
 
 

@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from cases.models import CaseEvent
+from cases.models import CaseEvent, Court, Jurisdiction
 
 register = template.Library()
 
@@ -106,3 +107,11 @@ def query_with(context: template.Context, **changes: Any) -> str:
     for key, value in changes.items():
         query[key] = value
     return "?" + query.urlencode()
+
+
+@register.filter
+def court_name(court: Court) -> str:
+    """A court's own name when the page is in that court's language (Russian courts in Russian)."""
+    if court.name_local and court.jurisdiction == Jurisdiction.RUSSIA and get_language() == "ru":
+        return court.name_local
+    return court.name
