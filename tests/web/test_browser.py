@@ -107,6 +107,15 @@ def test_a_lawyer_logs_a_hearing_reschedules_it_and_sees_it_on_the_dashboard(bro
     assert HearingReschedule.objects.filter(hearing=hearing, reason="Judge ill").count() == 1
     assert "Moved from" in page.locator("#timeline + ol").inner_text()
 
+    # a one-click action with JavaScript: htmx swaps the hearings section in place
+    page.evaluate("window.notReloaded = true")
+    page.locator(f"#hearing-{hearing.pk}").get_by_role("button", name="Mark postponed").click()
+    page.wait_for_selector("text=Hearing postponed")
+    assert "Postponed (new date not yet set)" in page.locator(f"#hearing-{hearing.pk}").inner_text()
+    assert page.evaluate("window.notReloaded") is True
+    hearing.refresh_from_db()
+    assert hearing.status == Hearing.Status.POSTPONED
+
     # the dashboard shows it, at the new time
     page.get_by_role("link", name="Dashboard").click()
     row = page.locator(f"#dashboard-hearing-{hearing.pk}")
