@@ -172,8 +172,12 @@ class AppealForm(forms.Form):
 
 
 class DashboardFilterForm(forms.Form):
-    case = forms.ModelChoiceField(label=_("Case"), queryset=Case.objects.none(), required=False)
-    court = forms.ModelChoiceField(label=_("Court"), queryset=Court.objects.none(), required=False)
+    case = forms.ModelChoiceField(
+        label=_("Case"), queryset=Case.objects.none(), required=False, empty_label=_("Any case")
+    )
+    court = forms.ModelChoiceField(
+        label=_("Court"), queryset=Court.objects.none(), required=False, empty_label=_("Any court")
+    )
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
@@ -189,9 +193,15 @@ class CaseFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("Any status")), *Case.Status.choices], required=False)
-    court = forms.ModelChoiceField(label=_("Court"), queryset=Court.objects.none(), required=False)
+    court = forms.ModelChoiceField(
+        label=_("Court"), queryset=Court.objects.none(), required=False, empty_label=_("Any court")
+    )
     tag = forms.ModelChoiceField(
-        label=_("Tag"), queryset=Tag.objects.order_by("name"), required=False, to_field_name="slug"
+        label=_("Tag"),
+        queryset=Tag.objects.order_by("name"),
+        required=False,
+        to_field_name="slug",
+        empty_label=_("Any tag"),
     )
     visibility = forms.ChoiceField(label=_("Visibility"), choices=VISIBILITY, required=False)
 
