@@ -117,10 +117,14 @@ def case_list(
 
 def case_for_page(*, slug: str, public_only: bool = False) -> Case | None:
     """One case with everything its page shows. On the public page the private rows
-    (unpublished timeline facts) are left out here, not just hidden in the template."""
+    (unpublished timeline facts, planned appeals) are left out here, not just hidden in the
+    template."""
     events = CaseEvent.objects.all()
+    appeals = Appeal.objects.select_related("court", "ruling", "appellant", "decided_by")
     if public_only:
         events = events.filter(is_public=True)
+        # An appeal not yet filed is the organization's plan, not a public fact.
+        appeals = appeals.exclude(status=Appeal.Status.PLANNED)
     cases = Case.objects.filter(slug=slug)
     if public_only:
         cases = cases.filter(is_public=True)
@@ -138,7 +142,7 @@ def case_for_page(*, slug: str, public_only: bool = False) -> Case | None:
                 ),
             ),
             Prefetch("rulings", queryset=Ruling.objects.select_related("court__appeals_to")),
-            Prefetch("appeals", queryset=Appeal.objects.select_related("court", "ruling", "appellant", "decided_by")),
+            Prefetch("appeals", queryset=appeals),
         )
         .first()
     )

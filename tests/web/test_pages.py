@@ -9,7 +9,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from cases.models import Appeal, Case, Hearing, HearingReschedule, Ruling
-from tests.factories import CaseFactory, HearingFactory
+from tests.factories import AppealFactory, CaseFactory, HearingFactory
 
 pytestmark = pytest.mark.django_db
 UTC = dt.UTC
@@ -353,6 +353,7 @@ def test_the_case_list_searches_and_filters(client, popova):
 
 
 def test_the_public_page_shows_no_private_data(client, popova):
+    AppealFactory(ruling=popova["ruling"], court=popova["upper"], status="planned", filed_on=None)
     page = client.get(reverse("web:public_case", args=["popova-v-moscow"])).content.decode()
     for public in ("Popova v. Moscow", "Alena Popova", "Witness A", "Picket at the Duma", "Add to calendar"):
         assert public in page
@@ -364,6 +365,7 @@ def test_the_public_page_shows_no_private_data(client, popova):
         "neighbour of the plaintiff",
         "Internal strategy meeting",
         "(private)",
+        "Moscow City Court",  # the planned appeal's court: a plan, not a public fact
     ):
         assert private not in page
 
