@@ -171,3 +171,26 @@ def test_the_public_page_follows_the_browser_language_and_shows_no_private_data(
     mobile.goto(f"{demo}/public/popova-v-moscow/")
     assert mobile.evaluate("document.documentElement.scrollWidth") <= 390
     shot(mobile, "09-public-case-mobile")
+
+
+def test_two_lawyers_edit_the_same_hearing_and_the_second_save_is_refused(browser, demo):
+    hearing = Hearing.objects.get(case__slug="popova-v-moscow")
+    first, second = new_page(browser), new_page(browser)
+    log_in(first, demo)
+    log_in(second, demo, username="admin")
+    edit = f"{demo}/cases/popova-v-moscow/hearings/{hearing.pk}/edit/"
+    first.goto(edit)
+    second.goto(edit)
+    # the first lawyer saves a courtroom
+    first.get_by_label("Courtroom:", exact=True).fill("101")
+    first.get_by_role("button", name="Save").click()
+    first.wait_for_selector("text=Hearing saved.")
+    # the second, from the copy opened before, saves another: refused, with the current values
+    second.get_by_label("Courtroom:", exact=True).fill("202")
+    second.get_by_role("button", name="Save").click()
+    alert = second.locator("#conflict")
+    assert "Not saved: someone else changed this hearing after you opened it." in alert.inner_text()
+    assert "101" in alert.inner_text()
+    shot(second, "10-edit-conflict")
+    hearing.refresh_from_db()
+    assert (hearing.courtroom, hearing.version) == ("101", 2)
