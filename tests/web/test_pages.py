@@ -9,7 +9,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from cases.models import Appeal, Case, Hearing, HearingReschedule, Ruling
-from tests.factories import AppealFactory, CaseFactory, HearingFactory
+from tests.factories import AppealFactory, CaseFactory, CourtFactory, HearingFactory, RulingFactory
 
 pytestmark = pytest.mark.django_db
 UTC = dt.UTC
@@ -446,6 +446,24 @@ def test_lawyer_page_queries(client, popova, django_assert_num_queries, name, ar
         assert client.get(reverse(name, args=args)).status_code == 200
 
 
+def test_appeal_form_queries(client, popova, django_assert_num_queries):
+    # session, user, the ruling with its court and two courts up (one join), membership, write
+    # permission, the international courts, the appellant choices (the court choices are that list)
+    client.force_login(popova["lawyer"])
+    with django_assert_num_queries(7):
+        assert (
+            client.get(reverse("web:appeal_create", args=["popova-v-moscow", popova["ruling"].pk])).status_code == 200
+        )
+
+
+def test_ruling_form_queries(client, popova, django_assert_num_queries):
+    # session, user, case, membership, write permission, open appeal and latest hearing (the
+    # default court), the court choices
+    client.force_login(popova["lawyer"])
+    with django_assert_num_queries(8):
+        assert client.get(reverse("web:ruling_create", args=["popova-v-moscow"])).status_code == 200
+
+
 @pytest.mark.parametrize(
     ("name", "args", "queries"),
     [("web:public_case_list", [], 2), ("web:public_case", ["popova-v-moscow"], 9)],
@@ -456,3 +474,26 @@ def test_public_page_queries(client, popova, django_assert_num_queries, name, ar
     _more_rows(popova)
     with django_assert_num_queries(queries):
         assert client.get(reverse(name, args=args)).status_code == 200
+
+
+def test_an_appeal_is_offered_the_whole_hierarchy_then_international_courts(client, desk, django_assert_num_queries):
+    # given district -> city -> cassation -> supreme, and the ECtHR
+    supreme = CourtFactory(name="Supreme Court", level="supreme")
+    cassation = CourtFactory(name="Second Cassation Court", level="cassation", appeals_to=supreme)
+    desk["upper"].appeals_to = cassation
+    desk["upper"].save()
+    CourtFactory(name="European Court of Human Rights", level="international", time_zone=ZoneInfo("Europe/Paris"))
+    ruling = RulingFactory(case=desk["private"], court=desk["court"])
+    client.force_login(desk["lawyer"])
+    # when the appeal form opens (in one query for the chain, however deep up to four levels)
+    with django_assert_num_queries(7):
+        form = client.get(reverse("web:appeal_create", args=["secret-v-ministry", ruling.pk])).context["form"]
+    # then the next instance comes first and is preselected
+    assert [label for _, label in form.fields["court"].choices] == [
+        "---------",
+        "Moscow City Court (Europe/Moscow)",
+        "Second Cassation Court (Europe/Moscow)",
+        "Supreme Court (Europe/Moscow)",
+        "European Court of Human Rights (Europe/Paris)",
+    ]
+    assert form["court"].value() == desk["upper"].pk

@@ -280,8 +280,11 @@ def ruling_create(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def appeal_create(request: HttpRequest, slug: str, ruling_pk: int) -> HttpResponse:
+    # Four levels up covers district -> regional -> cassation -> supreme in one query.
     ruling = get_object_or_404(
-        Ruling.objects.select_related("case", "court__appeals_to__appeals_to"), pk=ruling_pk, case__slug=slug
+        Ruling.objects.select_related("case", "court__appeals_to__appeals_to__appeals_to__appeals_to"),
+        pk=ruling_pk,
+        case__slug=slug,
     )
     case = member_case(request, ruling.case, write=True)
     courts, suggested = selectors.appeal_courts(ruling=ruling)
