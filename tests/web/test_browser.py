@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from cases.models import Hearing, HearingReschedule
+from cases.models import Hearing, HearingReschedule, Ruling
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -194,3 +194,40 @@ def test_two_lawyers_edit_the_same_hearing_and_the_second_save_is_refused(browse
     shot(second, "10-edit-conflict")
     hearing.refresh_from_db()
     assert (hearing.courtroom, hearing.version) == ("101", 2)
+
+
+UNLABELLED = """() => [...document.querySelectorAll('input, select, textarea')]
+  .filter(el => el.type !== 'hidden' && !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
+  .map(el => el.outerHTML)"""
+
+
+def test_every_input_has_a_label_and_the_login_works_from_the_keyboard(browser, demo):
+    page = new_page(browser)
+    # keyboard only: the username has the focus on arrival; type, Tab, type, Enter
+    page.goto(f"{demo}/accounts/login/")
+    assert page.evaluate("document.activeElement.id") == "id_username"
+    page.keyboard.type("lawyer")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "id_password"
+    page.keyboard.type("lawyer-demo-2019")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{demo}/dashboard/")
+    # on any other page the first Tab reaches the skip link, which jumps to the content
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "content"
+    ruling = Ruling.objects.filter(case__slug="popova-v-moscow").first()
+    for path in (
+        "/dashboard/",
+        "/cases/",
+        "/cases/popova-v-moscow/",
+        "/cases/popova-v-moscow/hearings/new/",
+        "/cases/popova-v-moscow/rulings/new/",
+        f"/cases/popova-v-moscow/rulings/{ruling.pk}/appeal/",
+        "/preferences/",
+        "/public/popova-v-moscow/",
+    ):
+        page.goto(demo + path)
+        assert (path, page.evaluate(UNLABELLED)) == (path, [])
+        assert page.evaluate("document.documentElement.lang") == "en"
