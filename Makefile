@@ -21,8 +21,15 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.installed $@
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+# Compiled message catalogues (not committed): the Russian interface. compilemessages reads
+# only LOCALE_PATHS from the settings, so the test settings (no secrets needed) will do.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+%.mo: %.po | $(VENV)/.installed
+	DJANGO_SETTINGS_MODULE=tracker.settings_test $(BIN)/python manage.py compilemessages \
+		--ignore=.venv --ignore=var --ignore=staticfiles --ignore=node_modules
+
+install: $(VENV)/.installed $(MO_FILES)
+install-dev: $(VENV)/.installed-dev $(MO_FILES)
 
 ## make run: install, migrate, load the demo, then serve web + Celery worker + beat (Ctrl-C stops all).
 run: install

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from timezone_field import TimeZoneField
 
@@ -45,9 +46,9 @@ class Organization(VersionedModel):
 
 class Membership(models.Model):
     class Role(models.TextChoices):
-        OWNER = "owner", "Owner"
-        LAWYER = "lawyer", "Lawyer"
-        VIEWER = "viewer", "Viewer"
+        OWNER = "owner", _("Owner")
+        LAWYER = "lawyer", _("Lawyer")
+        VIEWER = "viewer", _("Viewer")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
@@ -70,23 +71,23 @@ class Membership(models.Model):
 
 
 class Jurisdiction(models.TextChoices):
-    RUSSIA = "ru", "Russia"
-    ECHR = "echr", "Council of Europe (ECtHR)"
-    ENGLAND_WALES = "gb-ew", "England and Wales"
-    US_FEDERAL = "us-fed", "United States (federal)"
-    US_ILLINOIS = "us-il", "United States: Illinois"
-    GERMANY = "de", "Germany"
-    EU = "eu", "European Union (CJEU)"
+    RUSSIA = "ru", _("Russia")
+    ECHR = "echr", _("Council of Europe (ECtHR)")
+    ENGLAND_WALES = "gb-ew", _("England and Wales")
+    US_FEDERAL = "us-fed", _("United States (federal)")
+    US_ILLINOIS = "us-il", _("United States: Illinois")
+    GERMANY = "de", _("Germany")
+    EU = "eu", _("European Union (CJEU)")
 
 
 class Court(VersionedModel):
     class Level(models.TextChoices):
-        FIRST_INSTANCE = "first_instance", "First instance"
-        APPEAL = "appeal", "Appeal"
-        CASSATION = "cassation", "Cassation"
-        SUPREME = "supreme", "Supreme"
-        CONSTITUTIONAL = "constitutional", "Constitutional"
-        INTERNATIONAL = "international", "International"
+        FIRST_INSTANCE = "first_instance", _("First instance")
+        APPEAL = "appeal", _("Appeal")
+        CASSATION = "cassation", _("Cassation")
+        SUPREME = "supreme", _("Supreme")
+        CONSTITUTIONAL = "constitutional", _("Constitutional")
+        INTERNATIONAL = "international", _("International")
 
     name = models.CharField(max_length=200, help_text="Name in English.")
     name_local = models.CharField(max_length=200, blank=True, help_text="Name in the court's own language.")
@@ -130,28 +131,28 @@ class Tag(models.Model):
 
 class Case(VersionedModel):
     class Status(models.TextChoices):
-        PREPARING = "preparing", "Preparing"
-        FILED = "filed", "Filed"
-        PENDING = "pending", "Pending"
-        DECIDED = "decided", "Decided"
-        UNDER_APPEAL = "under_appeal", "Under appeal"
-        CLOSED = "closed", "Closed"
+        PREPARING = "preparing", _("Preparing")
+        FILED = "filed", _("Filed")
+        PENDING = "pending", _("Pending")
+        DECIDED = "decided", _("Decided")
+        UNDER_APPEAL = "under_appeal", _("Under appeal")
+        CLOSED = "closed", _("Closed")
 
     class Outcome(models.TextChoices):
-        WON = "won", "Won"
-        PARTLY_WON = "partly_won", "Partly won"
-        LOST = "lost", "Lost"
-        SETTLED = "settled", "Settled"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        TERMINATED = "terminated", "Proceedings terminated"
+        WON = "won", _("Won")
+        PARTLY_WON = "partly_won", _("Partly won")
+        LOST = "lost", _("Lost")
+        SETTLED = "settled", _("Settled")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        TERMINATED = "terminated", _("Proceedings terminated")
 
     class Proceeding(models.TextChoices):
-        CIVIL = "civil", "Civil"
-        ADMINISTRATIVE = "administrative", "Administrative (public-law claim)"
-        ADMINISTRATIVE_OFFENCE = "administrative_offence", "Administrative offence"
-        CRIMINAL = "criminal", "Criminal"
-        JUDICIAL_REVIEW = "judicial_review", "Judicial review"
-        INTERNATIONAL = "international", "International application"
+        CIVIL = "civil", _("Civil")
+        ADMINISTRATIVE = "administrative", _("Administrative (public-law claim)")
+        ADMINISTRATIVE_OFFENCE = "administrative_offence", _("Administrative offence")
+        CRIMINAL = "criminal", _("Criminal")
+        JUDICIAL_REVIEW = "judicial_review", _("Judicial review")
+        INTERNATIONAL = "international", _("International application")
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="cases")
     title = models.CharField(max_length=250)
@@ -214,15 +215,15 @@ class Docket(models.Model):
 
 class Party(VersionedModel):
     class Role(models.TextChoices):
-        PLAINTIFF = "plaintiff", "Plaintiff / applicant"
-        DEFENDANT = "defendant", "Defendant / respondent"
-        THIRD_PARTY = "third_party", "Third party"
-        INTERVENER = "intervener", "Intervener"
-        REPRESENTATIVE = "representative", "Representative"
+        PLAINTIFF = "plaintiff", _("Plaintiff / applicant")
+        DEFENDANT = "defendant", _("Defendant / respondent")
+        THIRD_PARTY = "third_party", _("Third party")
+        INTERVENER = "intervener", _("Intervener")
+        REPRESENTATIVE = "representative", _("Representative")
 
     class Kind(models.TextChoices):
-        PERSON = "person", "Person"
-        ORGANIZATION = "organization", "Organization"
+        PERSON = "person", _("Person")
+        ORGANIZATION = "organization", _("Organization")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
     role = models.CharField(max_length=20, choices=Role.choices)
@@ -270,19 +271,19 @@ class Party(VersionedModel):
 
 class Hearing(VersionedModel):
     class Kind(models.TextChoices):
-        PRELIMINARY = "preliminary", "Preliminary"
-        MERITS = "merits", "Merits"
-        APPEAL = "appeal", "Appeal"
-        CASSATION = "cassation", "Cassation"
-        ANNOUNCEMENT = "announcement", "Announcement of the decision"
-        CASE_MANAGEMENT = "case_management", "Case management"
-        OTHER = "other", "Other"
+        PRELIMINARY = "preliminary", _("Preliminary")
+        MERITS = "merits", _("Merits")
+        APPEAL = "appeal", _("Appeal")
+        CASSATION = "cassation", _("Cassation")
+        ANNOUNCEMENT = "announcement", _("Announcement of the decision")
+        CASE_MANAGEMENT = "case_management", _("Case management")
+        OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        POSTPONED = "postponed", "Postponed (new date not yet set)"
-        HELD = "held", "Held"
-        CANCELLED = "cancelled", "Cancelled"
+        SCHEDULED = "scheduled", _("Scheduled")
+        POSTPONED = "postponed", _("Postponed (new date not yet set)")
+        HELD = "held", _("Held")
+        CANCELLED = "cancelled", _("Cancelled")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="hearings")
     court = models.ForeignKey(Court, on_delete=models.PROTECT, related_name="hearings")
@@ -344,17 +345,17 @@ class HearingReschedule(models.Model):
 
 class Ruling(VersionedModel):
     class Outcome(models.TextChoices):
-        GRANTED = "granted", "Granted / allowed"
-        PARTLY_GRANTED = "partly_granted", "Partly granted"
-        DISMISSED = "dismissed", "Dismissed"
-        TERMINATED = "terminated", "Proceedings terminated"
-        LEFT_WITHOUT_CONSIDERATION = "left_without_consideration", "Left without consideration"
-        RETURNED = "returned", "Returned / not admitted"
-        REMANDED = "remanded", "Set aside and remanded"
-        VIOLATION = "violation", "Violation found"
-        NO_VIOLATION = "no_violation", "No violation"
-        INADMISSIBLE = "inadmissible", "Inadmissible"
-        OTHER = "other", "Other (see summary)"
+        GRANTED = "granted", _("Granted / allowed")
+        PARTLY_GRANTED = "partly_granted", _("Partly granted")
+        DISMISSED = "dismissed", _("Dismissed")
+        TERMINATED = "terminated", _("Proceedings terminated")
+        LEFT_WITHOUT_CONSIDERATION = "left_without_consideration", _("Left without consideration")
+        RETURNED = "returned", _("Returned / not admitted")
+        REMANDED = "remanded", _("Set aside and remanded")
+        VIOLATION = "violation", _("Violation found")
+        NO_VIOLATION = "no_violation", _("No violation")
+        INADMISSIBLE = "inadmissible", _("Inadmissible")
+        OTHER = "other", _("Other (see summary)")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="rulings")
     court = models.ForeignKey(Court, on_delete=models.PROTECT, related_name="rulings")
@@ -392,18 +393,18 @@ class Ruling(VersionedModel):
 
 class Appeal(VersionedModel):
     class Kind(models.TextChoices):
-        APPEAL = "appeal", "Appeal"
-        CASSATION = "cassation", "Cassation"
-        SUPERVISORY = "supervisory", "Supreme Court / supervisory review"
-        CONSTITUTIONAL = "constitutional", "Constitutional complaint"
-        INTERNATIONAL = "international", "International application"
+        APPEAL = "appeal", _("Appeal")
+        CASSATION = "cassation", _("Cassation")
+        SUPERVISORY = "supervisory", _("Supreme Court / supervisory review")
+        CONSTITUTIONAL = "constitutional", _("Constitutional complaint")
+        INTERNATIONAL = "international", _("International application")
 
     class Status(models.TextChoices):
-        PLANNED = "planned", "Planned (not yet filed)"
-        FILED = "filed", "Filed"
-        PENDING = "pending", "Pending"
-        DECIDED = "decided", "Decided"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        PLANNED = "planned", _("Planned (not yet filed)")
+        FILED = "filed", _("Filed")
+        PENDING = "pending", _("Pending")
+        DECIDED = "decided", _("Decided")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="appeals")
     ruling = models.ForeignKey(
@@ -455,9 +456,9 @@ class CaseEvent(VersionedModel):
     the fine, a settlement announced). Dates may be known only to the month or year."""
 
     class Precision(models.TextChoices):
-        DAY = "day", "Day"
-        MONTH = "month", "Month"
-        YEAR = "year", "Year"
+        DAY = "day", _("Day")
+        MONTH = "month", _("Month")
+        YEAR = "year", _("Year")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     occurred_on = models.DateField(help_text="For a month or a year, its first day.")

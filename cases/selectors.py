@@ -34,6 +34,12 @@ def cases_visible_to(*, user: User) -> QuerySet[Case]:
     return Case.objects.filter(condition)
 
 
+def cases_of_member(*, user: User) -> QuerySet[Case]:
+    """The cases of the user's organizations (all cases for a superuser): a lawyer's workspace."""
+    member = _is_member_query(user)
+    return Case.objects.none() if member is None else Case.objects.filter(member)
+
+
 def cases_writable_by(*, user: User) -> QuerySet[Case]:
     member = _is_member_query(user, writers_only=True)
     return Case.objects.none() if member is None else Case.objects.filter(member)

@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -23,12 +23,13 @@ def demo(settings):
 
 @pytest.fixture
 def lawyer_client(client, demo):
-    client.login(username="lawyer", password="lawyer-demo-2019")
+    # force_login: django-axes needs the request in authenticate(), which client.login() does not pass.
+    client.force_login(User.objects.get(username="lawyer"))
     return client
 
 
 def test_every_admin_page_loads_for_the_superuser(client, demo):
-    client.login(username="admin", password="admin-demo-2019")
+    client.force_login(User.objects.get(username="admin"))
     popova = Case.objects.get(slug="popova-v-moscow")
     urls = [reverse("admin:index")]
     for model in ("case", "hearing", "ruling", "appeal", "party", "court", "caseevent", "organization", "tag"):
@@ -160,7 +161,7 @@ def test_staff_of_another_organization_cannot_see_or_change_a_case(client, demo)
 
 
 def test_a_viewer_cannot_change_a_case(client, demo):
-    client.login(username="viewer", password="viewer-demo-2019")
+    client.force_login(User.objects.get(username="viewer"))
     popova = Case.objects.get(slug="popova-v-moscow")
     url = reverse("admin:cases_case_change", args=[popova.pk])
     assert client.get(url).status_code == 200  # read-only view
@@ -224,7 +225,7 @@ def test_a_hearing_added_inline_on_the_case_page_goes_through_the_service(lawyer
 def test_membership_changes_in_the_admin_go_through_the_services(client, demo):
     from cases.models import Membership, Organization
 
-    client.login(username="admin", password="admin-demo-2019")
+    client.force_login(User.objects.get(username="admin"))
     organization = Organization.objects.get(slug="demo-desk")
     owner = Membership.objects.get(organization=organization, role="owner")
     others = list(Membership.objects.filter(organization=organization).exclude(pk=owner.pk).order_by("pk"))

@@ -1,0 +1,233 @@
+"""The pages in a real browser: Debian's Chromium driven by Playwright against a live server on
+PostgreSQL. Each test saves screenshots of the pages it visits under test-artifacts/ (not
+committed) so a person can look at them."""
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from cases.models import Hearing, HearingReschedule, Ruling
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
+    # still synchronous and outside it, which is what this switch tells Django.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        yield browser
+        browser.close()
+    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+@pytest.fixture
+def demo(settings, live_server):
+    settings.DEBUG = True  # seed_demo creates the demo accounts only under DEBUG
+    call_command("seed_demo", verbosity=0)
+    settings.DEBUG = False
+    ARTIFACTS.mkdir(exist_ok=True)
+    return live_server.url
+
+
+def new_page(browser, **context):
+    context.setdefault("timezone_id", "Europe/Berlin")
+    context.setdefault("locale", "en-GB")
+    page = browser.new_context(**context).new_page()
+    page.set_default_timeout(15_000)
+    return page
+
+
+def shot(page, name):
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def log_in(page, base, username="lawyer"):
+    password = f"{username}-demo-2019"  # the published demo accounts (README)
+    page.goto(f"{base}/accounts/login/")
+    shot(page, "01-login")
+    page.get_by_label("Username:", exact=True).fill(username)
+    page.get_by_label("Password:", exact=True).fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{base}/dashboard/")
+
+
+def test_a_lawyer_logs_a_hearing_reschedules_it_and_sees_it_on_the_dashboard(browser, demo):
+    page = new_page(browser)
+    log_in(page, demo)
+    day = timezone.localdate() + dt.timedelta(days=30)
+    moved = day + dt.timedelta(days=7)
+
+    # log a hearing on the Popova case: the court comes from the case (the appeal is only planned,
+    # so it is the Savyolovsky court of the last hearing), the time is the court's
+    page.goto(f"{demo}/cases/popova-v-moscow/")
+    page.get_by_role("link", name="Log a hearing").click()
+    assert page.get_by_label("Court:", exact=True).input_value() == str(
+        Hearing.objects.filter(case__slug="popova-v-moscow").first().court_id
+    )
+    # saving with no date shows the error next to the date field
+    page.get_by_role("button", name="Save").click()
+    assert "This field is required." in page.locator(".has-error").first.inner_text()
+    shot(page, "04-hearing-form-errors")
+    page.get_by_label("Date:", exact=True).fill(day.isoformat())
+    page.get_by_label("Time at the court:", exact=True).fill("10:30")
+    page.get_by_label("Courtroom:", exact=True).fill("412")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_selector("text=Hearing logged.")
+    hearing = Hearing.objects.get(case__slug="popova-v-moscow", courtroom="412")
+    assert hearing.starts_at == dt.datetime.combine(day, dt.time(7, 30), tzinfo=dt.UTC)
+    card = page.locator(f"#hearing-{hearing.pk}")
+    assert "10:30" in card.inner_text() and "court time (Europe/Moscow)" in card.inner_text()
+    assert "your time (Europe/Berlin)" in card.inner_text()
+    shot(page, "03-case-page")
+
+    # reschedule it: the form opens inline (htmx) and the earlier date stays on the timeline
+    card.get_by_role("link", name="Reschedule").click()
+    form = page.locator(f"#reschedule-{hearing.pk} form")
+    form.get_by_label("New date:", exact=True).fill(moved.isoformat())
+    form.get_by_label("New time at the court:", exact=True).fill("14:00")
+    form.get_by_label("Reason:", exact=True).fill("Judge ill")
+    shot(page, "05-reschedule-inline")
+    form.get_by_role("button", name="Save the new date").click()
+    page.wait_for_selector("text=Hearing rescheduled")
+    hearing.refresh_from_db()
+    assert hearing.starts_at == dt.datetime.combine(moved, dt.time(11, 0), tzinfo=dt.UTC)
+    assert HearingReschedule.objects.filter(hearing=hearing, reason="Judge ill").count() == 1
+    assert "Moved from" in page.locator("#timeline + ol").inner_text()
+
+    # a one-click action with JavaScript: htmx swaps the hearings section in place
+    page.evaluate("window.notReloaded = true")
+    page.locator(f"#hearing-{hearing.pk}").get_by_role("button", name="Mark postponed").click()
+    page.wait_for_selector("text=Hearing postponed")
+    assert "Postponed (new date not yet set)" in page.locator(f"#hearing-{hearing.pk}").inner_text()
+    assert page.evaluate("window.notReloaded") is True
+    hearing.refresh_from_db()
+    assert hearing.status == Hearing.Status.POSTPONED
+
+    # the dashboard shows it, at the new time
+    page.get_by_role("link", name="Dashboard").click()
+    row = page.locator(f"#dashboard-hearing-{hearing.pk}")
+    assert "14:00" in row.inner_text() and "Popova v. Moscow" in row.inner_text()
+    shot(page, "02-dashboard")
+
+    page.get_by_role("link", name="Cases", exact=True).click()
+    page.get_by_label("Search:", exact=True).fill("glukhin")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_selector("text=1 case")
+    assert page.locator("#case-rows tbody tr").count() == 1
+    shot(page, "06-case-list")
+
+
+def test_a_one_click_action_works_without_javascript(browser, demo):
+    page = new_page(browser, java_script_enabled=False)
+    log_in(page, demo)
+    hearing = Hearing.objects.create(
+        case_id=Hearing.objects.get(case__slug="popova-v-moscow").case_id,
+        court_id=Hearing.objects.get(case__slug="popova-v-moscow").court_id,
+        starts_at=timezone.now() + dt.timedelta(days=3),
+    )
+    page.goto(f"{demo}/cases/popova-v-moscow/")
+    page.locator(f"#hearing-{hearing.pk}").get_by_role("button", name="Mark postponed").click()
+    page.wait_for_selector("text=Hearing postponed")
+    hearing.refresh_from_db()
+    assert hearing.status == Hearing.Status.POSTPONED
+
+
+def test_the_russian_interface_shows_russian_text(browser, demo):
+    page = new_page(browser)
+    log_in(page, demo)
+    page.get_by_label("Language").select_option("ru")
+    page.get_by_role("button", name="Change").click()
+    page.wait_for_selector("text=Предстоящие заседания")
+    page.goto(f"{demo}/cases/popova-v-moscow/")
+    text = page.locator("main").inner_text()
+    assert "Хронология" in text and "Записать заседание" in text and "6 ноября 2019 г." in text
+    assert "Савёловский районный суд г. Москвы" in text  # a Russian court by its own name
+    shot(page, "07-case-page-ru")
+
+
+def test_the_public_page_follows_the_browser_language_and_shows_no_private_data(browser, demo):
+    page = new_page(browser, locale="ru-RU", extra_http_headers={"Accept-Language": "ru-RU,ru;q=0.9"})
+    page.goto(f"{demo}/public/popova-v-moscow/")
+    text = page.content()
+    assert "Хронология" in page.locator("main").inner_text()
+    # the case notes, hearing notes and party notes of the demo are private
+    for private in ("Context: Moscow ran facial recognition", "one source only", "not confirmed from court records"):
+        assert private not in text
+    shot(page, "08-public-case-ru")
+    mobile = new_page(browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    mobile.goto(f"{demo}/public/popova-v-moscow/")
+    assert mobile.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(mobile, "09-public-case-mobile")
+
+
+def test_two_lawyers_edit_the_same_hearing_and_the_second_save_is_refused(browser, demo):
+    hearing = Hearing.objects.get(case__slug="popova-v-moscow")
+    first, second = new_page(browser), new_page(browser)
+    log_in(first, demo)
+    log_in(second, demo, username="admin")
+    edit = f"{demo}/cases/popova-v-moscow/hearings/{hearing.pk}/edit/"
+    first.goto(edit)
+    second.goto(edit)
+    # the first lawyer saves a courtroom
+    first.get_by_label("Courtroom:", exact=True).fill("101")
+    first.get_by_role("button", name="Save").click()
+    first.wait_for_selector("text=Hearing saved.")
+    # the second, from the copy opened before, saves another: refused, with the current values
+    second.get_by_label("Courtroom:", exact=True).fill("202")
+    second.get_by_role("button", name="Save").click()
+    alert = second.locator("#conflict")
+    assert "Not saved: someone else changed this hearing after you opened it." in alert.inner_text()
+    assert "101" in alert.inner_text()
+    shot(second, "10-edit-conflict")
+    hearing.refresh_from_db()
+    assert (hearing.courtroom, hearing.version) == ("101", 2)
+
+
+UNLABELLED = """() => [...document.querySelectorAll('input, select, textarea')]
+  .filter(el => el.type !== 'hidden' && !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
+  .map(el => el.outerHTML)"""
+
+
+def test_every_input_has_a_label_and_the_login_works_from_the_keyboard(browser, demo):
+    page = new_page(browser)
+    # keyboard only: the username has the focus on arrival; type, Tab, type, Enter
+    page.goto(f"{demo}/accounts/login/")
+    assert page.evaluate("document.activeElement.id") == "id_username"
+    page.keyboard.type("lawyer")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "id_password"
+    page.keyboard.type("lawyer-demo-2019")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{demo}/dashboard/")
+    # on any other page the first Tab reaches the skip link, which jumps to the content
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "content"
+    ruling = Ruling.objects.filter(case__slug="popova-v-moscow").first()
+    for path in (
+        "/dashboard/",
+        "/cases/",
+        "/cases/popova-v-moscow/",
+        "/cases/popova-v-moscow/hearings/new/",
+        "/cases/popova-v-moscow/rulings/new/",
+        f"/cases/popova-v-moscow/rulings/{ruling.pk}/appeal/",
+        "/preferences/",
+        "/public/popova-v-moscow/",
+    ):
+        page.goto(demo + path)
+        assert (path, page.evaluate(UNLABELLED)) == (path, [])
+        assert page.evaluate("document.documentElement.lang") == "en"

@@ -1,0 +1,214 @@
+"""Forms only parse and shape input; the rules are in `cases/services.py`, whose
+`ValidationError`s are put back next to the field they name (`apply_service_errors`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Appeal, Case, Court, Hearing, Party, Ruling, Tag
+from web.middleware import known_zones
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%H:%M", **kwargs)
+
+
+def apply_service_errors(form: forms.Form, exc: ValidationError, field_map: dict[str, str] | None = None) -> None:
+    """Put a service's ValidationError on the form: per field where the form has that field,
+    else at the top of the form."""
+    field_map = field_map or {}
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            target = field_map.get(name, name)
+            for error in errors:
+                form.add_error(target if target in form.fields else None, error)
+    else:
+        form.add_error(None, exc)
+
+
+class CourtChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Court) -> str:  # type: ignore[override]
+        return f"{obj.name} ({obj.time_zone})"
+
+
+def court_local_datetime(day: dt.date, time: dt.time | None, court: Court) -> dt.datetime:
+    """A wall-clock time at the court, made aware in the court's zone (midnight when unknown)."""
+    zone = court.time_zone if isinstance(court.time_zone, ZoneInfo) else ZoneInfo(str(court.time_zone))
+    return dt.datetime.combine(day, time or dt.time(0, 0), tzinfo=zone)
+
+
+class VersionedForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class HearingForm(VersionedForm):
+    court = CourtChoiceField(label=_("Court"), queryset=Court.objects.order_by("name"))
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    time = forms.TimeField(
+        label=_("Time at the court"),
+        required=False,
+        widget=TimeInput(),
+        help_text=_("In the court's own time zone (shown next to its name). Leave empty if not yet known."),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=Hearing.Kind.choices, initial=Hearing.Kind.MERITS)
+    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=1, max_value=24 * 60, initial=60)
+    courtroom = forms.CharField(label=_("Courtroom"), max_length=50, required=False)
+    judge = forms.CharField(label=_("Judge"), max_length=200, required=False)
+    notes = forms.CharField(
+        label=_("Private notes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Seen only by your organization."),
+    )
+
+    def __init__(self, *args: Any, new: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if new:
+            self.fields["version"].required = False
+
+    def service_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "court": data["court"],
+            "starts_at": court_local_datetime(data["date"], data["time"], data["court"]),
+            "time_to_be_confirmed": data["time"] is None,
+            "kind": data["kind"],
+            "duration_minutes": data["duration_minutes"],
+            "courtroom": data["courtroom"],
+            "judge": data["judge"],
+            "notes": data["notes"],
+        }
+
+    @classmethod
+    def initial_for(cls, hearing: Hearing) -> dict[str, Any]:
+        local = hearing.starts_at.astimezone(hearing.court.time_zone)
+        return {
+            "version": hearing.version,
+            "court": hearing.court,
+            "date": local.date(),
+            "time": None if hearing.time_to_be_confirmed else local.time(),
+            "kind": hearing.kind,
+            "duration_minutes": hearing.duration_minutes,
+            "courtroom": hearing.courtroom,
+            "judge": hearing.judge,
+            "notes": hearing.notes,
+        }
+
+
+class HearingRescheduleForm(VersionedForm):
+    date = forms.DateField(label=_("New date"), widget=DateInput())
+    time = forms.TimeField(
+        label=_("New time at the court"),
+        required=False,
+        widget=TimeInput(),
+        help_text=_("In the court's time zone. Leave empty if not yet known."),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+
+class HearingReasonForm(VersionedForm):
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+
+class HearingOutcomeForm(VersionedForm):
+    outcome_notes = forms.CharField(label=_("What happened"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RulingForm(forms.Form):
+    court = CourtChoiceField(label=_("Court"), queryset=Court.objects.order_by("name"))
+    decided_on = forms.DateField(label=_("Decided on"), widget=DateInput())
+    final_form_on = forms.DateField(
+        label=_("Decision in final form on"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Appeal deadlines usually run from this date."),
+    )
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Ruling.Outcome.choices)
+    judge = forms.CharField(label=_("Judge"), max_length=200, required=False)
+    citation = forms.CharField(label=_("Citation"), max_length=120, required=False)
+    summary = forms.CharField(label=_("Summary (public)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    in_force = forms.BooleanField(label=_("In legal force"), required=False)
+    in_force_on = forms.DateField(label=_("In force since"), required=False, widget=DateInput())
+    notes = forms.CharField(label=_("Private notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AppealForm(forms.Form):
+    court = CourtChoiceField(label=_("Court appealed to"), queryset=Court.objects.none())
+    kind = forms.ChoiceField(label=_("Kind"), choices=Appeal.Kind.choices, initial=Appeal.Kind.APPEAL)
+    status = forms.ChoiceField(label=_("Status"), choices=Appeal.Status.choices, initial=Appeal.Status.FILED)
+    filed_on = forms.DateField(
+        label=_("Filed on"), required=False, widget=DateInput(), help_text=_("Leave empty for a planned appeal.")
+    )
+    appellant = forms.ModelChoiceField(label=_("Appellant"), queryset=Party.objects.none(), required=False)
+    reference = forms.CharField(label=_("Reference"), max_length=100, required=False)
+    notes = forms.CharField(label=_("Private notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, courts: list[Court], case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        court_field = self.fields["court"]
+        assert isinstance(court_field, CourtChoiceField)  # noqa: S101 (narrowing for mypy)
+        court_field.queryset = Court.objects.filter(pk__in=[c.pk for c in courts])
+        # Keep the hierarchy's order (the next instance first), not the alphabet.
+        court_field.choices = [("", "---------")] + [(c.pk, court_field.label_from_instance(c)) for c in courts]
+        appellant = self.fields["appellant"]
+        assert isinstance(appellant, forms.ModelChoiceField)  # noqa: S101
+        appellant.queryset = case.parties.exclude(role=Party.Role.REPRESENTATIVE)
+
+
+class DashboardFilterForm(forms.Form):
+    case = forms.ModelChoiceField(
+        label=_("Case"), queryset=Case.objects.none(), required=False, empty_label=_("Any case")
+    )
+    court = forms.ModelChoiceField(
+        label=_("Court"), queryset=Court.objects.none(), required=False, empty_label=_("Any court")
+    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", _("The end of the range is before its start."))
+        return data
+
+
+class CaseFilterForm(forms.Form):
+    VISIBILITY = [("", _("Public and private")), ("public", _("Public")), ("private", _("Private"))]
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("Any status")), *Case.Status.choices], required=False)
+    court = forms.ModelChoiceField(
+        label=_("Court"), queryset=Court.objects.none(), required=False, empty_label=_("Any court")
+    )
+    tag = forms.ModelChoiceField(
+        label=_("Tag"),
+        queryset=Tag.objects.order_by("name"),
+        required=False,
+        to_field_name="slug",
+        empty_label=_("Any tag"),
+    )
+    visibility = forms.ChoiceField(label=_("Visibility"), choices=VISIBILITY, required=False)
+
+
+class TimeZoneForm(forms.Form):
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=[])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = [(name, name) for name in sorted(known_zones())]  # type: ignore[attr-defined]

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django import template
+from django.template.loader import select_template
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from cases.models import CaseEvent, Court, Jurisdiction
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def optional_include(context: template.Context, name: str) -> str:
+    """Render another app's template if it exists (e.g. `reminders/_public_subscribe.html`),
+    else nothing: the pages leave named slots that the reminders, deadlines and documents apps
+    fill by shipping the template."""
+    try:
+        tmpl = select_template([name])
+    except template.TemplateDoesNotExist:
+        return ""
+    return tmpl.render(context.flatten(), context.get("request"))
+
+
+def _day(value: dt.datetime | dt.date) -> str:
+    return date_format(value, "DATE_FORMAT")
+
+
+@register.simple_tag
+def when(value: dt.datetime, court_zone: ZoneInfo, time_to_be_confirmed: bool = False) -> SafeString:
+    """A court time as the court gives it, and the viewer's own time beside it when it differs."""
+    court_local = value.astimezone(court_zone)
+    if time_to_be_confirmed:
+        return format_html(
+            '<time datetime="{}">{}</time>, <span class="muted">{}</span>',
+            court_local.date().isoformat(),
+            _day(court_local),
+            _("time to be confirmed"),
+        )
+    viewer_zone = timezone.get_current_timezone()
+    viewer_local = value.astimezone(viewer_zone)
+    court_part = format_html(
+        '<time datetime="{}">{}, {}</time> <span class="zone">{} ({})</span>',
+        value.isoformat(),
+        _day(court_local),
+        court_local.strftime("%H:%M"),
+        _("court time"),
+        str(court_zone),
+    )
+    if str(viewer_zone) == str(court_zone) or viewer_local.utcoffset() == court_local.utcoffset():
+        return court_part
+    if viewer_local.date() == court_local.date():
+        viewer_text = viewer_local.strftime("%H:%M")
+    else:
+        viewer_text = f"{_day(viewer_local)}, {viewer_local:%H:%M}"
+    return format_html(
+        '{} <span class="viewer-time">· {} <span class="zone">{} ({})</span></span>',
+        court_part,
+        viewer_text,
+        _("your time"),
+        str(viewer_zone),
+    )
+
+
+@register.simple_tag
+def when_instant(value: dt.datetime) -> SafeString:
+    """A moment that belongs to no court (e.g. when a change was made), in the viewer's zone."""
+    local = timezone.localtime(value)
+    return format_html(
+        '<time datetime="{}">{}, {}</time> <span class="zone">{}</span>',
+        value.isoformat(),
+        _day(local),
+        local.strftime("%H:%M"),
+        str(timezone.get_current_timezone()),
+    )
+
+
+@register.filter
+def fact_date(value: dt.date | None, precision: str = CaseEvent.Precision.DAY) -> str:
+    """A date known only to the month or the year is shown as such, never as its first day."""
+    if value is None:
+        return _("date unknown")
+    if precision == CaseEvent.Precision.YEAR:
+        return str(value.year)
+    if precision == CaseEvent.Precision.MONTH:
+        return date_format(value, "YEAR_MONTH_FORMAT")
+    return _day(value)
+
+
+@register.filter
+def day(value: dt.date | None) -> str:
+    return _day(value) if value else ""
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context: template.Context, **changes: Any) -> str:
+    """The current query string with some parameters replaced (pagination keeps the filters)."""
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        query[key] = value
+    return "?" + query.urlencode()
+
+
+@register.filter
+def court_name(court: Court) -> str:
+    """A court's own name when the page is in that court's language (Russian courts in Russian)."""
+    if court.name_local and court.jurisdiction == Jurisdiction.RUSSIA and get_language() == "ru":
+        return court.name_local
+    return court.name

@@ -1,0 +1,61 @@
+"""A case's story in date order, built from rows already fetched by `case_for_page`:
+timeline facts, the filing, hearings (with every move), rulings and appeals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from cases.models import Case, CaseEvent
+
+
+@dataclass
+class Entry:
+    on: dt.date | None
+    kind: str  # "event", "filing", "hearing", "ruling", "appeal": the template picks its block by it
+    obj: Any = None
+    precision: str = CaseEvent.Precision.DAY
+    children: list[Any] = field(default_factory=list)
+
+    @property
+    def sort_key(self) -> tuple[dt.date, int]:
+        order = ["event", "filing", "hearing", "ruling", "appeal"].index(self.kind)
+        return (self._period_end(), order)
+
+    def _period_end(self) -> dt.date:
+        """A fact known only to the month or year sorts at the end of that period: all we know
+        is that it had happened by then (the 2018 fine comes after the April 2018 picket)."""
+        if self.on is None:
+            return dt.date.max
+        if self.precision == CaseEvent.Precision.YEAR:
+            return dt.date(self.on.year, 12, 31)
+        if self.precision == CaseEvent.Precision.MONTH:
+            next_month = (self.on.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+            return next_month - dt.timedelta(days=1)
+        return self.on
+
+
+def case_timeline(case: Case) -> list[Entry]:
+    entries: list[Entry] = [
+        Entry(on=e.occurred_on, kind="event", obj=e, precision=e.precision) for e in case.events.all()
+    ]
+    if case.filed_on:
+        entries.append(Entry(on=case.filed_on, kind="filing", obj=case))
+    for hearing in case.hearings.all():
+        entries.append(
+            Entry(
+                on=hearing.starts_at.astimezone(hearing.court.time_zone).date(),
+                kind="hearing",
+                obj=hearing,
+                children=list(hearing.reschedules.all()),
+            )
+        )
+    rulings = {r.pk: r for r in case.rulings.all()}
+    for ruling in rulings.values():
+        entries.append(Entry(on=ruling.decided_on, kind="ruling", obj=ruling))
+    for appeal in case.appeals.all():
+        # An appeal not yet filed (or of unknown date) sits right after the ruling it challenges.
+        on = appeal.filed_on or rulings[appeal.ruling_id].decided_on
+        entries.append(Entry(on=on, kind="appeal", obj=appeal))
+    return sorted(entries, key=lambda e: e.sort_key)

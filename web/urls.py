@@ -1,0 +1,24 @@
+from django.urls import path
+
+from web.views import account, lawyer, public
+
+app_name = "web"
+
+urlpatterns = [
+    path("", public.home, name="home"),
+    path("dashboard/", lawyer.dashboard, name="dashboard"),
+    path("cases/", lawyer.case_list, name="case_list"),
+    path("cases/<slug:slug>/", lawyer.case_detail, name="case_detail"),
+    path("cases/<slug:slug>/hearings/new/", lawyer.hearing_create, name="hearing_create"),
+    path("cases/<slug:slug>/hearings/<int:pk>/edit/", lawyer.hearing_edit, name="hearing_edit"),
+    path("cases/<slug:slug>/hearings/<int:pk>/reschedule/", lawyer.hearing_reschedule, name="hearing_reschedule"),
+    path("cases/<slug:slug>/hearings/<int:pk>/postpone/", lawyer.hearing_postpone, name="hearing_postpone"),
+    path("cases/<slug:slug>/hearings/<int:pk>/cancel/", lawyer.hearing_cancel, name="hearing_cancel"),
+    path("cases/<slug:slug>/hearings/<int:pk>/outcome/", lawyer.hearing_outcome, name="hearing_outcome"),
+    path("cases/<slug:slug>/rulings/new/", lawyer.ruling_create, name="ruling_create"),
+    path("cases/<slug:slug>/rulings/<int:ruling_pk>/appeal/", lawyer.appeal_create, name="appeal_create"),
+    path("public/", public.public_case_list, name="public_case_list"),
+    path("public/<slug:slug>/", public.public_case, name="public_case"),
+    path("public/<slug:slug>/hearings/<int:pk>.ics", public.public_hearing_ics, name="public_hearing_ics"),
+    path("preferences/", account.preferences, name="preferences"),
+]

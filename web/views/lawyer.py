@@ -1,0 +1,301 @@
+"""The lawyer's pages: dashboard, cases, a case, and the hearing / ruling / appeal actions.
+Every write calls a service in `cases/services.py`; a `ValidationError` goes back on the form,
+a `VersionConflict` shows the current values and saves nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cases import services
+from cases.models import Case, Hearing, Ruling
+from cases.selectors import case_user_can_write, case_user_is_member, cases_of_member
+from web import selectors
+from web.forms import (
+    AppealForm,
+    CaseFilterForm,
+    DashboardFilterForm,
+    HearingForm,
+    HearingOutcomeForm,
+    HearingReasonForm,
+    HearingRescheduleForm,
+    RulingForm,
+    apply_service_errors,
+    court_local_datetime,
+)
+from web.timeline import case_timeline
+from web.views.common import member_case
+
+CASES_PER_PAGE = 25
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=timezone.get_current_timezone())
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    my_cases = cases_of_member(user=request.user)
+    form = DashboardFilterForm(request.GET or None)
+    form.fields["case"].queryset = my_cases.order_by("title")  # type: ignore[attr-defined]
+    form.fields["court"].queryset = selectors.courts_in_use(cases=my_cases)  # type: ignore[attr-defined]
+    filters: dict[str, Any] = {}
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "case": data["case"],
+            "court": data["court"],
+            "date_from": _day_start(data["date_from"]) if data["date_from"] else None,
+            # The range includes its last day.
+            "date_to": _day_start(data["date_to"] + dt.timedelta(days=1)) if data["date_to"] else None,
+        }
+    board = selectors.dashboard_hearings(user=request.user, **filters)
+    return render(request, "web/dashboard.html", {"form": form, "board": board, "filtered": bool(filters)})
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    my_cases = cases_of_member(user=request.user)
+    form = CaseFilterForm(request.GET or None)
+    form.fields["court"].queryset = selectors.courts_in_use(cases=my_cases)  # type: ignore[attr-defined]
+    filters: dict[str, Any] = {}
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "search": data["q"].strip(),
+            "status": data["status"],
+            "court": data["court"],
+            "tag": data["tag"],
+            "visibility": data["visibility"],
+        }
+    cases = selectors.case_list(user=request.user, **filters)
+    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    template = "web/_case_rows.html" if request.htmx else "web/case_list.html"  # type: ignore[attr-defined]
+    return render(request, template, {"form": form, "page": page, "filtered": bool(filters)})
+
+
+@login_required
+def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    case = selectors.case_for_page(slug=slug)
+    if case is None or not case_user_is_member(user=request.user, case=case):
+        if case is not None and case.is_public:
+            return redirect("web:public_case", slug=case.slug)
+        raise Http404(_("No such case."))
+    hearings = sorted(case.hearings.all(), key=lambda h: h.starts_at)
+    return render(
+        request,
+        "web/case_detail.html",
+        {
+            "case": case,
+            "can_write": case_user_can_write(user=request.user, case=case),
+            "timeline": case_timeline(case),
+            "hearings": hearings,
+            "open_statuses": selectors.OPEN_HEARING,
+            "now": timezone.now(),
+            "next_hearing": selectors.next_hearing(case=case),
+        },
+    )
+
+
+def _case_url(case: Case, anchor: str = "") -> str:
+    return reverse("web:case_detail", args=[case.slug]) + (f"#{anchor}" if anchor else "")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hearing_create(request: HttpRequest, slug: str) -> HttpResponse:
+    case = member_case(request, Case.objects.filter(slug=slug).first(), write=True)
+    form = HearingForm(request.POST or None, initial={"court": selectors.case_default_court(case=case)})
+    if form.is_valid():
+        try:
+            hearing = services.hearing_schedule(case=case, actor=request.user, **form.service_fields())
+        except ValidationError as exc:
+            apply_service_errors(form, exc, {"starts_at": "date"})
+        else:
+            messages.success(request, _("Hearing logged."))
+            return redirect(_case_url(case, f"hearing-{hearing.pk}"))
+    status = 400 if form.is_bound else 200
+    return render(request, "web/hearing_form.html", {"case": case, "form": form, "hearing": None}, status=status)
+
+
+def _hearing(request: HttpRequest, slug: str, pk: int) -> Hearing:
+    hearing = get_object_or_404(Hearing.objects.select_related("case", "court"), pk=pk, case__slug=slug)
+    member_case(request, hearing.case, write=True)
+    return hearing
+
+
+def _conflict(request: HttpRequest, hearing: Hearing, form: Any, template: str, **context: Any) -> HttpResponse:
+    """Someone saved this hearing since the form was loaded: nothing was written. Show what it
+    is now; the form keeps the user's input and carries the current version, so saving again
+    is a deliberate choice made with the current values in view."""
+    current = Hearing.objects.select_related("court", "case").get(pk=hearing.pk)
+    data = form.data.copy()
+    data["version"] = str(current.version)
+    form = type(form)(data, **context.pop("form_kwargs", {}))
+    form.is_valid()
+    return render(
+        request,
+        template,
+        {"case": current.case, "hearing": current, "form": form, "conflict": current, **context},
+        status=409,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hearing_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    hearing = _hearing(request, slug, pk)
+    form = HearingForm(request.POST or None, initial=HearingForm.initial_for(hearing), new=False)
+    if form.is_valid():
+        try:
+            services.hearing_update(
+                hearing=hearing,
+                actor=request.user,
+                expected_version=form.cleaned_data["version"],
+                **form.service_fields(),
+            )
+        except services.VersionConflict:
+            return _conflict(request, hearing, form, "web/hearing_form.html", form_kwargs={"new": False})
+        except ValidationError as exc:
+            apply_service_errors(form, exc, {"starts_at": "date"})
+        else:
+            messages.success(request, _("Hearing saved."))
+            return redirect(_case_url(hearing.case, f"hearing-{hearing.pk}"))
+    status = 400 if form.is_bound else 200
+    return render(
+        request, "web/hearing_form.html", {"case": hearing.case, "form": form, "hearing": hearing}, status=status
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hearing_reschedule(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    hearing = _hearing(request, slug, pk)
+    form = HearingRescheduleForm(request.POST or None, initial={"version": hearing.version})
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.hearing_update(
+                hearing=hearing,
+                starts_at=court_local_datetime(data["date"], data["time"], hearing.court),
+                time_to_be_confirmed=data["time"] is None,
+                status=Hearing.Status.SCHEDULED,
+                reason=data["reason"],
+                actor=request.user,
+                expected_version=data["version"],
+            )
+        except services.VersionConflict:
+            return _conflict(request, hearing, form, "web/hearing_reschedule.html")
+        except ValidationError as exc:
+            apply_service_errors(form, exc, {"starts_at": "date"})
+        else:
+            messages.success(request, _("Hearing rescheduled; the earlier date is kept on the timeline."))
+            return redirect(_case_url(hearing.case, f"hearing-{hearing.pk}"))
+    template = "web/_hearing_reschedule_form.html" if request.htmx else "web/hearing_reschedule.html"  # type: ignore[attr-defined]
+    status = 400 if form.is_bound else 200
+    return render(request, template, {"case": hearing.case, "hearing": hearing, "form": form}, status=status)
+
+
+def _one_click(request: HttpRequest, slug: str, pk: int, action: str) -> HttpResponse:
+    hearing = _hearing(request, slug, pk)
+    form: HearingReasonForm | HearingOutcomeForm
+    form = HearingOutcomeForm(request.POST) if action == "outcome" else HearingReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The page was out of date; nothing was changed. Try again."))
+        return redirect(_case_url(hearing.case, f"hearing-{hearing.pk}"))
+    data = form.cleaned_data
+    common = {"hearing": hearing, "actor": request.user, "expected_version": data["version"]}
+    try:
+        if action == "cancel":
+            services.hearing_cancel(reason=data["reason"], **common)
+            done = _("Hearing cancelled.")
+        elif action == "postpone":
+            services.hearing_postpone(reason=data["reason"], **common)
+            done = _("Hearing postponed; set the new date when the court gives it.")
+        else:
+            services.hearing_record_outcome(outcome_notes=data["outcome_notes"], **common)
+            done = _("Outcome recorded; the hearing is marked as held.")
+    except services.VersionConflict:
+        current = Hearing.objects.select_related("court", "case").get(pk=hearing.pk)
+        return render(
+            request,
+            "web/hearing_conflict.html",
+            {"case": current.case, "hearing": current, "conflict": current},
+            status=409,
+        )
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, done)
+    return redirect(_case_url(hearing.case, f"hearing-{hearing.pk}"))
+
+
+@login_required
+@require_POST
+def hearing_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _one_click(request, slug, pk, "cancel")
+
+
+@login_required
+@require_POST
+def hearing_postpone(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _one_click(request, slug, pk, "postpone")
+
+
+@login_required
+@require_POST
+def hearing_outcome(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _one_click(request, slug, pk, "outcome")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ruling_create(request: HttpRequest, slug: str) -> HttpResponse:
+    case = member_case(request, Case.objects.filter(slug=slug).first(), write=True)
+    form = RulingForm(request.POST or None, initial={"court": selectors.case_default_court(case=case)})
+    if form.is_valid():
+        try:
+            ruling = services.ruling_record(case=case, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Ruling recorded."))
+            return redirect(_case_url(case, f"ruling-{ruling.pk}"))
+    status = 400 if form.is_bound else 200
+    return render(request, "web/ruling_form.html", {"case": case, "form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def appeal_create(request: HttpRequest, slug: str, ruling_pk: int) -> HttpResponse:
+    # Four levels up covers district -> regional -> cassation -> supreme in one query.
+    ruling = get_object_or_404(
+        Ruling.objects.select_related("case", "court__appeals_to__appeals_to__appeals_to__appeals_to"),
+        pk=ruling_pk,
+        case__slug=slug,
+    )
+    case = member_case(request, ruling.case, write=True)
+    courts, suggested = selectors.appeal_courts(ruling=ruling)
+    form = AppealForm(request.POST or None, courts=courts, case=case, initial={"court": suggested})
+    if form.is_valid():
+        try:
+            appeal = services.appeal_file(case=case, ruling=ruling, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Appeal recorded."))
+            return redirect(_case_url(case, f"appeal-{appeal.pk}"))
+    status = 400 if form.is_bound else 200
+    return render(request, "web/appeal_form.html", {"case": case, "ruling": ruling, "form": form}, status=status)
