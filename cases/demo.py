@@ -244,7 +244,7 @@ def _popova(org: Organization, c: dict[str, Court]) -> None:
         kind=Party.Kind.ORGANIZATION,
         name="Roskomnadzor",
         consent_to_publish=True,
-        notes="Named as a defendant by one outlet only; not confirmed.",
+        description="Named as a defendant by one outlet only; not confirmed.",
     )
     services.case_event_add(
         case=case,

@@ -68,7 +68,8 @@ def test_the_demo_records_no_invented_dates():
     assert list(glukhin.dockets.values_list("number", flat=True)) == ["11519/20"]
     assert glukhin.rulings.get().in_force_on == dt.date(2023, 10, 4)
     roskomnadzor = Party.objects.get(case__slug="popova-v-moscow", name="Roskomnadzor")
-    assert roskomnadzor.notes == "Named as a defendant by one outlet only; not confirmed."
+    # unconfirmed facts say so where the public sees them, not only in private notes
+    assert roskomnadzor.description == "Named as a defendant by one outlet only; not confirmed."
 
 
 def test_seed_demo_refuses_demo_accounts_when_debug_is_off(settings):
