@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.utils import formats, translation
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cases.models import Appeal, Case, CaseEvent, Court, Hearing, HearingReschedule, Party, Ruling
 from documents.dossier import deadlines_hook
@@ -51,6 +51,7 @@ class DossierContent:
     undated: list[dict[str, Any]]
     hearings: list[dict[str, Any]]
     rulings: list[dict[str, Any]]
+    appeals: list[dict[str, Any]]
     chain: dict[str, Any]
     exhibits: list[dict[str, Any]]
     sources: list[str]
@@ -71,18 +72,19 @@ class DossierContent:
 
 def _date(value: dt.date | None, precision: str = CaseEvent.Precision.DAY) -> str:
     if value is None:
-        return _("date not known")
+        return pgettext("dossier", "date not known")
     if precision == CaseEvent.Precision.YEAR:
         return formats.date_format(value, "Y")
     if precision == CaseEvent.Precision.MONTH:
         return formats.date_format(value, "YEAR_MONTH_FORMAT")
     # "6 November 2019" / "6 ноября 2019 г.": the forms courts and lawyers write.
-    return formats.date_format(value, _("j F Y"))
+    return formats.date_format(value, pgettext("dossier", "j F Y"))
 
 
-def _label(value: str) -> str:
-    """A model choice label in the active language (labels are msgids in documents/locale)."""
-    return _(value) if value else ""
+def _label(instance: Any, field_name: str) -> str:
+    """A model choice's label in the active language (see documents/dossier/labels.py)."""
+    label = getattr(instance, f"get_{field_name}_display")()
+    return pgettext(f"dossier: {type(instance).__name__}.{field_name}", label) if label else ""
 
 
 def _court_name(court: Court, language: str) -> str:
@@ -95,7 +97,7 @@ def _hearing_when(hearing: Hearing) -> tuple[str, str]:
     local = hearing.starts_at.astimezone(hearing.court.time_zone)
     date_text = _date(local.date())
     if hearing.time_to_be_confirmed:
-        return date_text, _("time not confirmed")
+        return date_text, pgettext("dossier", "time not confirmed")
     return date_text, f"{local:%H:%M} ({hearing.court.time_zone})"
 
 
@@ -167,6 +169,7 @@ def dossier_content(*, case: Case, edition: str, language: str) -> DossierConten
             undated=[],
             hearings=[_hearing_row(h, language, public, redact) for h in hearings],
             rulings=[_ruling_row(r, language, public, redact) for r in rulings],
+            appeals=[_appeal_row(a, language, public) for a in _appeals_in_order(appeals)],
             chain=_chain(rulings, appeals, language, public),
             exhibits=[_exhibit_row(i, d, public) for i, d in enumerate(documents, start=1)],
             sources=_sources(case, events),
@@ -203,9 +206,9 @@ def _case_block(case: Case, redact: _Redactor, public: bool) -> dict[str, Any]:
     return {
         "title": redact(case.title),
         "slug": case.slug,
-        "status": _label(case.get_status_display()),
-        "outcome": _label(case.get_outcome_display()),
-        "proceeding": _label(case.get_proceeding_display()),
+        "status": _label(case, "status"),
+        "outcome": _label(case, "outcome"),
+        "proceeding": _label(case, "proceeding"),
         "filed_on": _date(case.filed_on) if case.filed_on else "",
         "is_public": case.is_public,
         "summary": redact(case.summary),
@@ -230,7 +233,7 @@ def _parties_block(parties: list[Party], public: bool, redact: _Redactor) -> dic
     for party in parties:
         row: dict[str, Any] = {
             "name": _party_name(party, public),
-            "role": _label(party.get_role_display()),
+            "role": _label(party, "role"),
             "kind": party.kind,
             "description": redact(party.description),
             "by_alias": public and not party.consent_to_publish,
@@ -262,7 +265,7 @@ def _hearing_row(hearing: Hearing, language: str, public: bool, redact: _Redacto
                 "from": _date(previous.date()),
                 "to": _date(move.new_starts_at.astimezone(hearing.court.time_zone).date())
                 if move.new_starts_at
-                else _("postponed, no new date"),
+                else pgettext("dossier", "postponed, no new date"),
                 "reason": redact(move.reason),
             }
         )
@@ -272,8 +275,8 @@ def _hearing_row(hearing: Hearing, language: str, public: bool, redact: _Redacto
         "court": _court_name(hearing.court, language),
         "courtroom": hearing.courtroom,
         "judge": hearing.judge,
-        "kind": _label(hearing.get_kind_display()),
-        "status": _label(hearing.get_status_display()),
+        "kind": _label(hearing, "kind"),
+        "status": _label(hearing, "status"),
         "outcome": redact(hearing.outcome_notes),
         "reschedules": moves,
     }
@@ -286,11 +289,30 @@ def _ruling_row(ruling: Ruling, language: str, public: bool, redact: _Redactor) 
         "decided_on": _date(ruling.decided_on),
         "final_form_on": _date(ruling.final_form_on) if ruling.final_form_on else "",
         "judge": ruling.judge,
-        "outcome": _label(ruling.get_outcome_display()),
+        "outcome": _label(ruling, "outcome"),
         "summary": redact(ruling.summary),
         "citation": ruling.citation,
         "in_force": ruling.in_force,
         "in_force_on": _date(ruling.in_force_on) if ruling.in_force_on else "",
+    }
+
+
+def _appeals_in_order(appeals: list[Appeal]) -> list[Appeal]:
+    return sorted(appeals, key=lambda a: (a.ruling.decided_on, a.filed_on or dt.date.max, a.pk))
+
+
+def _appeal_row(appeal: Appeal, language: str, public: bool) -> dict[str, Any]:
+    return {
+        "kind": _label(appeal, "kind"),
+        "court": _court_name(appeal.court, language),
+        "against": f"{_court_name(appeal.ruling.court, language)}, {_date(appeal.ruling.decided_on)}",
+        "status": _label(appeal, "status"),
+        "filed_on": _date(appeal.filed_on) if appeal.filed_on else "",
+        "reference": appeal.reference,
+        "appellant": _party_name(appeal.appellant, public),
+        "decided_by": f"{_date(appeal.decided_by.decided_on)}: {_label(appeal.decided_by, 'outcome')}"
+        if appeal.decided_by
+        else "",
     }
 
 
@@ -301,13 +323,13 @@ def _chain(rulings: list[Ruling], appeals: list[Appeal], language: str, public: 
         {
             "key": f"r{r.pk}",
             "court": _court_name(r.court, language),
-            "line2": f"{_date(r.decided_on)}: {_label(r.get_outcome_display())}",
+            "line2": f"{_date(r.decided_on)}: {_label(r, 'outcome')}",
             "pending": False,
         }
         for r in rulings
     ]
     edges: list[dict[str, Any]] = []
-    for appeal in sorted(appeals, key=lambda a: (a.ruling.decided_on, a.filed_on or dt.date.max, a.pk)):
+    for appeal in _appeals_in_order(appeals):
         target = f"r{appeal.decided_by_id}" if appeal.decided_by_id else f"a{appeal.pk}"
         if not appeal.decided_by_id:
             index = next(i for i, n in enumerate(nodes) if n["key"] == f"r{appeal.ruling_id}")
@@ -316,7 +338,7 @@ def _chain(rulings: list[Ruling], appeals: list[Appeal], language: str, public: 
                 {
                     "key": target,
                     "court": _court_name(appeal.court, language),
-                    "line2": _label(appeal.get_status_display()),
+                    "line2": _label(appeal, "status"),
                     "pending": True,
                 },
             )
@@ -324,7 +346,7 @@ def _chain(rulings: list[Ruling], appeals: list[Appeal], language: str, public: 
             {
                 "source": f"r{appeal.ruling_id}",
                 "target": target,
-                "label": f"{_label(appeal.get_kind_display())}"
+                "label": f"{_label(appeal, 'kind')}"
                 + (f", {_date(appeal.filed_on)}" if appeal.filed_on else "")
                 + (f" ({appeal.reference})" if appeal.reference else ""),
             }
@@ -337,7 +359,7 @@ def _exhibit_row(number: int, document: Document, public: bool) -> dict[str, Any
         "number": number,
         "title": document.title,
         "date": _date(document.date) if document.date else "",
-        "kind": _label(document.get_kind_display()),
+        "kind": _label(document, "kind"),
         "sha256": document.sha256,
         "size": document.size,
         "private": not document.is_public,
@@ -370,7 +392,7 @@ def _timeline(
                 sort_key=event.occurred_on.isoformat(),
                 date=_date(event.occurred_on, event.precision),
                 kind="fact",
-                kind_label=_("Fact"),
+                kind_label=pgettext("dossier", "Fact"),
                 title=redact(event.title),
                 detail=redact(event.description),
                 unconfirmed=not event.is_confirmed,
@@ -383,8 +405,8 @@ def _timeline(
                 sort_key=case.filed_on.isoformat(),
                 date=_date(case.filed_on),
                 kind="filing",
-                kind_label=_("Filing"),
-                title=_("Case filed"),
+                kind_label=pgettext("dossier", "Filing"),
+                title=pgettext("dossier", "Case filed"),
             )
         )
     for hearing in hearings:
@@ -394,15 +416,15 @@ def _timeline(
             to = (
                 _date(move.new_starts_at.astimezone(hearing.court.time_zone).date())
                 if move.new_starts_at
-                else _("a date not yet set")
+                else pgettext("dossier", "a date not yet set")
             )
             entries.append(
                 TimelineEntry(
                     sort_key=previous.date().isoformat(),
                     date=_date(previous.date()),
                     kind="reschedule",
-                    kind_label=_("Hearing moved"),
-                    title=_("Hearing at %(court)s moved to %(to)s")
+                    kind_label=pgettext("dossier", "Hearing moved"),
+                    title=pgettext("dossier", "Hearing at %(court)s moved to %(to)s")
                     % {"court": _court_name(hearing.court, language), "to": to},
                     detail=redact(move.reason),
                 )
@@ -412,12 +434,12 @@ def _timeline(
                 sort_key=local.date().isoformat(),
                 date=_date(local.date()),
                 kind="hearing",
-                kind_label=_("Hearing"),
-                title=_("%(kind)s hearing at %(court)s (%(status)s)")
+                kind_label=pgettext("dossier", "Hearing"),
+                title=pgettext("dossier", "%(kind)s hearing at %(court)s (%(status)s)")
                 % {
-                    "kind": _label(hearing.get_kind_display()),
+                    "kind": _label(hearing, "kind"),
                     "court": _court_name(hearing.court, language),
-                    "status": _label(hearing.get_status_display()).lower(),
+                    "status": _label(hearing, "status").lower(),
                 },
                 detail=redact(hearing.outcome_notes),
             )
@@ -429,8 +451,8 @@ def _timeline(
                 sort_key=ruling.decided_on.isoformat(),
                 date=_date(ruling.decided_on),
                 kind="ruling",
-                kind_label=_("Ruling"),
-                title=f"{court}: {_label(ruling.get_outcome_display())}",
+                kind_label=pgettext("dossier", "Ruling"),
+                title=f"{court}: {_label(ruling, 'outcome')}",
                 detail=redact(ruling.summary),
             )
         )
@@ -440,8 +462,8 @@ def _timeline(
                     sort_key=ruling.final_form_on.isoformat(),
                     date=_date(ruling.final_form_on),
                     kind="ruling",
-                    kind_label=_("Ruling"),
-                    title=_("Decision of %(court)s in final form") % {"court": court},
+                    kind_label=pgettext("dossier", "Ruling"),
+                    title=pgettext("dossier", "Decision of %(court)s in final form") % {"court": court},
                 )
             )
         if ruling.in_force_on:
@@ -450,25 +472,25 @@ def _timeline(
                     sort_key=ruling.in_force_on.isoformat(),
                     date=_date(ruling.in_force_on),
                     kind="ruling",
-                    kind_label=_("Ruling"),
-                    title=_("Decision of %(court)s entered into force") % {"court": court},
+                    kind_label=pgettext("dossier", "Ruling"),
+                    title=pgettext("dossier", "Decision of %(court)s entered into force") % {"court": court},
                 )
             )
     for appeal in appeals:
-        title = _("%(kind)s to %(court)s against the decision of %(date)s (%(status)s)") % {
-            "kind": _label(appeal.get_kind_display()),
+        title = pgettext("dossier", "%(kind)s to %(court)s against the decision of %(date)s (%(status)s)") % {
+            "kind": _label(appeal, "kind"),
             "court": _court_name(appeal.court, language),
             "date": _date(appeal.ruling.decided_on),
-            "status": _label(appeal.get_status_display()).lower(),
+            "status": _label(appeal, "status").lower(),
         }
         entries.append(
             TimelineEntry(
                 sort_key=appeal.filed_on.isoformat() if appeal.filed_on else "",
-                date=_date(appeal.filed_on) if appeal.filed_on else _("not filed yet"),
+                date=_date(appeal.filed_on) if appeal.filed_on else pgettext("dossier", "not filed yet"),
                 kind="appeal",
-                kind_label=_("Appeal"),
+                kind_label=pgettext("dossier", "Appeal"),
                 title=title,
-                detail=_("Appellant: %(name)s") % {"name": _party_name(appeal.appellant, public)}
+                detail=pgettext("dossier", "Appellant: %(name)s") % {"name": _party_name(appeal.appellant, public)}
                 if appeal.appellant
                 else "",
             )
@@ -486,26 +508,32 @@ def _private_notes(
     language: str,
 ) -> list[dict[str, str]]:
     notes = []
+    party_label, hearing_label, ruling_label = (
+        pgettext("dossier", "Party"),
+        pgettext("dossier", "Hearing"),
+        pgettext("dossier", "Ruling"),
+    )
+    appeal_label, document_label = pgettext("dossier", "Appeal"), pgettext("dossier", "Document")
     if case.notes:
-        notes.append({"about": _("Case"), "text": case.notes})
+        notes.append({"about": pgettext("dossier", "Case"), "text": case.notes})
     for party in parties:
         if party.notes:
-            notes.append({"about": f"{_('Party')}: {party.name}", "text": party.notes})
+            notes.append({"about": f"{party_label}: {party.name}", "text": party.notes})
     for hearing in hearings:
         if hearing.notes:
-            notes.append({"about": f"{_('Hearing')}: {_hearing_when(hearing)[0]}", "text": hearing.notes})
+            notes.append({"about": f"{hearing_label}: {_hearing_when(hearing)[0]}", "text": hearing.notes})
     for ruling in rulings:
         if ruling.notes:
             notes.append(
                 {
-                    "about": f"{_('Ruling')}: {_court_name(ruling.court, language)}, {_date(ruling.decided_on)}",
+                    "about": f"{ruling_label}: {_court_name(ruling.court, language)}, {_date(ruling.decided_on)}",
                     "text": ruling.notes,
                 }
             )
     for appeal in appeals:
         if appeal.notes:
-            notes.append({"about": f"{_('Appeal')}: {_court_name(appeal.court, language)}", "text": appeal.notes})
+            notes.append({"about": f"{appeal_label}: {_court_name(appeal.court, language)}", "text": appeal.notes})
     for document in documents:
         if document.notes:
-            notes.append({"about": f"{_('Document')}: {document.title}", "text": document.notes})
+            notes.append({"about": f"{document_label}: {document.title}", "text": document.notes})
     return notes

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.utils import formats
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 if TYPE_CHECKING:
     from cases.models import Case
@@ -39,9 +39,9 @@ def timeline_entries(*, case: Case, public: bool) -> list[TimelineEntry]:
         entries.append(
             TimelineEntry(
                 sort_key=deadline["due_on"].isoformat(),
-                date=formats.date_format(deadline["due_on"], _("j F Y")),
+                date=formats.date_format(deadline["due_on"], pgettext("dossier", "j F Y")),
                 kind="deadline",
-                kind_label=_("Deadline"),
+                kind_label=pgettext("dossier", "Deadline"),
                 title=deadline["title"],
                 detail=deadline.get("detail", ""),
                 unconfirmed=bool(deadline.get("is_estimate")),

@@ -108,8 +108,9 @@ def dossier_html(content: DossierContent, *, generated_at: Any = None) -> str:
         generated = timezone.localtime(generated_at or timezone.now())
         context.update(
             generated_at=generated,
-            chain_svg=chain_svg(content.chain, title=translation.gettext("Chain of instances")),
+            chain_svg=chain_svg(content.chain, title=translation.pgettext("dossier", "Chain of instances")),
             is_public=content.edition == "public",
+            date_not_known=translation.pgettext("dossier", "date not known"),
         )
         return render_to_string("documents/dossier.html", context)
 
