@@ -26,7 +26,8 @@ def chain_svg(chain: dict[str, Any], *, title: str) -> str:
     height = len(nodes) * BOX_H + (len(nodes) - 1) * GAP + 20
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
-        f'viewBox="0 0 {WIDTH} {height}" role="img" aria-label={quoteattr(title)} class="chain">',
+        f'viewBox="0 0 {WIDTH} {height}" role="img" aria-label={quoteattr(title)} class="chain"'
+        " font-family='PT Sans, DejaVu Sans, sans-serif'>",
         "<defs><marker id='arrow' viewBox='0 0 10 10' refX='9' refY='5' markerWidth='7' markerHeight='7' "
         "orient='auto-start-reverse'><path d='M 0 0 L 10 5 L 0 10 z' fill='#333'/></marker></defs>",
     ]
