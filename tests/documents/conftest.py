@@ -4,6 +4,7 @@ import re
 import pikepdf
 import pypdf
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from cases.models import Case
@@ -14,6 +15,12 @@ def media_root(settings, tmp_path):
     """Each test stores its files in its own folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def no_throttle_history():
+    """The API's throttle counts requests in the cache (Redis), which outlives a test."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 
 from cases.models import Membership
 from documents import services
+from documents.api.views import DossierRequestThrottle
 from documents.models import Document, Dossier
 from tests.factories import MembershipFactory, UserFactory
 
@@ -88,6 +89,17 @@ def test_anyone_may_have_the_public_edition_of_a_public_case(popova):
     dossier = services.dossier_render(dossier_id=dossier.pk)
     download = client_for(None).get(f"/api/v1/documents/{dossier.document_id}/file/")
     assert download.status_code == 200 and download["Cache-Control"] == "public, max-age=3600"
+
+
+def test_anonymous_requests_are_throttled(popova, monkeypatch):
+    monkeypatch.setattr(DossierRequestThrottle, "rate", "2/hour")
+    client = client_for(None)
+    url = f"/api/v1/cases/{popova.pk}/dossiers/"
+
+    codes = [client.post(url, {"edition": "public", "language": "en"}).status_code for _ in range(3)]
+
+    assert codes == [202, 202, 429]
+    assert Dossier.objects.count() == 1  # the second request got the first one's dossier
 
 
 def test_internal_edition_is_refused_to_outsiders_and_nothing_is_queued(popova, django_capture_on_commit_callbacks):

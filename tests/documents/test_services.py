@@ -141,11 +141,14 @@ def test_a_render_past_the_soft_time_limit_fails_with_a_sentence(popova, monkeyp
     assert created and retry.pk != dossier.pk
 
 
-def test_a_render_past_the_memory_budget_fails_and_the_limit_is_lifted_afterwards(popova, settings):
+def test_a_render_past_the_memory_budget_fails_and_the_limit_is_lifted_afterwards(db, settings):
     import resource
 
+    # given a case whose text alone needs more memory than the budget (1 MB): each copy of it
+    # is a fresh 8 MB mapping, which a warm process cannot have lying around
     settings.DOSSIER_MEMORY_LIMIT_MB = 1
-    dossier, _ = services.dossier_request(case=popova, edition="internal", language="en", enqueue=False)
+    case = CaseFactory(summary="surveillance " * 700_000)
+    dossier, _ = services.dossier_request(case=case, edition="internal", language="en", enqueue=False)
     before = resource.getrlimit(resource.RLIMIT_AS)
 
     with memory_budget(1):
