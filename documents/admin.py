@@ -20,6 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from cases.admin import CaseAdmin
 from cases.models import Case
+from cases.selectors import case_user_can_write, cases_writable_by
 from documents import selectors, services
 from documents.models import Document, Dossier
 
@@ -54,6 +55,20 @@ class DocumentAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Document]:
         return selectors.documents_for_member(user=request.user)  # type: ignore[arg-type]
+
+    def _writable(self, request: HttpRequest, obj: Document | None) -> bool:
+        return obj is None or case_user_can_write(user=request.user, case=obj.case)  # type: ignore[arg-type]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and self._writable(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and self._writable(request, obj)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "case" and not request.user.is_superuser:
+            kwargs["queryset"] = cases_writable_by(user=request.user)  # type: ignore[arg-type]
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         editable = ["case", "title", "kind", "date", "is_public", "description", "notes"]

@@ -112,7 +112,8 @@ class _Redactor:
 
     def __call__(self, text: str) -> str:
         for name, alias in self.pairs:
-            text = re.sub(re.escape(name), alias, text, flags=re.IGNORECASE)
+            # Split and join rather than re.sub: an alias is user text, not a replacement template.
+            text = alias.join(re.split(re.escape(name), text, flags=re.IGNORECASE))
         return text
 
 

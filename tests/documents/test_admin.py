@@ -62,3 +62,32 @@ def test_staff_outside_the_organization_see_no_dossier(client, popova):
 
     assert response.status_code == 404
     assert Dossier.objects.get().state == "queued"
+
+
+def test_document_upload_in_the_admin_stores_the_file_with_its_sha256(lawyer_client, popova):
+    import hashlib
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from documents.models import Document
+
+    data = b"%PDF-1.7 statement of claim"
+    response = lawyer_client.post(
+        "/admin/documents/document/add/",
+        {
+            "case": popova.pk,
+            "title": "Statement of claim",
+            "kind": "pleading",
+            "date": "2019-10-02",
+            "is_public": "on",
+            "description": "",
+            "notes": "",
+            "upload": SimpleUploadedFile("claim.pdf", data, content_type="application/pdf"),
+        },
+    )
+
+    assert response.status_code == 302
+    document = Document.objects.get()
+    assert (document.title, document.kind, document.size) == ("Statement of claim", "pleading", len(data))
+    assert document.sha256 == hashlib.sha256(data).hexdigest()
+    assert document.uploaded_by.username == "desk-lawyer"

@@ -91,3 +91,14 @@ def test_internal_edition_has_every_value(sensitive_case):
     for what, value in PRIVATE_VALUES.items():
         assert value in text, what
     assert "No consent to publication: public editions use the alias" in text
+
+
+def test_alias_is_inserted_literally_and_the_name_is_replaced_in_any_case(db):
+    case = CaseFactory(title="IVAN PETROV v. City", summary="ivan petrov was filmed; Ivan Petrov complained.")
+    PartyFactory(case=case, name="Ivan Petrov", alias=r"Applicant \1 P.", consent_to_publish=False)
+
+    content = dossier_content(case=case, edition="public", language="en")
+
+    assert content.case["title"] == r"Applicant \1 P. v. City"
+    assert content.case["summary"] == r"Applicant \1 P. was filmed; Applicant \1 P. complained."
+    assert content.parties["plaintiffs"][0]["name"] == r"Applicant \1 P."
