@@ -25,8 +25,13 @@ install: $(VENV)/.installed messages
 install-dev: $(VENV)/.installed-dev messages
 
 ## Translations (the dossier's Russian labels): .po -> .mo, with GNU gettext's msgfmt.
+## Without gettext the rest still works; Russian dossiers then carry English labels.
 messages: $(VENV)/.installed
-	DEBUG=true $(BIN)/python manage.py compilemessages --ignore '.venv' --verbosity 0
+	@if command -v msgfmt >/dev/null; then \
+		DEBUG=true $(BIN)/python manage.py compilemessages --ignore '.venv' --verbosity 0; \
+	else \
+		echo "warning: msgfmt not found (apt-get install gettext): Russian dossiers will have English labels"; \
+	fi
 
 ## make run: install, migrate, load the demo, then serve web + Celery worker + beat (Ctrl-C stops all).
 run: install
