@@ -147,7 +147,7 @@ class _AdminRefusal(Exception):
 
 @admin.register(Dossier)
 class DossierAdmin(admin.ModelAdmin):
-    list_display = ["case", "edition", "language", "state", "progress", "created_at", "finished_at", "pdf"]
+    list_display = ["case", "edition", "language", "state", "progress", "created_at", "finished_at", "follow", "pdf"]
     list_filter = ["state", "edition", "language"]
     list_select_related = ["case", "document"]
     search_fields = ["case__title"]
@@ -160,6 +160,10 @@ class DossierAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    @admin.display(description="Progress page")
+    def follow(self, obj: Dossier) -> str:
+        return format_html('<a href="{}">open</a>', reverse("admin:documents_dossier_progress", args=[obj.pk]))
 
     @admin.display(description="PDF")
     def pdf(self, obj: Dossier) -> str:

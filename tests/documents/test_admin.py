@@ -51,6 +51,10 @@ def test_generate_dossier_action_queues_and_the_page_shows_progress_then_the_dow
     download = lawyer_client.get(f"/admin/documents/document/{dossier.document_id}/download/")
     assert download.status_code == 200
     assert b"".join(download.streaming_content).startswith(b"%PDF-")
+    # and the dossier list links to both
+    listing = lawyer_client.get("/admin/documents/dossier/")
+    assert f'href="/admin/documents/dossier/{dossier.pk}/progress/"'.encode() in listing.content
+    assert f'href="/admin/documents/document/{dossier.document_id}/download/"'.encode() in listing.content
 
 
 def test_staff_outside_the_organization_see_no_dossier(client, popova):
