@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tracker
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lint types migrations-check pytest install install-dev demo clean
+.PHONY: run test lint types migrations-check pytest install install-dev messages demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,15 +21,19 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.installed $@
 
-# Compiled message catalogues (not committed): the Russian interface. compilemessages reads
-# only LOCALE_PATHS from the settings, so the test settings (no secrets needed) will do.
-MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
-%.mo: %.po | $(VENV)/.installed
-	DJANGO_SETTINGS_MODULE=tracker.settings_test $(BIN)/python manage.py compilemessages \
-		--ignore=.venv --ignore=var --ignore=staticfiles --ignore=node_modules
+install: $(VENV)/.installed messages
+install-dev: $(VENV)/.installed-dev messages
 
-install: $(VENV)/.installed $(MO_FILES)
-install-dev: $(VENV)/.installed-dev $(MO_FILES)
+## Translations (the interface's and the dossier's Russian): .po -> .mo with GNU gettext's msgfmt.
+## The .mo files are build output (not committed). compilemessages reads only LOCALE_PATHS from
+## the settings, so the test settings (no secrets needed) will do.
+messages: $(VENV)/.installed
+	@if command -v msgfmt >/dev/null; then \
+		DJANGO_SETTINGS_MODULE=tracker.settings_test $(BIN)/python manage.py compilemessages --verbosity 0 \
+			--ignore=.venv --ignore=var --ignore=staticfiles --ignore=node_modules; \
+	else \
+		echo "warning: msgfmt not found (apt-get install gettext): the Russian interface will show English"; \
+	fi
 
 ## make run: install, migrate, load the demo, then serve web + Celery worker + beat (Ctrl-C stops all).
 run: install

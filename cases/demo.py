@@ -156,7 +156,7 @@ def _accounts(organization: Organization) -> None:
     User = get_user_model()
     lawyers, _ = Group.objects.get_or_create(name=LAWYERS_GROUP)
     viewers, _ = Group.objects.get_or_create(name=VIEWERS_GROUP)
-    case_perms = Permission.objects.filter(content_type__app_label__in=["cases", "deadlines"])
+    case_perms = Permission.objects.filter(content_type__app_label__in=["cases", "deadlines", "documents"])
     if not lawyers.permissions.exists():
         lawyers.permissions.set(
             case_perms.exclude(codename__endswith="organization").exclude(codename__endswith="membership")

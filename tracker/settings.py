@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "tracker",
     "cases",
     "deadlines",
+    "documents",
 ]
 
 MIDDLEWARE = [
@@ -220,6 +221,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint reports each layout step here; documents.dossier.render turns them into the
+    # Dossier row's progress instead of printing them.
+    "loggers": {"weasyprint.progress": {"level": "INFO", "propagate": False, "handlers": []}},
 }
 
 # --- Web pages (web/): HTMX, login lockout, the viewer's time zone --------------------------
@@ -246,3 +250,12 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a day: a reset link should not live for Django's default three days
+# --- Dossiers (documents app) ---------------------------------------------------------------
+# A render past the soft limit is stopped and marked failed; the hard limit kills the child.
+DOSSIER_SOFT_TIME_LIMIT = env.int("DOSSIER_SOFT_TIME_LIMIT", default=120)
+DOSSIER_TIME_LIMIT = env.int("DOSSIER_TIME_LIMIT", default=150)
+# Growth of the worker child's address space allowed for one render (RLIMIT_AS, see documents/tasks.py).
+DOSSIER_MEMORY_LIMIT_MB = env.int("DOSSIER_MEMORY_LIMIT_MB", default=1024)
+# A child that has grown past this (KiB) is replaced after its task: WeasyPrint's caches and
+# fragmentation do not accumulate across hundreds of renders.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=600_000)

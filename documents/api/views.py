@@ -1,0 +1,78 @@
+"""Dossiers over the API: ask for one (202 and a status URL, or 200 at once when the same
+data was already rendered), follow its progress, download the PDF."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from cases.selectors import cases_visible_to
+from documents import selectors, services
+from documents.api.serializers import DossierRequestSerializer, DossierSerializer
+
+
+class DossierRequestThrottle(AnonRateThrottle):
+    """Strangers may ask for public editions; a render costs seconds of a worker, so they may
+    not ask often. (Members are not throttled here: they are accountable.)"""
+
+    scope = "dossier_request_anon"
+    rate = "20/hour"
+
+
+class CaseDossierRequestApi(APIView):
+    throttle_classes = [DossierRequestThrottle]
+
+    @extend_schema(request=DossierRequestSerializer, responses={200: DossierSerializer, 202: DossierSerializer})
+    def post(self, request: Request, case_id: int) -> Response:
+        case = get_object_or_404(cases_visible_to(user=request.user), pk=case_id)  # type: ignore[arg-type]
+        serializer = DossierRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        edition, language = serializer.validated_data["edition"], serializer.validated_data["language"]
+        if not selectors.dossier_edition_allowed(user=request.user, case=case, edition=edition):  # type: ignore[arg-type]
+            raise PermissionDenied(
+                "Only members of the case's organization may have the internal edition, "
+                "or the public edition of a case that is not public."
+            )
+        try:
+            dossier, _ = services.dossier_request(case=case, edition=edition, language=language, actor=request.user)  # type: ignore[arg-type]
+        except DjangoValidationError as exc:
+            raise ApiValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
+        body = DossierSerializer(dossier, context={"request": request}).data
+        code = status.HTTP_200_OK if dossier.state == dossier.State.READY else status.HTTP_202_ACCEPTED
+        return Response(body, status=code, headers={"Location": body["status_url"]})
+
+
+class DossierDetailApi(APIView):
+    @extend_schema(responses=DossierSerializer)
+    def get(self, request: Request, case_id: int, pk: int) -> Response:
+        dossier = get_object_or_404(
+            selectors.dossiers_visible_to(user=request.user).select_related("document"),  # type: ignore[arg-type]
+            case_id=case_id,
+            pk=pk,
+        )
+        return Response(DossierSerializer(dossier, context={"request": request}).data)
+
+
+class DocumentFileApi(APIView):
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request: Request, pk: int) -> FileResponse:
+        document = get_object_or_404(selectors.documents_visible_to(user=request.user), pk=pk)  # type: ignore[arg-type]
+        response = FileResponse(
+            document.file.open("rb"),
+            as_attachment=True,
+            filename=document.original_name,
+            content_type=document.content_type or "application/octet-stream",
+        )
+        # Lets a client verify what it received (RFC 9530's Repr-Digest carries SHA-256).
+        response["X-Content-SHA256"] = document.sha256
+        response["Cache-Control"] = "private, no-store" if not document.is_public else "public, max-age=3600"
+        return response

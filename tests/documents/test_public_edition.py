@@ -1,0 +1,104 @@
+"""The public edition leaves out everything private; the internal edition has it all.
+Checked on the text extracted from the real PDF."""
+
+import io
+
+import pytest
+
+from cases.models import CaseEvent, Party
+from documents import services
+from documents.dossier.content import dossier_content
+from documents.dossier.render import dossier_pdf
+from tests.documents.conftest import pdf_text
+from tests.factories import CaseFactory, HearingFactory, PartyFactory, RulingFactory
+
+PRIVATE_VALUES = {
+    "name of the party without consent": "Marfa Sekretova",
+    "email": "marfa.private@example.org",
+    "phone": "+7 916 000-11-22",
+    "address": "Kutuzovsky prospekt 12, flat 34",
+    "party notes": "Fears reprisals at work",
+    "case notes": "Strategy: settle if the court asks",
+    "hearing notes": "Judge seemed hostile",
+    "ruling notes": "Consider complaint about judge",
+    "appeal-free private event": "Meeting with the witness at the safe flat",
+    "private document title": "Medical certificate of the plaintiff",
+    "document notes": "Original kept in the office safe",
+}
+
+
+@pytest.fixture
+def sensitive_case(db):
+    case = CaseFactory(
+        title="Marfa Sekretova v. City",
+        summary="Marfa Sekretova was filmed at a rally.",
+        notes=PRIVATE_VALUES["case notes"],
+        sources="Court website",
+    )
+    PartyFactory(
+        case=case,
+        role=Party.Role.PLAINTIFF,
+        name="Marfa Sekretova",
+        alias="Applicant M.",
+        consent_to_publish=False,
+        description="Teacher",
+        contact_email=PRIVATE_VALUES["email"],
+        contact_phone=PRIVATE_VALUES["phone"],
+        contact_address=PRIVATE_VALUES["address"],
+        notes=PRIVATE_VALUES["party notes"],
+    )
+    HearingFactory(case=case, notes=PRIVATE_VALUES["hearing notes"], outcome_notes="Heard both sides.", status="held")
+    RulingFactory(case=case, notes=PRIVATE_VALUES["ruling notes"], summary="Claim dismissed.")
+    CaseEvent.objects.create(
+        case=case, occurred_on="2019-09-01", title=PRIVATE_VALUES["appeal-free private event"], is_public=False
+    )
+    CaseEvent.objects.create(case=case, occurred_on="2019-08-29", title="Rally on Sakharov Avenue", is_public=True)
+    services.document_add(
+        case=case,
+        title=PRIVATE_VALUES["private document title"],
+        file=io.BytesIO(b"%PDF-1.7 private"),
+        filename="certificate.pdf",
+        is_public=False,
+        notes=PRIVATE_VALUES["document notes"],
+    )
+    services.document_add(
+        case=case, title="Statement of claim", file=io.BytesIO(b"claim text"), filename="claim.txt", is_public=True
+    )
+    return case
+
+
+def test_public_edition_has_no_private_value_and_uses_the_alias(sensitive_case):
+    # when the public edition is rendered
+    text = pdf_text(dossier_pdf(dossier_content(case=sensitive_case, edition="public", language="en")))
+
+    # then no private value appears anywhere, in any form the extraction gives
+    for what, value in PRIVATE_VALUES.items():
+        assert value.lower() not in text.lower(), what
+    # and the party (also where the title and summary name her) appears by alias
+    assert "Applicant M. v. City" in text
+    assert "Applicant M. was filmed at a rally." in text
+    assert "Plaintiff / applicant Applicant M. ALIAS Teacher" in text
+    # and the public facts are there
+    for public in ("Rally on Sakharov Avenue", "Statement of claim", "Heard both sides.", "Court website"):
+        assert public in text, public
+
+
+def test_internal_edition_has_every_value(sensitive_case):
+    # the same extraction finds every private value in the internal edition: the absence
+    # above is not an artefact of the extraction
+    text = pdf_text(dossier_pdf(dossier_content(case=sensitive_case, edition="internal", language="en")))
+
+    for what, value in PRIVATE_VALUES.items():
+        assert value in text, what
+    assert "No consent to publication: public editions use the alias" in text
+
+
+def test_alias_is_inserted_literally_and_the_name_is_replaced_in_any_case(db):
+    case = CaseFactory(title="IVAN PETROV v. City", summary="ivan petrov was filmed; Ivan Petrov complained.")
+    PartyFactory(case=case, name="Ivan Petrov", alias=r"Applicant \1 P.", consent_to_publish=False)
+
+    content = dossier_content(case=case, edition="public", language="en")
+
+    assert content.case["title"] == r"Applicant \1 P. v. City"
+    assert content.case["summary"] == r"Applicant \1 P. was filmed; Applicant \1 P. complained."
+    assert content.parties["plaintiffs"][0]["name"] == r"Applicant \1 P."
