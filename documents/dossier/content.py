@@ -83,8 +83,14 @@ def _date(value: dt.date | None, precision: str = CaseEvent.Precision.DAY) -> st
 
 def _label(instance: Any, field_name: str) -> str:
     """A model choice's label in the active language (see documents/dossier/labels.py)."""
-    label = getattr(instance, f"get_{field_name}_display")()
-    return pgettext(f"dossier: {type(instance).__name__}.{field_name}", label) if label else ""
+    display = getattr(instance, f"get_{field_name}_display")
+    with translation.override("en"):
+        english = str(display())  # the msgid: the models' labels are themselves translated
+    if not english:
+        return ""
+    # The dossier's own wording where it has one (legal register, by field), else the interface's.
+    worded = pgettext(f"dossier: {type(instance).__name__}.{field_name}", english)
+    return worded if worded != english else str(display())
 
 
 def _court_name(court: Court, language: str) -> str:
