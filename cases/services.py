@@ -34,6 +34,7 @@ from cases.models import (
     Tag,
     VersionedModel,
 )
+from reminders.services import notices_ruling_recorded, reminders_hearing_changed
 
 Actor = User | AnonymousUser | None
 M = TypeVar("M", bound=models.Model)
@@ -366,7 +367,10 @@ def hearing_schedule(*, actor: Actor = None, **fields: Any) -> Hearing:
     hearing = Hearing()
     _assign(hearing, fields, HEARING_FIELDS)
     _hearing_validate(hearing)
-    return _save(hearing, actor=actor)
+    _save(hearing, actor=actor)
+    # Reminders are written in this same transaction (reminders/services.py).
+    reminders_hearing_changed(hearing=hearing)
+    return hearing
 
 
 @transaction.atomic
@@ -374,7 +378,7 @@ def hearing_update(
     *, hearing: Hearing, actor: Actor = None, expected_version: int | None = None, reason: str = "", **fields: Any
 ) -> Hearing:
     """Change a hearing. A new start time is a reschedule: the old time is kept."""
-    previous_starts_at = Hearing.objects.values_list("starts_at", flat=True).get(pk=hearing.pk)
+    previous_starts_at, previous_status = Hearing.objects.values_list("starts_at", "status").get(pk=hearing.pk)
     hearing, changed = _update(
         hearing, actor=actor, expected_version=expected_version, fields=fields, editable=HEARING_FIELDS
     )
@@ -388,6 +392,8 @@ def hearing_update(
             reason=reason,
             changed_by=_user_or_none(actor),
         )
+    # Moves, drops or schedules reminders and queues one moved/postponed/cancelled notice.
+    reminders_hearing_changed(hearing=hearing, previous_starts_at=previous_starts_at, previous_status=previous_status)
     return hearing
 
 
@@ -504,6 +510,7 @@ def ruling_record(*, actor: Actor = None, **fields: Any) -> Ruling:
     case = Case.objects.select_for_update().get(pk=ruling.case_id)
     if case.status in (Case.Status.FILED, Case.Status.PENDING):
         case_update(case=case, status=Case.Status.DECIDED, actor=actor)
+    notices_ruling_recorded(ruling=ruling)
     return ruling
 
 
