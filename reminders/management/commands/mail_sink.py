@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import logging
 import signal
 import threading
 from typing import Any
@@ -24,7 +25,7 @@ class PrintingHandler:
         out.write("=" * 72)
         for name in ("Message-ID", "From", "To", "Subject", "List-Unsubscribe"):
             if message[name]:
-                out.write(f"{name}: {message[name]}")
+                out.write(f"{name}: {str(message[name]).strip()}")
         body = message.get_body(preferencelist=("plain",))
         if body is not None:
             out.write("")
@@ -44,6 +45,7 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=settings.EMAIL_PORT)
 
     def handle(self, *args: Any, host: str, port: int, **options: Any) -> None:
+        logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's per-command chatter
         controller = Controller(PrintingHandler(self), hostname=host, port=port)
         try:
             controller.start()
