@@ -4,6 +4,7 @@ used by the public case feeds, the subscribers' private feeds and the `.ics` ema
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -79,7 +80,20 @@ def hearings_calendar(hearings: Iterable[Hearing], *, name: str, method: str | N
     if method:
         calendar.add("method", method)
     stamp = timezone.now()
-    for hearing in hearings:
-        calendar.add_component(hearing_event(hearing, stamp=stamp))
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
+    events = [hearing_event(hearing, stamp=stamp) for hearing in hearings]
+    for event in events:
+        calendar.add_component(event)
+    body = calendar.to_ical()
+    zones = sorted({str(e["DTSTART"].params["TZID"]) for e in events if "TZID" in e["DTSTART"].params})
+    if zones:
+        # RFC 5545 3.6.5: each TZID used is defined in the calendar (spliced in, pre-serialised).
+        head, begin, rest = body.partition(b"BEGIN:VEVENT")
+        body = head + b"".join(_vtimezone_ical(zone) for zone in zones) + begin + rest
+    return body
+
+
+@functools.lru_cache(maxsize=128)
+def _vtimezone_ical(tzid: str) -> bytes:
+    # Building and serialising a VTIMEZONE from the zone database costs ~50 ms, and every
+    # reminder of a court's hearings needs the same one: build it once per process.
+    return icalendar.Timezone.from_tzid(tzid).to_ical()

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -366,7 +367,9 @@ def deliveries_claim_due(*, now: dt.datetime | None = None, limit: int | None = 
                 .values_list("pk", flat=True)[:limit]
             )
             stale = list(
-                rows.filter(state=DeliveryState.SENDING, claimed_at__lt=lease_over).values_list("pk", flat=True)[:limit]
+                rows.filter(state=DeliveryState.SENDING, claimed_at__lt=lease_over)
+                .order_by("claimed_at")
+                .values_list("pk", flat=True)[:limit]
             )
             pks = due + stale
             if pks:
@@ -377,10 +380,13 @@ def deliveries_claim_due(*, now: dt.datetime | None = None, limit: int | None = 
         result = Claimed(reminder_ids=claimed[Reminder], notice_ids=claimed[Notice])
 
         def enqueue() -> None:
-            for pk in result.reminder_ids:
-                reminder_send_task.delay(pk)
-            for pk in result.notice_ids:
-                notice_send_task.delay(pk)
+            # Small batches: one broker message and one SMTP connection per batch, while a
+            # batch is still short enough that a worker's death redoes little.
+            size = settings.REMINDERS_SEND_BATCH
+            for start in range(0, len(result.reminder_ids), size):
+                reminder_send_task.delay(result.reminder_ids[start : start + size])
+            for start in range(0, len(result.notice_ids), size):
+                notice_send_task.delay(result.notice_ids[start : start + size])
 
         transaction.on_commit(enqueue)
     return result
@@ -399,13 +405,28 @@ def _backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=settings.REMINDERS_RETRY_BACKOFF_SECONDS * 2 ** max(attempts - 1, 0))
 
 
-def _deliver(row: Reminder | Notice, build: Callable[[], EmailMessage], now: dt.datetime) -> None:
+def _send(message: EmailMessage, connection: BaseEmailBackend | None) -> None:
+    if connection is None:
+        with get_connection(fail_silently=False) as own:
+            own.send_messages([message])
+        return
+    # A connection shared by a batch: opened here, so a refused connect counts against this row.
+    try:
+        if getattr(connection, "connection", True) is None:
+            connection.open()
+        connection.send_messages([message])
+    except Exception:
+        connection.close()  # never reuse a connection in an unknown state
+        raise
+
+
+def _deliver(
+    row: Reminder | Notice, build: Callable[[], EmailMessage], now: dt.datetime, connection: BaseEmailBackend | None
+) -> None:
     """Send one row's message while its row lock is held, and record the result."""
     row.attempts += 1
     try:
-        message = build()
-        with get_connection(fail_silently=False) as connection:
-            connection.send_messages([message])
+        _send(build(), connection)
     except Exception as exc:
         reason = f"{type(exc).__name__}: {exc}"[:1000]
         if _is_transient(exc) and row.attempts < settings.REMINDERS_MAX_ATTEMPTS:
@@ -427,7 +448,9 @@ def _finish(row: Reminder | Notice, state: str, reason: str) -> None:
 
 
 @transaction.atomic
-def reminder_deliver(*, reminder_id: int, now: dt.datetime | None = None) -> Reminder | None:
+def reminder_deliver(
+    *, reminder_id: int, now: dt.datetime | None = None, connection: BaseEmailBackend | None = None
+) -> Reminder | None:
     """Send one claimed reminder. Safe to run twice or concurrently: only a row still `sending`
     and not locked by another send is sent. The row's lock is held through the SMTP exchange; a
     worker killed after the server accepted the message but before this commits leaves the row
@@ -451,12 +474,14 @@ def reminder_deliver(*, reminder_id: int, now: dt.datetime | None = None) -> Rem
     elif hearing.starts_at <= now:
         _finish(reminder, DeliveryState.SKIPPED, "The hearing had already started when the reminder could be sent.")
     else:
-        _deliver(reminder, lambda: reminder_message(reminder), now)
+        _deliver(reminder, lambda: reminder_message(reminder), now, connection)
     return reminder
 
 
 @transaction.atomic
-def notice_deliver(*, notice_id: int, now: dt.datetime | None = None) -> Notice | None:
+def notice_deliver(
+    *, notice_id: int, now: dt.datetime | None = None, connection: BaseEmailBackend | None = None
+) -> Notice | None:
     """Send one claimed notice; the same guarantees as `reminder_deliver`."""
     from reminders.emails import notice_message
 
@@ -475,7 +500,7 @@ def notice_deliver(*, notice_id: int, now: dt.datetime | None = None) -> Notice 
     elif notice.kind != Notice.Kind.RULING and times and max(times) <= now:
         _finish(notice, DeliveryState.SKIPPED, "The hearing's time had passed when the notice could be sent.")
     else:
-        _deliver(notice, lambda: notice_message(notice), now)
+        _deliver(notice, lambda: notice_message(notice), now, connection)
     return notice
 
 

@@ -10,6 +10,7 @@ import time
 
 from celery import shared_task
 from django.conf import settings
+from django.core.mail import get_connection
 
 from reminders import services
 
@@ -30,14 +31,29 @@ def reminders_dispatch_due_task() -> int:
     return total
 
 
+def _ids(ids: int | list[int]) -> list[int]:
+    return [ids] if isinstance(ids, int) else list(ids)
+
+
 @shared_task(name="reminders.reminder_send", **TASK_OPTIONS)
-def reminder_send_task(reminder_id: int) -> None:
-    services.reminder_deliver(reminder_id=reminder_id)
+def reminder_send_task(reminder_ids: int | list[int]) -> None:
+    """Send a batch of claimed reminders over one SMTP connection, each in its own transaction."""
+    connection = get_connection(fail_silently=False)
+    try:
+        for pk in _ids(reminder_ids):
+            services.reminder_deliver(reminder_id=pk, connection=connection)
+    finally:
+        connection.close()
 
 
 @shared_task(name="reminders.notice_send", **TASK_OPTIONS)
-def notice_send_task(notice_id: int) -> None:
-    services.notice_deliver(notice_id=notice_id)
+def notice_send_task(notice_ids: int | list[int]) -> None:
+    connection = get_connection(fail_silently=False)
+    try:
+        for pk in _ids(notice_ids):
+            services.notice_deliver(notice_id=pk, connection=connection)
+    finally:
+        connection.close()
 
 
 @shared_task(

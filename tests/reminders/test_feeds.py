@@ -35,7 +35,9 @@ def events(response):
 def test_the_public_feed_keeps_the_uid_of_a_moved_hearing_and_raises_its_sequence(client):
     case = CaseFactory(title="Popova v. Moscow", slug="popova")
     hearing = case_services.hearing_schedule(case=case, court=CourtFactory(), starts_at=HEARING_AT, courtroom="412")
-    first = events(client.get("/reminders/cases/popova/hearings.ics"))
+    response = client.get("/reminders/cases/popova/hearings.ics")
+    first = events(response)
+    assert b"BEGIN:VTIMEZONE\r\nTZID:Europe/Moscow\r\n" in response.content
     moved_to = dt.datetime(2019, 10, 28, 14, 0, tzinfo=MSK)
     case_services.hearing_reschedule(hearing=hearing, starts_at=moved_to)
     second = events(client.get("/reminders/cases/popova/hearings.ics"))
