@@ -132,3 +132,20 @@ def test_the_subscribe_form_page_subscribes_and_does_not_say_whether_the_address
     ]
     bad = client.post("/reminders/cases/popova/subscribe/", data | {"email": "x"})
     assert bad.status_code == 400 and b"Enter a valid email address." in bad.content
+
+
+def test_staff_see_failed_reminders_with_their_reason_in_the_admin(admin_client):
+    from reminders.models import Reminder
+    from tests.factories import HearingFactory
+
+    subscription = SubscriptionFactory(email="ann@example.net")
+    hearing = HearingFactory(case=subscription.case)
+    Reminder.objects.create(
+        subscription=subscription, hearing=hearing, offset_minutes=120, due_at=hearing.starts_at,
+        hearing_starts_at=hearing.starts_at, state="failed", attempts=6, last_error="SMTPDataError: (451, 'busy')",
+    )  # fmt: skip
+    response = admin_client.get("/admin/reminders/reminder/?state__exact=failed")
+    assert response.status_code == 200
+    assert b"SMTPDataError: (451, &#x27;busy&#x27;)" in response.content
+    assert admin_client.get("/admin/reminders/subscription/").status_code == 200
+    assert admin_client.get("/admin/reminders/notice/").status_code == 200
