@@ -123,7 +123,7 @@ def main() -> None:  # noqa: PLR0915 (a script, read top to bottom)
                          language="ru" if n % 2 else "en", time_zone="Asia/Yekaterinburg")
             for case in cases for n in range(per_hearing)
         )  # fmt: skip
-        starts_at = timezone.now() + dt.timedelta(minutes=60, seconds=30)
+        starts_at = timezone.now() + dt.timedelta(hours=3)  # its 1-hour reminder is made due below
         hearings = Hearing.objects.bulk_create(
             Hearing(case=case, court=court, starts_at=starts_at, courtroom="1") for case in cases
         )
