@@ -24,9 +24,12 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 install: $(VENV)/.installed messages
 install-dev: $(VENV)/.installed-dev messages
 
-# Compiled translations (.mo) are build output, made from the committed .po files (needs gettext).
+# Compiled translations (.mo) are build output, made from the committed .po files. They need GNU
+# gettext; without it `make run` still starts (emails in English) and says how to get Russian.
 messages: $(VENV)/.installed
-	DEBUG=true $(BIN)/python manage.py compilemessages --ignore '.venv*' --ignore var --verbosity 0
+	@if command -v msgfmt >/dev/null; then \
+		DEBUG=true $(BIN)/python manage.py compilemessages --ignore '.venv*' --ignore var --verbosity 0; \
+	else echo "warning: gettext is not installed (apt-get install gettext): emails will be sent in English only"; fi
 
 ## make run: install, migrate, load the demo, then serve web + Celery worker + beat (Ctrl-C stops all).
 run: install
