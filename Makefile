@@ -32,7 +32,7 @@ messages: $(VENV)/.installed
 		DJANGO_SETTINGS_MODULE=tracker.settings_test $(BIN)/python manage.py compilemessages --verbosity 0 \
 			--ignore=.venv --ignore=var --ignore=staticfiles --ignore=node_modules; \
 	else \
-		echo "warning: msgfmt not found (apt-get install gettext): the Russian interface will show English"; \
+		echo "warning: msgfmt not found (apt-get install gettext): the interface, emails and dossiers will be in English"; \
 	fi
 
 ## make run: install, migrate, load the demo, then serve web + Celery worker + beat (Ctrl-C stops all).

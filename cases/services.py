@@ -35,6 +35,7 @@ from cases.models import (
     VersionedModel,
 )
 from deadlines import services as deadline_services
+from reminders.services import notices_ruling_recorded, reminders_hearing_changed
 
 Actor = User | AnonymousUser | None
 M = TypeVar("M", bound=models.Model)
@@ -401,7 +402,10 @@ def hearing_schedule(*, actor: Actor = None, **fields: Any) -> Hearing:
     hearing = Hearing()
     _assign(hearing, fields, HEARING_FIELDS)
     _hearing_validate(hearing)
-    return _save(hearing, actor=actor)
+    _save(hearing, actor=actor)
+    # Reminders are written in this same transaction (reminders/services.py).
+    reminders_hearing_changed(hearing=hearing)
+    return hearing
 
 
 @transaction.atomic
@@ -409,7 +413,7 @@ def hearing_update(
     *, hearing: Hearing, actor: Actor = None, expected_version: int | None = None, reason: str = "", **fields: Any
 ) -> Hearing:
     """Change a hearing. A new start time is a reschedule: the old time is kept."""
-    previous_starts_at = Hearing.objects.values_list("starts_at", flat=True).get(pk=hearing.pk)
+    previous_starts_at, previous_status = Hearing.objects.values_list("starts_at", "status").get(pk=hearing.pk)
     hearing, changed = _update(
         hearing, actor=actor, expected_version=expected_version, fields=fields, editable=HEARING_FIELDS
     )
@@ -423,6 +427,8 @@ def hearing_update(
             reason=reason,
             changed_by=_user_or_none(actor),
         )
+    # Moves, drops or schedules reminders and queues one moved/postponed/cancelled notice.
+    reminders_hearing_changed(hearing=hearing, previous_starts_at=previous_starts_at, previous_status=previous_status)
     return hearing
 
 
@@ -540,6 +546,7 @@ def ruling_record(*, actor: Actor = None, **fields: Any) -> Ruling:
     if case.status in (Case.Status.FILED, Case.Status.PENDING):
         case_update(case=case, status=Case.Status.DECIDED, actor=actor)
     deadline_services.deadlines_recompute(ruling=ruling, actor=actor)
+    notices_ruling_recorded(ruling=ruling)
     return ruling
 
 

@@ -8,6 +8,7 @@ import factory
 from django.contrib.auth.models import User
 
 from cases.models import Appeal, Case, Court, Hearing, Jurisdiction, Membership, Organization, Party, Ruling
+from reminders.models import Subscription
 
 
 class UserFactory(factory.django.DjangoModelFactory[User]):
@@ -97,3 +98,16 @@ class AppealFactory(factory.django.DjangoModelFactory[Appeal]):
     case = factory.LazyAttribute(lambda a: a.ruling.case)
     court = factory.SubFactory(CourtFactory, level=Court.Level.APPEAL)
     filed_on = dt.date(2019, 12, 1)
+
+
+class SubscriptionFactory(factory.django.DjangoModelFactory[Subscription]):
+    """A confirmed subscription (most tests start from one); pass confirmed_at=None for a pending one."""
+
+    class Meta:
+        model = Subscription
+
+    case = factory.SubFactory(CaseFactory)
+    email = factory.Sequence(lambda n: f"supporter{n}@example.net")
+    language = "en"
+    time_zone = ZoneInfo("Europe/Berlin")
+    confirmed_at = dt.datetime(2019, 10, 1, 12, 0, tzinfo=dt.UTC)

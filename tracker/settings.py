@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "cases",
     "deadlines",
     "documents",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -193,6 +194,18 @@ EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Case Tracker <tracker@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Hearing reminders (reminders/) ---------------------------------------------------------
+# A row left `sending` this long (its worker died, or the broker lost the message) is claimed again.
+REMINDERS_SEND_LEASE_SECONDS = env.int("REMINDERS_SEND_LEASE_SECONDS", default=600)
+# Transient SMTP failures are retried after 1, 2, 4, ... times this, up to the attempt limit.
+REMINDERS_RETRY_BACKOFF_SECONDS = env.int("REMINDERS_RETRY_BACKOFF_SECONDS", default=60)
+REMINDERS_MAX_ATTEMPTS = env.int("REMINDERS_MAX_ATTEMPTS", default=6)
+REMINDERS_CLAIM_BATCH = env.int("REMINDERS_CLAIM_BATCH", default=1000)
+REMINDERS_SEND_BATCH = env.int("REMINDERS_SEND_BATCH", default=20)
+REMINDERS_TICK_BUDGET_SECONDS = env.int("REMINDERS_TICK_BUDGET_SECONDS", default=50)
+REMINDERS_CONFIRMATION_RESEND_SECONDS = env.int("REMINDERS_CONFIRMATION_RESEND_SECONDS", default=600)
+REMINDERS_SUBSCRIBE_RATE = env.str("REMINDERS_SUBSCRIBE_RATE", default="30/hour")
 
 # --- Security: on unless explicitly turned off (and off by default only under DEBUG) ---------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -29,7 +29,7 @@ PING = "from tracker.celery import ping_task; print(ping_task.delay().get(timeou
 
 def test_make_run_path_on_sqlite_and_the_embedded_broker(tmp_path):
     # given a fresh machine's environment: no DATABASE_URL, no REDIS_URL
-    env = clean_env(DEBUG="true", TRACKER_VAR_DIR=str(tmp_path / "var"))
+    env = clean_env(DEBUG="true", TRACKER_VAR_DIR=str(tmp_path / "var"), EMAIL_PORT=str(free_port()))
     assert manage("migrate", "--noinput", env=env).returncode == 0
     seeded = manage("seed_demo", env=env)
     assert seeded.returncode == 0, seeded.stderr

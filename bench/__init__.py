@@ -1,0 +1,1 @@
+"""Benchmarks: one command each, figures appended to bench/RESULTS.md."""

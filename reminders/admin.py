@@ -1,0 +1,64 @@
+"""Back-office views of subscriptions and of what was (or could not be) sent. Read-only for
+reminders and notices: their state changes only through the services and the workers."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from reminders.models import Notice, Reminder, Subscription
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    list_display = ["email", "case", "language", "time_zone", "confirmed_at", "unsubscribed_at"]
+    list_filter = ["language", "confirmed_at", "unsubscribed_at"]
+    search_fields = ["email", "case__title"]
+    list_select_related = ["case"]
+    readonly_fields = ["confirm_token", "unsubscribe_token", "feed_token", "confirmation_sent_at", "created_at"]
+    raw_id_fields = ["case", "user"]
+
+
+class DeliveryAdmin(admin.ModelAdmin):
+    list_filter = ["state"]
+    date_hierarchy = "due_at"
+    search_fields = ["subscription__email"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Reminder)
+class ReminderAdmin(DeliveryAdmin):
+    list_display = [
+        "id",
+        "hearing",
+        "subscription",
+        "offset_minutes",
+        "due_at",
+        "state",
+        "attempts",
+        "sent_at",
+        "last_error",
+    ]
+    list_select_related = ["hearing__case", "subscription__case"]
+
+
+@admin.register(Notice)
+class NoticeAdmin(DeliveryAdmin):
+    list_display = [
+        "id",
+        "kind",
+        "hearing",
+        "ruling",
+        "subscription",
+        "due_at",
+        "state",
+        "attempts",
+        "sent_at",
+        "last_error",
+    ]
+    list_select_related = ["hearing__case", "ruling__court", "subscription__case"]

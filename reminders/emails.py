@@ -1,0 +1,209 @@
+"""The messages: built in the subscriber's language, with times in the subscriber's zone and
+the court's, an `.ics` attachment, a stable Message-ID and RFC 8058 one-click unsubscribe."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from cases.models import Hearing, Ruling
+from reminders.calendar import case_url, hearings_calendar, site_domain
+from reminders.models import Notice, Reminder, Subscription
+
+HEARING_KINDS = {
+    Hearing.Kind.PRELIMINARY: gettext_lazy("preliminary hearing"),
+    Hearing.Kind.MERITS: gettext_lazy("hearing on the merits"),
+    Hearing.Kind.APPEAL: gettext_lazy("appeal hearing"),
+    Hearing.Kind.CASSATION: gettext_lazy("cassation hearing"),
+    Hearing.Kind.ANNOUNCEMENT: gettext_lazy("announcement of the decision"),
+    Hearing.Kind.CASE_MANAGEMENT: gettext_lazy("case management hearing"),
+    Hearing.Kind.OTHER: gettext_lazy("hearing"),
+}
+RULING_OUTCOMES = {
+    Ruling.Outcome.GRANTED: gettext_lazy("granted"),
+    Ruling.Outcome.PARTLY_GRANTED: gettext_lazy("partly granted"),
+    Ruling.Outcome.DISMISSED: gettext_lazy("dismissed"),
+    Ruling.Outcome.TERMINATED: gettext_lazy("proceedings terminated"),
+    Ruling.Outcome.LEFT_WITHOUT_CONSIDERATION: gettext_lazy("left without consideration"),
+    Ruling.Outcome.RETURNED: gettext_lazy("returned / not admitted"),
+    Ruling.Outcome.REMANDED: gettext_lazy("set aside and remanded"),
+    Ruling.Outcome.VIOLATION: gettext_lazy("violation found"),
+    Ruling.Outcome.NO_VIOLATION: gettext_lazy("no violation"),
+    Ruling.Outcome.INADMISSIBLE: gettext_lazy("inadmissible"),
+    Ruling.Outcome.OTHER: gettext_lazy("other (see the summary)"),
+}
+# "E" is the month in the form used inside a date (genitive in Russian: "21 октября").
+DATETIME_FORMAT = "l, j E Y, H:i"
+DATE_FORMAT = "j E Y"
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_BASE_URL}{path}"
+
+
+def offset_text(minutes: int) -> str:
+    if minutes % (24 * 60) == 0:
+        days = minutes // (24 * 60)
+        return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+
+
+def _when(moment: dt.datetime, zone: Any, *, date_only: bool = False) -> str:
+    local = moment.astimezone(zone)
+    return formats.date_format(local, DATE_FORMAT if date_only else DATETIME_FORMAT)
+
+
+def _times(subscription: Subscription, hearing: Hearing, moment: dt.datetime) -> dict[str, str]:
+    date_only = hearing.time_to_be_confirmed
+    return {
+        "subscriber": _when(moment, subscription.time_zone, date_only=date_only),
+        "subscriber_zone": str(subscription.time_zone),
+        "court": _when(moment, hearing.court.time_zone, date_only=date_only),
+        "court_zone": str(hearing.court.time_zone),
+    }
+
+
+def _court_name(hearing: Hearing, language: str) -> str:
+    court = hearing.court
+    if court.name_local and court.name_local != court.name:
+        return f"{court.name_local} ({court.name})" if language == "ru" else f"{court.name} ({court.name_local})"
+    return court.name
+
+
+def _base_context(subscription: Subscription) -> dict[str, Any]:
+    return {
+        "subscription": subscription,
+        "case": subscription.case,
+        "case_link": case_url(subscription.case),
+        "unsubscribe_url": absolute(reverse("reminders:unsubscribe", args=[subscription.unsubscribe_token])),
+        "feed_url": absolute(reverse("reminders:subscriber-feed", args=[subscription.feed_token])),
+    }
+
+
+def _hearing_context(subscription: Subscription, hearing: Hearing) -> dict[str, Any]:
+    return {
+        "hearing": hearing,
+        "hearing_kind": HEARING_KINDS.get(hearing.kind, hearing.get_kind_display()),  # type: ignore[call-overload]
+        "when": _times(subscription, hearing, hearing.starts_at),
+        "time_tbc": hearing.time_to_be_confirmed,
+        "court_name": _court_name(hearing, subscription.language),
+        "court_address": hearing.court.address,
+    }
+
+
+def _message(
+    *,
+    subscription: Subscription,
+    subject: str,
+    template: str,
+    context: dict[str, Any],
+    message_id: str,
+    hearing: Hearing | None = None,
+    list_unsubscribe: bool = True,
+) -> EmailMessage:
+    body = render_to_string(template, context)
+    headers = {
+        # Stable per row (and generation): a copy re-sent after a crash is recognisably the same message.
+        "Message-ID": f"<{message_id}@{site_domain()}>",
+        "Auto-Submitted": "auto-generated",  # RFC 3834: no vacation auto-replies
+        "Content-Language": subscription.language,
+    }
+    if list_unsubscribe:
+        # RFC 8058: mail clients show an unsubscribe button that POSTs to this URL.
+        headers["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        headers["List-Id"] = f"Hearings of {subscription.case.slug} <{subscription.case.slug}.hearings.{site_domain()}>"
+    message = EmailMessage(
+        subject=" ".join(subject.split()),
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[subscription.email],
+        headers=headers,
+    )
+    if hearing is not None:
+        ics = hearings_calendar([hearing], name=subscription.case.title, method="PUBLISH")
+        message.attach("hearing.ics", ics, "text/calendar; charset=utf-8; method=PUBLISH")
+    return message
+
+
+def reminder_message(reminder: Reminder) -> EmailMessage:
+    subscription, hearing = reminder.subscription, reminder.hearing
+    with translation.override(subscription.language):
+        context = _base_context(subscription) | _hearing_context(subscription, hearing)
+        context["offset"] = offset_text(reminder.offset_minutes)
+        subject = _("Reminder: %(kind)s in %(title)s, %(when)s") % {
+            "kind": context["hearing_kind"],
+            "title": subscription.case.title,
+            "when": context["when"]["subscriber"],
+        }
+        return _message(
+            subscription=subscription,
+            subject=subject,
+            template="reminders/email/reminder.txt",
+            context=context,
+            message_id=f"reminder-{reminder.pk}.{reminder.generation}",
+            hearing=hearing,
+        )
+
+
+def notice_message(notice: Notice) -> EmailMessage:
+    subscription = notice.subscription
+    title = subscription.case.title
+    with translation.override(subscription.language):
+        context = _base_context(subscription)
+        hearing = notice.hearing
+        if notice.kind == Notice.Kind.RULING:
+            ruling = notice.ruling
+            assert ruling is not None  # noqa: S101 (the notice_has_its_subject constraint)
+            context |= {
+                "ruling": ruling,
+                "outcome": RULING_OUTCOMES.get(ruling.outcome, ruling.get_outcome_display()),  # type: ignore[call-overload]
+                "decided_on": formats.date_format(ruling.decided_on, DATE_FORMAT),
+                "ruling_court": ruling.court.name_local or ruling.court.name
+                if subscription.language == "ru"
+                else ruling.court.name,
+            }
+            subject = _("Ruling in %(title)s: %(outcome)s") % {"title": title, "outcome": context["outcome"]}
+        else:
+            assert hearing is not None  # noqa: S101
+            context |= _hearing_context(subscription, hearing)
+            if notice.previous_starts_at is not None:
+                context["previous"] = _times(subscription, hearing, notice.previous_starts_at)
+            subject = {
+                Notice.Kind.MOVED: _("Hearing moved: %(title)s"),
+                Notice.Kind.POSTPONED: _("Hearing postponed: %(title)s"),
+                Notice.Kind.CANCELLED: _("Hearing cancelled: %(title)s"),
+            }[notice.kind] % {"title": title}  # type: ignore[index]
+        return _message(
+            subscription=subscription,
+            subject=subject,
+            template=f"reminders/email/notice_{notice.kind}.txt",
+            context=context,
+            message_id=f"notice-{notice.pk}",
+            hearing=hearing,
+        )
+
+
+def confirmation_message(subscription: Subscription) -> EmailMessage:
+    with translation.override(subscription.language):
+        context = _base_context(subscription)
+        context["confirm_url"] = absolute(reverse("reminders:confirm", args=[subscription.confirm_token]))
+        return _message(
+            subscription=subscription,
+            subject=_("Confirm your subscription to hearings in %(title)s") % {"title": subscription.case.title},
+            template="reminders/email/confirm.txt",
+            context=context,
+            message_id=f"confirm-{subscription.pk}.{subscription.confirm_token[:12]}",
+            list_unsubscribe=False,
+        )

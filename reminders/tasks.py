@@ -1,0 +1,69 @@
+"""Thin tasks: primary keys in, one service call, safe to run twice.
+
+`acks_late` + `reject_on_worker_lost` (also the project defaults) put a message back when a
+worker dies mid-task; the database lease in `deliveries_claim_due` covers the cases the broker
+cannot (a restarted Redis, a message stuck unacked)."""
+
+from __future__ import annotations
+
+import time
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import get_connection
+
+from reminders import services
+
+TASK_OPTIONS = {"acks_late": True, "reject_on_worker_lost": True, "ignore_result": True}
+
+
+@shared_task(name="reminders.dispatch_due", **TASK_OPTIONS)
+def reminders_dispatch_due_task() -> int:
+    """The beat tick (every minute): claim due rows in batches until none is left, within a
+    time budget so ticks do not pile up behind each other."""
+    deadline = time.monotonic() + settings.REMINDERS_TICK_BUDGET_SECONDS
+    total = 0
+    while time.monotonic() < deadline:
+        claimed = services.deliveries_claim_due()
+        total += len(claimed)
+        if len(claimed) == 0:
+            break
+    return total
+
+
+def _ids(ids: int | list[int]) -> list[int]:
+    return [ids] if isinstance(ids, int) else list(ids)
+
+
+@shared_task(name="reminders.reminder_send", **TASK_OPTIONS)
+def reminder_send_task(reminder_ids: int | list[int]) -> None:
+    """Send a batch of claimed reminders over one SMTP connection, each in its own transaction."""
+    connection = get_connection(fail_silently=False)
+    try:
+        for pk in _ids(reminder_ids):
+            services.reminder_deliver(reminder_id=pk, connection=connection)
+    finally:
+        connection.close()
+
+
+@shared_task(name="reminders.notice_send", **TASK_OPTIONS)
+def notice_send_task(notice_ids: int | list[int]) -> None:
+    connection = get_connection(fail_silently=False)
+    try:
+        for pk in _ids(notice_ids):
+            services.notice_deliver(notice_id=pk, connection=connection)
+    finally:
+        connection.close()
+
+
+@shared_task(
+    name="reminders.confirmation_send",
+    autoretry_for=(OSError,),
+    retry_backoff=5,
+    retry_backoff_max=60,
+    max_retries=5,
+    **TASK_OPTIONS,
+)
+def subscription_confirmation_send_task(subscription_id: int) -> None:
+    # A short in-memory retry is enough here: a lost confirmation is recovered by subscribing again.
+    services.subscription_confirmation_send(subscription_id=subscription_id)

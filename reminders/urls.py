@@ -1,0 +1,13 @@
+from django.urls import path
+
+from reminders import views
+
+app_name = "reminders"
+
+urlpatterns = [
+    path("cases/<slug:slug>/subscribe/", views.subscribe_view, name="subscribe"),
+    path("cases/<slug:slug>/hearings.ics", views.case_feed_view, name="case-feed"),
+    path("confirm/<str:token>/", views.confirm_view, name="confirm"),
+    path("unsubscribe/<str:token>/", views.unsubscribe_view, name="unsubscribe"),
+    path("feed/<str:token>.ics", views.subscriber_feed_view, name="subscriber-feed"),
+]

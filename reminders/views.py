@@ -1,0 +1,86 @@
+"""Plain pages: the subscribe form (included in the public case page), confirm, one-click
+unsubscribe, and the calendar feeds. All writes go through `reminders.services`."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import translation
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from cases.selectors import cases_visible_to
+from reminders import selectors, services
+from reminders.calendar import hearings_calendar
+from reminders.forms import SubscribeForm
+from reminders.models import Subscription
+
+
+@require_http_methods(["GET", "POST"])
+def subscribe_view(request: HttpRequest, slug: str) -> HttpResponse:
+    case = get_object_or_404(cases_visible_to(user=request.user), slug=slug)
+    form = SubscribeForm(request.POST or None, initial={"language": translation.get_language()[:2]})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.subscription_subscribe(
+                case=case,
+                user=request.user if request.user.is_authenticated else None,  # type: ignore[arg-type]
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages)
+        else:
+            # The same answer whether the address was new, pending or already subscribed:
+            # the page must not tell anyone who follows the case.
+            return render(request, "reminders/subscribe_done.html", {"case": case})
+    return render(request, "reminders/subscribe.html", {"case": case, "form": form}, status=400 if form.errors else 200)
+
+
+# The token is the credential: these pages are reached from an email, without a session, so
+# CSRF protection does not apply (and RFC 8058 one-click POSTs come with no cookie at all).
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def confirm_view(request: HttpRequest, token: str) -> HttpResponse:
+    subscription = Subscription.objects.select_related("case").filter(confirm_token=token).first()
+    if subscription is None or subscription.unsubscribed_at is not None:
+        return render(request, "reminders/link_invalid.html", status=404)
+    if request.method == "GET":
+        # GET only shows a button: mail scanners follow links, and must not confirm for anyone.
+        return render(request, "reminders/confirm.html", {"subscription": subscription})
+    subscription = services.subscription_confirm(token=token)
+    return render(request, "reminders/confirmed.html", {"subscription": subscription})
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
+    subscription = Subscription.objects.select_related("case").filter(unsubscribe_token=token).first()
+    if subscription is None:
+        return render(request, "reminders/link_invalid.html", status=404)
+    if request.method == "GET":
+        return render(request, "reminders/unsubscribe.html", {"subscription": subscription})
+    subscription = services.subscription_unsubscribe(token=token)
+    return render(request, "reminders/unsubscribed.html", {"subscription": subscription})
+
+
+def _calendar_response(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def case_feed_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """Public cases only: a feed URL is shared freely, so it never depends on who asks."""
+    case = get_object_or_404(cases_visible_to(user=None), slug=slug)
+    hearings = selectors.hearings_for_feed(cases=cases_visible_to(user=None).filter(pk=case.pk))
+    return _calendar_response(hearings_calendar(hearings, name=case.title), f"{case.slug}.ics")
+
+
+def subscriber_feed_view(request: HttpRequest, token: str) -> HttpResponse:
+    cases = selectors.feed_cases_for_token(token=token)
+    if cases is None:
+        raise Http404("Unknown feed.")
+    hearings = selectors.hearings_for_feed(cases=cases)
+    return _calendar_response(hearings_calendar(hearings, name="Hearings I follow"), "hearings.ics")

@@ -1,0 +1,233 @@
+"""Claiming and sending single rows (unit level: locmem mail or a failing connection; the real
+worker and SMTP server are in test_pipeline.py)."""
+
+import datetime as dt
+import email
+import email.policy
+import smtplib
+import threading
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+import time_machine
+from django.core import mail
+from django.db import connection, transaction
+
+from cases import services as case_services
+from reminders import services
+from reminders.emails import reminder_message
+from reminders.models import Notice, Reminder
+from tests.factories import CaseFactory, CourtFactory, SubscriptionFactory
+
+MSK = ZoneInfo("Europe/Moscow")
+HEARING_AT = dt.datetime(2019, 10, 21, 10, 0, tzinfo=MSK)
+SEVEN_DAYS_BEFORE = HEARING_AT - dt.timedelta(days=7)
+
+
+@pytest.fixture
+def locmem(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SITE_BASE_URL = "https://tracker.example.org"
+    return settings
+
+
+def hearing_with_subscriber(**subscription):
+    case = CaseFactory(title="Popova v. Moscow", slug="popova-v-moscow")
+    SubscriptionFactory(case=case, email="ann@example.net", **subscription)
+    court = CourtFactory(
+        name="Savyolovsky District Court", name_local="Савёловский районный суд", address="Moscow, Ulitsa Butyrskaya 7"
+    )
+    with time_machine.travel(dt.datetime(2019, 10, 1, tzinfo=dt.UTC), tick=False):
+        return case_services.hearing_schedule(case=case, court=court, starts_at=HEARING_AT, courtroom="412")
+
+
+@pytest.mark.django_db
+def test_claim_takes_due_rows_and_expired_leases_only(django_capture_on_commit_callbacks, settings):
+    settings.REMINDERS_SEND_LEASE_SECONDS = 600
+    hearing = hearing_with_subscriber()
+    now = SEVEN_DAYS_BEFORE + dt.timedelta(minutes=1)
+    # given: the 7-day reminder is due, the 1-day one is not; a notice is stuck in `sending` for
+    # 11 minutes (its worker died) and another was claimed a minute ago
+    stuck = Notice.objects.create(
+        subscription=hearing.case.subscriptions.get(),
+        hearing=hearing,
+        kind="moved",
+        due_at=now,
+        state="sending",
+        claimed_at=now - dt.timedelta(minutes=11),
+    )
+    Notice.objects.create(
+        subscription=stuck.subscription,
+        hearing=hearing,
+        kind="moved",
+        due_at=now,
+        state="sending",
+        claimed_at=now - dt.timedelta(minutes=1),
+    )
+    with django_capture_on_commit_callbacks() as callbacks:
+        claimed = services.deliveries_claim_due(now=now)
+    seven_days = Reminder.objects.get(offset_minutes=10080)
+    assert (claimed.reminder_ids, claimed.notice_ids, len(callbacks)) == ([seven_days.pk], [stuck.pk], 1)
+    assert sorted(Reminder.objects.values_list("offset_minutes", "state", "claimed_at")) == [
+        (120, "pending", None),
+        (1440, "pending", None),
+        (10080, "sending", now),
+    ]
+    # and a second tick finds nothing more
+    assert len(services.deliveries_claim_due(now=now)) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_claim_skips_a_row_locked_by_a_send_in_progress():
+    hearing = hearing_with_subscriber()
+    now = SEVEN_DAYS_BEFORE + dt.timedelta(minutes=1)
+    seven_days = Reminder.objects.get(offset_minutes=10080)
+    Reminder.objects.filter(pk=seven_days.pk).update(state="sending", claimed_at=now - dt.timedelta(hours=1))
+    Reminder.objects.filter(offset_minutes=1440).update(due_at=now)
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_lock():  # another worker, in its own connection, in the middle of sending
+        with transaction.atomic():
+            list(Reminder.objects.select_for_update().filter(pk=seven_days.pk))
+            locked.set()
+            release.wait(10)
+        connection.close()
+
+    holder = threading.Thread(target=hold_lock)
+    holder.start()
+    assert locked.wait(10)
+    try:
+        claimed = services.deliveries_claim_due(now=now)
+    finally:
+        release.set()
+        holder.join()
+    one_day = Reminder.objects.get(offset_minutes=1440)
+    assert claimed.reminder_ids == [one_day.pk]
+    assert hearing.pk == one_day.hearing_id
+
+
+@pytest.mark.django_db
+def test_send_delivers_once_and_a_second_run_does_nothing(locmem):
+    hearing_with_subscriber()
+    reminder = Reminder.objects.get(offset_minutes=10080)
+    Reminder.objects.filter(pk=reminder.pk).update(state="sending")
+    now = SEVEN_DAYS_BEFORE
+    services.reminder_deliver(reminder_id=reminder.pk, now=now)
+    services.reminder_deliver(reminder_id=reminder.pk, now=now)
+    reminder.refresh_from_db()
+    assert (len(mail.outbox), reminder.state, reminder.attempts, reminder.last_error) == (1, "sent", 1, "")
+    assert mail.outbox[0].extra_headers["Message-ID"] == f"<reminder-{reminder.pk}.1@tracker.example.org>"
+
+
+@pytest.mark.django_db
+def test_a_reminder_whose_hearing_has_started_is_skipped_not_sent(locmem):
+    hearing_with_subscriber()
+    reminder = Reminder.objects.get(offset_minutes=120)
+    Reminder.objects.filter(pk=reminder.pk).update(state="sending")
+    services.reminder_deliver(reminder_id=reminder.pk, now=HEARING_AT + dt.timedelta(minutes=5))
+    reminder.refresh_from_db()
+    assert (len(mail.outbox), reminder.state, reminder.last_error) == (
+        0,
+        "skipped",
+        "The hearing had already started when the reminder could be sent.",
+    )
+
+
+class RefusingConnection:
+    def __init__(self, exc):
+        self.exc = exc
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *args):
+        return False
+
+    def send_messages(self, messages):
+        raise self.exc
+
+
+@pytest.mark.django_db
+def test_a_transient_smtp_error_is_retried_with_backoff_then_fails_with_the_reason(monkeypatch, settings):
+    settings.REMINDERS_MAX_ATTEMPTS = 3
+    settings.REMINDERS_RETRY_BACKOFF_SECONDS = 60
+    monkeypatch.setattr(
+        services,
+        "get_connection",
+        lambda **kw: RefusingConnection(smtplib.SMTPDataError(451, b"4.3.0 Mailbox busy, try later")),
+    )
+    hearing_with_subscriber()
+    reminder = Reminder.objects.get(offset_minutes=10080)
+    now = SEVEN_DAYS_BEFORE
+    seen = []
+    for _ in range(3):
+        Reminder.objects.filter(pk=reminder.pk).update(state="sending")
+        services.reminder_deliver(reminder_id=reminder.pk, now=now)
+        reminder.refresh_from_db()
+        seen.append((reminder.state, reminder.attempts, reminder.due_at - now))
+    assert seen == [
+        ("pending", 1, dt.timedelta(seconds=60)),
+        ("pending", 2, dt.timedelta(seconds=120)),
+        ("failed", 3, dt.timedelta(seconds=120)),
+    ]
+    assert reminder.last_error == "SMTPDataError: (451, b'4.3.0 Mailbox busy, try later')"
+
+
+@pytest.mark.django_db
+def test_a_permanent_refusal_fails_at_once(monkeypatch):
+    refused = smtplib.SMTPRecipientsRefused({"ann@example.net": (550, b"5.1.1 No such user")})
+    monkeypatch.setattr(services, "get_connection", lambda **kw: RefusingConnection(refused))
+    hearing_with_subscriber()
+    reminder = Reminder.objects.get(offset_minutes=10080)
+    Reminder.objects.filter(pk=reminder.pk).update(state="sending")
+    services.reminder_deliver(reminder_id=reminder.pk, now=SEVEN_DAYS_BEFORE)
+    reminder.refresh_from_db()
+    assert (reminder.state, reminder.attempts) == ("failed", 1)
+
+
+@pytest.mark.django_db
+def test_the_reminder_is_in_russian_with_both_time_zones_the_court_and_an_ics(locmem):
+    hearing = hearing_with_subscriber(language="ru", time_zone=ZoneInfo("Asia/Yekaterinburg"))
+    reminder = Reminder.objects.get(offset_minutes=1440)
+    message = email.message_from_bytes(reminder_message(reminder).message().as_bytes(), policy=email.policy.default)
+    token = reminder.subscription.unsubscribe_token
+    # (Django folds long headers right after the name; the parser keeps that one space)
+    assert message["Subject"].strip() == (
+        "Напоминание: заседание по существу по делу «Popova v. Moscow», Понедельник, 21 октября 2019, 12:00"
+    )
+    assert message["List-Unsubscribe"].strip() == f"<https://tracker.example.org/reminders/unsubscribe/{token}/>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message["Message-ID"].strip() == f"<reminder-{reminder.pk}.1@tracker.example.org>"
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    assert body.splitlines()[:10] == [
+        "До заседания, за которым вы следите, осталось 1 день.",
+        "",
+        "Дело: Popova v. Moscow",
+        "Что: заседание по существу",
+        "Когда (ваш часовой пояс): Понедельник, 21 октября 2019, 12:00 (Asia/Yekaterinburg)",
+        "Когда (часовой пояс суда): Понедельник, 21 октября 2019, 10:00 (Europe/Moscow)",
+        "Суд: Савёловский районный суд (Savyolovsky District Court)",
+        "Адрес: Moscow, Ulitsa Butyrskaya 7",
+        "Зал: 412",
+        "Страница дела: https://tracker.example.org/public/popova-v-moscow/",
+    ]
+    assert f"Отписаться (одним нажатием): https://tracker.example.org/reminders/unsubscribe/{token}/" in body
+    (attachment,) = message.iter_attachments()
+    assert attachment.get_filename() == "hearing.ics"
+    event = icalendar.Calendar.from_ical(attachment.get_content()).walk("VEVENT")[0]
+    assert (str(event["UID"]), event.decoded("DTSTART"), str(event["STATUS"])) == (
+        f"hearing-{hearing.pk}@tracker.example.org",
+        HEARING_AT,
+        "CONFIRMED",
+    )
+
+
+@pytest.mark.django_db
+def test_the_english_reminder_reads_in_english(locmem):
+    hearing_with_subscriber(language="en", time_zone=ZoneInfo("America/New_York"))
+    reminder = Reminder.objects.get(offset_minutes=120)
+    message = reminder_message(reminder)
+    assert message.subject == "Reminder: hearing on the merits in Popova v. Moscow, Monday, 21 October 2019, 03:00"
+    assert message.body.splitlines()[0] == "A hearing you follow is in 2 hours."
+    assert "When (court's time zone): Monday, 21 October 2019, 10:00 (Europe/Moscow)" in message.body

@@ -1,0 +1,148 @@
+"""Subscribe (idempotent upsert, double opt-in), confirm and unsubscribe, as services."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.exceptions import ValidationError
+
+from cases import services as case_services
+from reminders import services
+from reminders.models import Notice, Reminder, Subscription
+from tests.factories import CaseFactory, CourtFactory, MembershipFactory, SubscriptionFactory, UserFactory
+
+MSK = ZoneInfo("Europe/Moscow")
+NOW = dt.datetime(2019, 10, 1, 9, 0, tzinfo=dt.UTC)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def now():
+    with time_machine.travel(NOW, tick=False):
+        yield NOW
+
+
+def subscribe(case, email="Ann@Example.net", **kwargs):
+    return services.subscription_subscribe(case=case, email=email, **kwargs)
+
+
+def test_subscribing_creates_a_pending_subscription_and_queues_one_confirmation(django_capture_on_commit_callbacks):
+    case = CaseFactory()
+    with django_capture_on_commit_callbacks() as callbacks:
+        result = subscribe(case, language="ru", time_zone="Asia/Yekaterinburg", offsets_minutes=[60, 1440, 60])
+    subscription = Subscription.objects.get()
+    assert (result.subscription, result.confirmation_queued, len(callbacks)) == (subscription, True, 1)
+    assert (
+        subscription.email,
+        subscription.language,
+        str(subscription.time_zone),
+        subscription.offsets_minutes,
+        subscription.confirmed_at,
+        subscription.confirmation_sent_at,
+    ) == ("ann@example.net", "ru", "Asia/Yekaterinburg", [1440, 60], None, NOW)
+
+
+def test_subscribing_again_is_an_upsert_and_does_not_resend_within_ten_minutes(django_capture_on_commit_callbacks):
+    case = CaseFactory()
+    subscribe(case)
+    with django_capture_on_commit_callbacks() as callbacks:
+        result = subscribe(case, email=" ann@example.NET ", language="ru")
+    assert (Subscription.objects.count(), result.confirmation_queued, len(callbacks)) == (1, False, 0)
+    assert Subscription.objects.get().language == "ru"
+    with time_machine.travel(NOW + dt.timedelta(minutes=11), tick=False), django_capture_on_commit_callbacks() as later:
+        assert subscribe(case).confirmation_queued is True
+    assert len(later) == 1
+
+
+def test_subscribing_again_to_an_active_subscription_changes_nothing(django_capture_on_commit_callbacks):
+    case = CaseFactory()
+    existing = SubscriptionFactory(case=case, email="ann@example.net", language="en")
+    with django_capture_on_commit_callbacks() as callbacks:
+        result = subscribe(case, language="ru", time_zone="Asia/Tokyo")
+    existing.refresh_from_db()
+    assert (result.confirmation_queued, len(callbacks), existing.language, str(existing.time_zone)) == (
+        False,
+        0,
+        "en",
+        "Europe/Berlin",
+    )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"email": "not-an-address"}, "email"),
+        ({"time_zone": "Mars/Olympus"}, "time_zone"),
+        ({"language": "de"}, "language"),
+        ({"offsets_minutes": []}, "offsets_minutes"),
+        ({"offsets_minutes": [0]}, "offsets_minutes"),
+        ({"offsets_minutes": [1, 2, 3, 4, 5, 6, 7]}, "offsets_minutes"),
+    ],
+)
+def test_bad_input_is_refused_with_a_field_message_and_nothing_is_written(kwargs, field):
+    case = CaseFactory()
+    with pytest.raises(ValidationError) as error:
+        subscribe(case, **kwargs)
+    assert list(error.value.message_dict) == [field]
+    assert Subscription.objects.count() == 0
+
+
+def test_only_members_may_subscribe_to_a_private_case():
+    case = CaseFactory(is_public=False)
+    outsider = UserFactory()
+    with pytest.raises(ValidationError) as error:
+        subscribe(case, user=outsider)
+    assert error.value.message_dict == {"case": ["Only members of the organization may follow this case."]}
+    assert Subscription.objects.count() == 0
+    member = MembershipFactory(organization=case.organization, role="viewer").user
+    assert subscribe(case, user=member).subscription.user == member
+
+
+def test_confirming_schedules_reminders_for_upcoming_hearings_once():
+    case = CaseFactory()
+    hearing = case_services.hearing_schedule(
+        case=case, court=CourtFactory(), starts_at=dt.datetime(2019, 10, 21, 10, 0, tzinfo=MSK)
+    )
+    subscription = subscribe(case).subscription
+    assert Reminder.objects.count() == 0  # nothing before confirmation
+    services.subscription_confirm(token=subscription.confirm_token)
+    services.subscription_confirm(token=subscription.confirm_token)
+    assert sorted(Reminder.objects.values_list("hearing", "offset_minutes")) == [
+        (hearing.pk, 120),
+        (hearing.pk, 1440),
+        (hearing.pk, 10080),
+    ]
+    subscription.refresh_from_db()
+    assert subscription.confirmed_at == NOW
+
+
+def test_unsubscribing_cancels_everything_owed_and_the_old_confirm_link_dies():
+    case = CaseFactory()
+    subscription = SubscriptionFactory(case=case)
+    case_services.hearing_schedule(
+        case=case, court=CourtFactory(), starts_at=dt.datetime(2019, 10, 21, 10, 0, tzinfo=MSK)
+    )
+    Notice.objects.create(subscription=subscription, kind="moved", hearing=case.hearings.get(), due_at=NOW)
+    old_confirm = subscription.confirm_token
+    services.subscription_unsubscribe(token=subscription.unsubscribe_token)
+    services.subscription_unsubscribe(token=subscription.unsubscribe_token)  # idempotent
+    assert set(Reminder.objects.values_list("state", flat=True)) == {"cancelled"}
+    assert set(Notice.objects.values_list("state", flat=True)) == {"cancelled"}
+    with pytest.raises(Subscription.DoesNotExist):
+        services.subscription_confirm(token=old_confirm)
+
+
+def test_the_confirmation_email_carries_the_confirm_link_in_the_subscribers_language(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SITE_BASE_URL = "https://tracker.example.org"
+    case = CaseFactory(title="Popova v. Moscow")
+    subscription = subscribe(case, language="ru").subscription
+    assert services.subscription_confirmation_send(subscription_id=subscription.pk) is True
+    (message,) = mail.outbox
+    assert message.to == ["ann@example.net"]
+    assert message.subject == "Подтвердите подписку на заседания по делу «Popova v. Moscow»"
+    assert f"https://tracker.example.org/reminders/confirm/{subscription.confirm_token}/" in message.body
+    assert "List-Unsubscribe" not in message.extra_headers
