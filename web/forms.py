@@ -212,3 +212,28 @@ class TimeZoneForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].choices = [(name, name) for name in sorted(known_zones())]  # type: ignore[attr-defined]
+
+
+class DeadlineOverrideForm(VersionedForm):
+    due_on = forms.DateField(
+        label=_("New due date"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Leave empty to go back to the computed date."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the deadline's history, e.g. “the copy of the decision was served on 12 March”."),
+    )
+
+    def __init__(self, *args: Any, overridden: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.overridden = overridden
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "due_on" in data and data["due_on"] is None and not self.overridden:
+            self.add_error("due_on", _("Give the new due date (this deadline has no override to remove)."))
+        return data

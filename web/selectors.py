@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from cases.models import Appeal, Case, CaseEvent, Court, Docket, Hearing, HearingReschedule, Party, Ruling, Tag
 from cases.selectors import User, cases_of_member
+from deadlines.models import Deadline
+from deadlines.selectors import deadlines_undetermined, deadlines_upcoming
 
 OPEN_HEARING = [Hearing.Status.SCHEDULED, Hearing.Status.POSTPONED]
 OPEN_APPEAL = [Appeal.Status.FILED, Appeal.Status.PENDING]
@@ -49,6 +51,48 @@ def dashboard_hearings(
     return HearingBoard(
         overdue=[h for h in rows if h.starts_at < now],
         upcoming=[h for h in rows if h.starts_at >= now],
+    )
+
+
+@dataclass
+class DeadlineBoard:
+    today: dt.date
+    overdue: list[Deadline]
+    upcoming: list[Deadline]
+    undetermined: list[Deadline]
+
+
+def dashboard_deadlines(
+    *,
+    user: User,
+    today: dt.date | None = None,
+    case: Case | None = None,
+    court: Court | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> DeadlineBoard:
+    """Open deadlines in the user's organizations' cases (members only: `deadlines.selectors`),
+    nearest first, the overdue ones apart. The court is the one whose ruling the deadline runs
+    from. Deadlines whose trigger date is unknown have no date to fall in a range, so the date
+    filters leave them in: they are exactly what a lawyer must look at."""
+    today = today or timezone.localdate()
+    dated = deadlines_upcoming(user=user, today=today, case=case)
+    undetermined = deadlines_undetermined(user=user)
+    if case is not None:
+        undetermined = undetermined.filter(case=case)
+    if court is not None:
+        dated = dated.filter(ruling__court=court)
+        undetermined = undetermined.filter(ruling__court=court)
+    if date_from is not None:
+        dated = dated.filter(due_on__gte=date_from)
+    if date_to is not None:
+        dated = dated.filter(due_on__lte=date_to)
+    rows = list(dated)
+    return DeadlineBoard(
+        today=today,
+        overdue=[d for d in rows if d.is_overdue(today)],
+        upcoming=[d for d in rows if not d.is_overdue(today)],
+        undetermined=list(undetermined),
     )
 
 

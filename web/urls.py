@@ -17,6 +17,7 @@ urlpatterns = [
     path("cases/<slug:slug>/hearings/<int:pk>/outcome/", lawyer.hearing_outcome, name="hearing_outcome"),
     path("cases/<slug:slug>/rulings/new/", lawyer.ruling_create, name="ruling_create"),
     path("cases/<slug:slug>/rulings/<int:ruling_pk>/appeal/", lawyer.appeal_create, name="appeal_create"),
+    path("cases/<slug:slug>/deadlines/<int:pk>/override/", lawyer.deadline_override, name="deadline_override"),
     path("public/", public.public_case_list, name="public_case_list"),
     path("public/<slug:slug>/", public.public_case, name="public_case"),
     path("public/<slug:slug>/hearings/<int:pk>.ics", public.public_hearing_ics, name="public_hearing_ics"),

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from cases.models import Hearing, HearingReschedule, Ruling
+from deadlines.models import Deadline
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -128,6 +129,46 @@ def test_a_lawyer_logs_a_hearing_reschedules_it_and_sees_it_on_the_dashboard(bro
     page.wait_for_selector("text=1 case")
     assert page.locator("#case-rows tbody tr").count() == 1
     shot(page, "06-case-list")
+
+
+def test_a_lawyer_records_a_ruling_and_sees_its_deadline_on_the_dashboard(browser, demo):
+    page = new_page(browser)
+    log_in(page, demo)
+    today = timezone.localdate()
+
+    # record a first-instance ruling on the Popova case, its final form made two days ago
+    page.goto(f"{demo}/cases/popova-v-moscow/")
+    page.get_by_role("link", name="Record a ruling").click()
+    page.get_by_label("Decided on:", exact=True).fill((today - dt.timedelta(days=5)).isoformat())
+    page.get_by_label("Decision in final form on:", exact=True).fill((today - dt.timedelta(days=2)).isoformat())
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_selector("text=Ruling recorded.")
+    deadline = Deadline.objects.get(ruling=Ruling.objects.filter(case__slug="popova-v-moscow").latest("id"))
+    assert deadline.due_on is not None and deadline.due_on > today
+
+    # the dashboard lists its appeal deadline, on its day, with the days left
+    page.get_by_role("link", name="Dashboard").click()
+    row = page.locator(f"#dashboard-deadline-{deadline.pk}")
+    days_left = (deadline.due_on - today).days
+    assert row.locator("time").get_attribute("datetime") == deadline.due_on.isoformat()
+    assert f"in {days_left} days" in row.inner_text()
+    assert "Popova v. Moscow" in row.inner_text() and "Appeal" in row.inner_text()
+    shot(page, "08-dashboard-deadline")
+
+    # from there to the case page, where the lawyer moves the date with a reason
+    row.get_by_role("link", name="Popova v. Moscow").click()
+    card = page.locator(f"#deadline-{deadline.pk}")
+    card.get_by_text("Change the due date").click()
+    moved = deadline.due_on + dt.timedelta(days=3)
+    card.get_by_label("New due date").fill(moved.isoformat())
+    card.get_by_label("Reason").fill("Copy served three days late")
+    card.get_by_role("button", name="Save the due date").click()
+    page.wait_for_selector("text=Due date changed")
+    assert "Copy served three days late" in page.locator(f"#deadline-{deadline.pk}").inner_text()
+    assert "Set by hand: Copy served three days late" in page.locator("#timeline + ol").inner_text()
+    deadline.refresh_from_db()
+    assert (deadline.due_on, deadline.override_reason) == (moved, "Copy served three days late")
+    shot(page, "09-case-page-deadline")
 
 
 def test_a_one_click_action_works_without_javascript(browser, demo):

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from icalendar import Calendar
 
+from cases import services
 from cases.models import Appeal, Case, Hearing, HearingReschedule, Ruling
 from tests.factories import AppealFactory, CaseFactory, CourtFactory, HearingFactory, RulingFactory
 
@@ -418,25 +419,35 @@ def test_an_unknown_time_zone_is_refused(client, db):
 
 
 def _more_rows(popova):
-    """A second case and extra hearings, so a query per row would show in the counts."""
+    """A second case and extra hearings and deadlines, so a query per row would show in the counts."""
     for i in range(3):
         HearingFactory(case=popova["private"], court=popova["upper"], starts_at=dt.datetime(2031, 6, 1 + i, tzinfo=UTC))
+    for case in (popova["public"], popova["private"]):
+        for final_form_on in (dt.date(2019, 11, 11), None):  # one dated deadline, one of unknown date
+            services.ruling_record(
+                case=case,
+                court=CourtFactory(),
+                decided_on=dt.date(2019, 11, 6),
+                final_form_on=final_form_on,
+                outcome="dismissed",
+            )
     CaseFactory(organization=popova["private"].organization, title="Third v. State", slug="third-v-state")
 
 
 @pytest.mark.parametrize(
     ("name", "args", "queries"),
     [
-        ("web:dashboard", [], 5),
+        ("web:dashboard", [], 7),
         ("web:case_list", [], 7),
-        ("web:case_detail", ["popova-v-moscow"], 13),
+        ("web:case_detail", ["popova-v-moscow"], 14),
         ("web:hearing_create", ["popova-v-moscow"], 8),
     ],
 )
-# dashboard: session, user, hearings, and the case and court choices of the filter.
+# dashboard: session, user, hearings, deadlines with a date, deadlines of unknown date, and the
+#   case and court choices of the filter.
 # case list: session, user, count, court and tag choices, the page of cases, their tags.
 # case page: session, user, the case, its tags, parties, dockets, facts, hearings, their moves,
-#   rulings, appeals; membership and write permission.
+#   rulings, appeals; membership and write permission; the deadlines.
 # hearing form: session, user, case, membership, write permission, open appeal and latest
 #   hearing (the default court), the court choices.
 def test_lawyer_page_queries(client, popova, django_assert_num_queries, name, args, queries):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from cases.models import CaseEvent, Court, Jurisdiction
@@ -115,3 +115,49 @@ def court_name(court: Court) -> str:
     if court.name_local and court.jurisdiction == Jurisdiction.RUSSIA and get_language() == "ru":
         return court.name_local
     return court.name
+
+
+@register.filter
+def deadline_state(state: str) -> str:
+    """A deadline's state in the page's language (the model's labels are the admin's English)."""
+    return {
+        "open": _("open"),
+        "met": _("met: filed in time"),
+        "late": _("late: filed after the due date"),
+        "closed": _("closed without filing"),
+        "void": _("no longer applies"),
+    }.get(state, state)
+
+
+@register.filter
+def deadline_step(step: str) -> str:
+    """What the deadline is for, in the page's language."""
+    return {
+        "appeal": _("Appeal"),
+        "cassation": _("Cassation"),
+        "supervisory": _("Supreme Court"),
+        "international": _("International application"),
+    }.get(step, step)
+
+
+@register.filter
+def due_in(due_on: dt.date | None, today: dt.date) -> str:
+    """How far a due date is from today, in whole days (a deadline is a day, not a moment)."""
+    if due_on is None:
+        return ""
+    days = (due_on - today).days
+    if days == 0:
+        return _("due today")
+    if days > 0:
+        return ngettext("in %(days)d day", "in %(days)d days", days) % {"days": days}
+    return ngettext("%(days)d day overdue", "%(days)d days overdue", -days) % {"days": -days}
+
+
+@register.filter
+def iso_day(value: dt.date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+@register.filter
+def overdue_on(deadline: Any, today: dt.date) -> bool:
+    return bool(deadline.is_overdue(today))

@@ -21,11 +21,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cases import services
 from cases.models import Case, Hearing, Ruling
 from cases.selectors import case_user_can_write, case_user_is_member, cases_of_member
+from deadlines import services as deadline_services
+from deadlines.models import Deadline
+from deadlines.selectors import deadlines_for_case
 from web import selectors
 from web.forms import (
     AppealForm,
     CaseFilterForm,
     DashboardFilterForm,
+    DeadlineOverrideForm,
     HearingForm,
     HearingOutcomeForm,
     HearingReasonForm,
@@ -51,6 +55,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form.fields["case"].queryset = my_cases.order_by("title")  # type: ignore[attr-defined]
     form.fields["court"].queryset = selectors.courts_in_use(cases=my_cases)  # type: ignore[attr-defined]
     filters: dict[str, Any] = {}
+    deadline_filters: dict[str, Any] = {}
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         filters = {
@@ -60,8 +65,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             # The range includes its last day.
             "date_to": _day_start(data["date_to"] + dt.timedelta(days=1)) if data["date_to"] else None,
         }
+        # Deadlines are days in law: compared as dates, never shifted through a time zone.
+        deadline_filters = {**filters, "date_from": data["date_from"], "date_to": data["date_to"]}
     board = selectors.dashboard_hearings(user=request.user, **filters)
-    return render(request, "web/dashboard.html", {"form": form, "board": board, "filtered": bool(filters)})
+    deadlines = selectors.dashboard_deadlines(user=request.user, **deadline_filters)
+    return render(
+        request,
+        "web/dashboard.html",
+        {"form": form, "board": board, "deadlines": deadlines, "filtered": bool(filters)},
+    )
 
 
 @login_required
@@ -93,13 +105,17 @@ def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("web:public_case", slug=case.slug)
         raise Http404(_("No such case."))
     hearings = sorted(case.hearings.all(), key=lambda h: h.starts_at)
+    # Members only (checked above): a deadline shows the case's strategy, even on a public case.
+    deadlines = list(deadlines_for_case(case=case, include_void=True))
     return render(
         request,
         "web/case_detail.html",
         {
             "case": case,
             "can_write": case_user_can_write(user=request.user, case=case),
-            "timeline": case_timeline(case),
+            "timeline": case_timeline(case, deadlines=[d for d in deadlines if d.state != Deadline.State.VOID]),
+            "deadlines": deadlines,
+            "today": timezone.localdate(),
             "hearings": hearings,
             "open_statuses": selectors.OPEN_HEARING,
             "now": timezone.now(),
@@ -299,3 +315,55 @@ def appeal_create(request: HttpRequest, slug: str, ruling_pk: int) -> HttpRespon
             return redirect(_case_url(case, f"appeal-{appeal.pk}"))
     status = 400 if form.is_bound else 200
     return render(request, "web/appeal_form.html", {"case": case, "ruling": ruling, "form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deadline_override(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A lawyer sets a deadline's date by hand (or goes back to the computed one), with the reason."""
+    deadline = get_object_or_404(Deadline.objects.select_related("case", "ruling__court"), pk=pk, case__slug=slug)
+    case = member_case(request, deadline.case, write=True)
+    overridden = deadline.override_due_on is not None
+    form = DeadlineOverrideForm(
+        request.POST or None,
+        overridden=overridden,
+        initial={"version": deadline.version, "due_on": deadline.override_due_on},
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            deadline_services.deadline_override(
+                deadline=deadline,
+                due_on=data["due_on"],
+                reason=data["reason"],
+                actor=request.user,
+                expected_version=data["version"],
+            )
+        except services.VersionConflict:
+            # Someone changed it since the form was loaded (an override, a recomputed ruling, a
+            # filed appeal): nothing was written; show it as it is now, with the user's input kept.
+            current = Deadline.objects.select_related("case", "ruling__court").get(pk=deadline.pk)
+            post = request.POST.copy()
+            post["version"] = str(current.version)
+            form = DeadlineOverrideForm(post, overridden=current.override_due_on is not None)
+            form.is_valid()
+            return render(
+                request,
+                "web/deadline_override.html",
+                {"case": case, "deadline": current, "form": form, "conflict": current},
+                status=409,
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc, {"override_due_on": "due_on", "override_reason": "reason"})
+        else:
+            messages.success(
+                request,
+                _("Due date changed; the reason is kept in the history.")
+                if data["due_on"]
+                else _("Override removed; the computed date applies again."),
+            )
+            return redirect(_case_url(case, f"deadline-{deadline.pk}"))
+    status = 400 if form.is_bound else 200
+    return render(
+        request, "web/deadline_override.html", {"case": case, "deadline": deadline, "form": form}, status=status
+    )
