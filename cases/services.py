@@ -34,6 +34,7 @@ from cases.models import (
     Tag,
     VersionedModel,
 )
+from changes.services import change_record, change_record_case_visibility
 
 Actor = User | AnonymousUser | None
 M = TypeVar("M", bound=models.Model)
@@ -102,11 +103,13 @@ def _save(instance: M, *, actor: Actor, reason: str = "", exclude_clean: Iterabl
     except IntegrityError as exc:
         # A concurrent writer got past full_clean at the same time; report it like full_clean would.
         raise ValidationError(f"This change conflicts with another record: {exc}") from exc
+    change_record(instance=instance, op="upsert")  # same transaction: the sync feed never misses it
     return instance
 
 
 def _delete(instance: models.Model, *, actor: Actor) -> None:
     instance._history_user = _user_or_none(actor)  # type: ignore[attr-defined]
+    change_record(instance=instance, op="delete")  # before the delete: it reads what cascades
     try:
         instance.delete()
     except models.ProtectedError as exc:
@@ -261,17 +264,21 @@ def case_update(
     **fields: Any,
 ) -> Case:
     previous_status = Case.objects.values_list("status", flat=True).get(pk=case.pk)
-    case, _ = _update(case, actor=actor, expected_version=expected_version, fields=fields, editable=CASE_FIELDS)
+    case, changed = _update(case, actor=actor, expected_version=expected_version, fields=fields, editable=CASE_FIELDS)
     _case_validate(case, previous_status=previous_status)
     _save(case, actor=actor)
     if tags is not None:
         _case_set_tags(case, tags)
+    if "is_public" in changed:
+        change_record_case_visibility(case=case)
     return case
 
 
 @transaction.atomic
 def case_delete(*, case: Case, actor: Actor = None) -> None:
     # Appeals protect the rulings they challenge; a whole case goes with all of its records.
+    for appeal in Appeal.objects.filter(case=case):
+        change_record(instance=appeal, op="delete")
     Appeal.objects.filter(case=case).delete()
     _delete(case, actor=actor)
 
