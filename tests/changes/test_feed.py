@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def feed(client, since=None, limit=100):
-    url = "/api/v1/changes/?limit=%d" % limit + (f"&since={since}" if since else "")
+    url = f"/api/v1/changes/?limit={limit}" + (f"&since={since}" if since else "")
     response = client.get(url)
     assert response.status_code == 200, response.content
     return response.json()
