@@ -240,6 +240,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",  # served from our static files: the docs work offline
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "cases.models.Case.Status",
+        "HearingStatusEnum": "cases.models.Hearing.Status",
+        "AppealStatusEnum": "cases.models.Appeal.Status",
+        "PartyKindEnum": "cases.models.Party.Kind",
+        "HearingKindEnum": "cases.models.Hearing.Kind",
+        "AppealKindEnum": "cases.models.Appeal.Kind",
+        "CaseOutcomeEnum": "cases.models.Case.Outcome",
+        "RulingOutcomeEnum": "cases.models.Ruling.Outcome",
+    },
 }
 
 LOGGING = {

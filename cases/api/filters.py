@@ -3,10 +3,23 @@ query parameter that is not one of these (or pagination), instead of silently ig
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django_filters import rest_framework as filters
 
 from cases.models import Appeal, Case, Court, Docket, Hearing, Jurisdiction, Party, Ruling
+
+
+class UtcDateTimeFilter(filters.IsoDateTimeFilter):
+    """ISO 8601 with any offset Python accepts (up to +23:59), compared in UTC: PostgreSQL
+    itself refuses offsets past 15:59, and a bad filter value must be a 400, never a 500."""
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        if value is not None:
+            value = value.astimezone(dt.UTC)
+        return super().filter(qs, value)
 
 
 def _cases_at(courts: QuerySet[Court]) -> Q:
@@ -24,7 +37,7 @@ class CaseFilter(filters.FilterSet):
     jurisdiction = filters.ChoiceFilter(choices=Jurisdiction.choices, method="filter_jurisdiction")
     tag = filters.CharFilter(field_name="tags__slug", method="filter_tag", help_text="Tag slug.")
     organization = filters.CharFilter(field_name="organization__slug", help_text="Organization slug.")
-    updated_after = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_after = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
     hearing_after = filters.IsoDateTimeFilter(method="filter_hearing_after", help_text="Has a hearing at or after.")
     hearing_before = filters.IsoDateTimeFilter(method="filter_hearing_before", help_text="Has a hearing before.")
     q = filters.CharFilter(method="filter_text", help_text="Words in the title, summary or a public party name.")
@@ -42,11 +55,13 @@ class CaseFilter(filters.FilterSet):
     def filter_tag(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
         return queryset.filter(Exists(Case.tags.through.objects.filter(case=OuterRef("pk"), tag__slug=value)))
 
-    def filter_hearing_after(self, queryset: QuerySet[Case], name: str, value: object) -> QuerySet[Case]:
-        return queryset.filter(Exists(Hearing.objects.filter(case=OuterRef("pk"), starts_at__gte=value)))
+    def filter_hearing_after(self, queryset: QuerySet[Case], name: str, value: dt.datetime) -> QuerySet[Case]:
+        moment = value.astimezone(dt.UTC)
+        return queryset.filter(Exists(Hearing.objects.filter(case=OuterRef("pk"), starts_at__gte=moment)))
 
-    def filter_hearing_before(self, queryset: QuerySet[Case], name: str, value: object) -> QuerySet[Case]:
-        return queryset.filter(Exists(Hearing.objects.filter(case=OuterRef("pk"), starts_at__lt=value)))
+    def filter_hearing_before(self, queryset: QuerySet[Case], name: str, value: dt.datetime) -> QuerySet[Case]:
+        moment = value.astimezone(dt.UTC)
+        return queryset.filter(Exists(Hearing.objects.filter(case=OuterRef("pk"), starts_at__lt=moment)))
 
     def filter_text(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
         value = value.strip()
@@ -75,7 +90,7 @@ class CourtFilter(filters.FilterSet):
 class PartyFilter(filters.FilterSet):
     case = filters.NumberFilter(field_name="case_id")
     role = filters.ChoiceFilter(choices=Party.Role.choices)
-    updated_after = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_after = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = Party
@@ -86,9 +101,9 @@ class HearingFilter(filters.FilterSet):
     case = filters.NumberFilter(field_name="case_id")
     court = filters.NumberFilter(field_name="court_id")
     status = filters.MultipleChoiceFilter(choices=Hearing.Status.choices)
-    starts_after = filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
-    starts_before = filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
-    updated_after = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    starts_after = UtcDateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = UtcDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    updated_after = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = Hearing
@@ -100,7 +115,7 @@ class RulingFilter(filters.FilterSet):
     court = filters.NumberFilter(field_name="court_id")
     decided_after = filters.DateFilter(field_name="decided_on", lookup_expr="gte")
     decided_before = filters.DateFilter(field_name="decided_on", lookup_expr="lte")
-    updated_after = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_after = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = Ruling
@@ -111,7 +126,7 @@ class AppealFilter(filters.FilterSet):
     case = filters.NumberFilter(field_name="case_id")
     court = filters.NumberFilter(field_name="court_id")
     status = filters.MultipleChoiceFilter(choices=Appeal.Status.choices)
-    updated_after = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_after = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = Appeal

@@ -46,7 +46,10 @@ class AwareDateTimeField(serializers.DateTimeField):
 
     def to_internal_value(self, value: Any) -> dt.datetime:
         if isinstance(value, str):
-            parsed = parse_datetime(value.strip())
+            try:
+                parsed = parse_datetime(value.strip())
+            except ValueError:
+                parsed = None  # well-formed but impossible (minute 99): DRF's own message below
             if parsed is not None and timezone.is_naive(parsed):
                 raise serializers.ValidationError(
                     "Give the time with its UTC offset, e.g. 2019-10-21T10:00:00+03:00 (the court's zone)."

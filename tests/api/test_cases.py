@@ -204,3 +204,24 @@ def test_unknown_api_url_is_json_404(api):
     response = api.get("/api/v1/nothing-here/")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_superuser_sees_private_cases(case):
+    # regression: `Q(is_public=True) | Q()` dropped the superuser's "everything"
+    from tests.factories import UserFactory
+
+    private = CaseFactory(is_public=False)
+    admin = UserFactory(username="root", is_superuser=True, is_staff=True)
+    client = client_with_token(admin)
+    assert client.get(f"/api/v1/cases/{private.pk}/").status_code == 200
+
+
+def test_impossible_times_and_offsets_are_400_not_500(lawyer_api, case, court, api):
+    # found by schemathesis: minute 99, and an offset PostgreSQL refuses (+22:52)
+    response = lawyer_api.post(
+        "/api/v1/hearings/", {"case": case.pk, "court": court.pk, "starts_at": "2024-01-01T12:99:00Z"}, format="json"
+    )
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["starts_at"]
+    assert api.get("/api/v1/hearings/?starts_before=2021-03-27T10:29:36%2B22:52").status_code == 200
+    assert api.get("/api/v1/cases/?hearing_after=2021-03-27T10:29:36%2B22:52").status_code == 200
