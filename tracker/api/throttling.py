@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rest_framework.request import Request
+from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
 from apitokens.models import ApiToken
@@ -14,7 +15,17 @@ if TYPE_CHECKING:
     from rest_framework.views import APIView
 
 
-class TokenRateThrottle(SimpleRateThrottle):
+class SettingsRateMixin:
+    """Read the rate when asked (DRF copies the settings once at import), so a deployment's
+    settings and a test's override_settings both apply."""
+
+    scope: str
+
+    def get_rate(self) -> str | None:
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+class TokenRateThrottle(SettingsRateMixin, SimpleRateThrottle):
     scope = "token"
 
     def get_cache_key(self, request: Request, view: APIView) -> str | None:
@@ -27,5 +38,5 @@ class TokenRateThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
-class AnonAddressThrottle(AnonRateThrottle):
+class AnonAddressThrottle(SettingsRateMixin, AnonRateThrottle):
     scope = "anon"
