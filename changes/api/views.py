@@ -119,30 +119,28 @@ class ChangeFeedApi(APIView):
             if row.object_type in FEED_READERS:
                 wanted[row.object_type].add(row.object_id)
         context = {"request": request, "member_organizations": member_organizations(request)}
-        found: dict[tuple[str, int], Any] = {}
+        found: dict[tuple[str, int], tuple[int, Any]] = {}
         for type_name, ids in wanted.items():
-            queryset_for, _ = FEED_READERS[type_name]
-            for record in queryset_for(request.user).filter(pk__in=ids):
-                found[(type_name, record.pk)] = record
+            queryset_for, serializer_class = FEED_READERS[type_name]
+            records = list(queryset_for(request.user).filter(pk__in=ids))
+            # One serializer per type and page: building a ModelSerializer's fields costs more
+            # than serializing a record.
+            rendered = serializer_class(records, many=True, context=context).data
+            for record, data in zip(records, rendered, strict=True):
+                found[(type_name, record.pk)] = (record.version, data)
         items = []
         for index, row in enumerate(rows):
             key = (row.object_type, row.object_id)
             if last_mention[key] != index or row.object_type not in FEED_READERS:
                 continue
-            record = found.get(key)
-            if record is None:  # deleted, or no longer visible to this caller
+            current = found.get(key)
+            if current is None:  # deleted, or no longer visible to this caller
                 items.append(
                     {"type": row.object_type, "id": row.object_id, "op": "delete", "version": None, "data": None}
                 )
                 continue
-            serializer_class = FEED_READERS[row.object_type][1]
+            version, data = current
             items.append(
-                {
-                    "type": row.object_type,
-                    "id": row.object_id,
-                    "op": "upsert",
-                    "version": record.version,
-                    "data": serializer_class(record, context=context).data,
-                }
+                {"type": row.object_type, "id": row.object_id, "op": "upsert", "version": version, "data": data}
             )
         return items
