@@ -233,6 +233,8 @@ REST_FRAMEWORK = {
 }
 # How long the sync feed keeps superseded rows and tombstones (`manage.py prune_changes`).
 CHANGE_LOG_RETENTION_DAYS = env.int("CHANGE_LOG_RETENTION_DAYS", default=30)
+CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {})
+CELERY_BEAT_SCHEDULE["change-log-prune"] = {"task": "changes.tasks.change_log_prune_task", "schedule": 24 * 3600}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Privacy litigation case tracker API",
     "VERSION": "1.0.0",
