@@ -22,7 +22,8 @@ class SettingsRateMixin:
     scope: str
 
     def get_rate(self) -> str | None:
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        return None if rate is None else str(rate)
 
 
 class TokenRateThrottle(SettingsRateMixin, SimpleRateThrottle):
