@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as UserModel
 from django.db import connection
-from django.db.models import Q
+from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
 from cases.models import Membership
@@ -83,7 +83,12 @@ def changes_visible_to(*, user: User, after: FeedCursor, limit: int) -> list[Cha
                 "This cursor is older than the change log's retention window; "
                 "delete your local copy and sync again from the start (no cursor)."
             )
-    rows = Change.objects.filter(Q(txid__gt=after.txid) | Q(txid=after.txid, id__gt=after.id))
+    # A row comparison, not `txid > t OR (txid = t AND id > i)`: PostgreSQL turns it into one
+    # range on the (txid, id) index, where the OR form scans from the start of the log on every
+    # page (measured: 70 ms against 0.6 ms a page at 200,000 rows, bench/api.py).
+    rows = Change.objects.filter(
+        RawSQL('("changes_change"."txid", "changes_change"."id") > (%s, %s)', [after.txid, after.id], BooleanField())
+    )
     if connection.vendor == "postgresql":
         rows = rows.filter(txid__lt=RawSQL("pg_snapshot_xmin(pg_current_snapshot())::text::bigint", []))
     audience = _audience(user)
