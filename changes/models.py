@@ -49,6 +49,10 @@ class ChangeLogPruned(models.Model):
 
     through_txid = models.BigIntegerField(default=0)
     through_id = models.BigIntegerField(default=0)
+    # Raised by every prune that removes rows. A cursor carries the generation it was issued
+    # under: a sync that began after a prune may walk the pruned stretch (nothing it saw is
+    # missing), one that was already under way may not.
+    generation = models.PositiveIntegerField(default=0)
     pruned_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:

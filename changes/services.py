@@ -77,6 +77,7 @@ def change_log_prune(*, older_than: dt.timedelta, now: dt.datetime | None = None
     marker = ChangeLogPruned.objects.select_for_update().first() or ChangeLogPruned()
     if (top["txid"], top["id"]) > (marker.through_txid, marker.through_id):
         marker.through_txid, marker.through_id = top["txid"], top["id"]
+    marker.generation += 1
     marker.pruned_at = timezone.now()
     marker.save()
     return deleted

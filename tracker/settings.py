@@ -45,7 +45,6 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
-    "drf_spectacular_sidecar",
     "django_celery_beat",
     "simple_history",
     "tracker",
@@ -239,8 +238,6 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Privacy litigation case tracker API",
     "VERSION": "1.0.0",
     "DESCRIPTION": "Cases, parties, hearings, rulings and appeals, and a lossless sync feed (/api/v1/changes/).",
-    "SWAGGER_UI_DIST": "SIDECAR",  # served from our static files: the docs work offline
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "CaseStatusEnum": "cases.models.Case.Status",

@@ -30,7 +30,7 @@ from cases.api.serializers import (
 from cases.models import Appeal, Court, Hearing, Party, Ruling
 from cases.selectors import cases_visible_to
 from changes.models import Change
-from changes.selectors import START, CursorExpired, CursorInvalid, FeedCursor, changes_visible_to
+from changes.selectors import CursorExpired, CursorInvalid, FeedCursor, changes_visible_to
 from tracker.api.errors import Gone
 
 DEFAULT_LIMIT = 500
@@ -97,17 +97,17 @@ class ChangeFeedApi(APIView):
         limit = int(limit_text)
         since = request.query_params.get("since")
         try:
-            after = FeedCursor.decode(since) if since else START
-            rows = changes_visible_to(user=request.user, after=after, limit=limit)
+            after = FeedCursor.decode(since) if since else None
+            page = changes_visible_to(user=request.user, after=after, limit=limit)
         except CursorInvalid as exc:
             raise exceptions.ValidationError({"since": [str(exc)]}) from exc
         except CursorExpired as exc:
             raise Gone(str(exc)) from exc
         return Response(
             {
-                "results": self._items(request, rows),
-                "next": FeedCursor(rows[-1].txid, rows[-1].id).encode() if rows else after.encode(),
-                "has_more": len(rows) == limit,
+                "results": self._items(request, page.rows),
+                "next": page.next.encode(),
+                "has_more": len(page.rows) == limit,
             }
         )
 

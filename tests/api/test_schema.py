@@ -17,7 +17,6 @@ def test_schema_and_docs_are_served(client):
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
     assert b"swagger-ui" in docs.content
-    assert b"cdn.jsdelivr" not in docs.content  # served from our own static files
 
 
 @pytest.mark.slow

@@ -29,7 +29,7 @@ def feed(client, since=None, limit=100):
 _markers = iter(range(10**6))
 
 
-def sync(client, since=None):
+def sync(client, since=None, limit=100):
     """Read the feed until it has caught up with everything committed so far, and return it as
     one page. The horizon is cluster-wide: other databases' transactions on this server (other
     test runs) may hold it back for a moment, so we write a public marker (a court) and read
@@ -39,7 +39,7 @@ def sync(client, since=None):
     )
     results, deadline = [], time.monotonic() + 60
     while time.monotonic() < deadline:
-        page = feed(client, since)
+        page = feed(client, since, limit)
         since = page["next"]
         for item in page["results"]:
             if (item["type"], item["id"]) == ("court", marker.pk):
@@ -186,8 +186,25 @@ def test_cursor_older_than_retention_is_410(org):
         response = APIClient().get(f"/api/v1/changes/?since={old_cursor}")
     assert response.status_code == 410
     assert "sync again from the start" in response.json()["error"]["message"]
-    # and a fresh sync still gets the case (its latest row is kept)
-    assert ("case", case.pk, "upsert") in summary(sync(APIClient()))
+    # and a sync starting after the prune walks the pruned stretch page by page (one row a
+    # page here, so its cursors sit below the pruned point) and still gets the case
+    assert ("case", case.pk, "upsert") in summary(sync(APIClient(), limit=1))
+
+
+def test_a_prune_during_a_sync_sends_that_reader_back_to_the_start(org):
+    # given a reader half-way through its initial sync: it has seen a case's first version
+    with time_machine.travel(dt.datetime(2026, 1, 1, tzinfo=dt.UTC)):
+        case = _new_case(org)
+        sync(APIClient())
+        services.court_create(name="Later court", jurisdiction="de", level="first_instance", time_zone="UTC")
+        first_page = feed(APIClient(), limit=1)
+        assert summary(first_page) == [("case", case.pk, "upsert")]
+        # when the case is deleted and, two months on, the prune drops its rows and tombstone
+        services.case_delete(case=case)
+    with time_machine.travel(dt.datetime(2026, 3, 1, tzinfo=dt.UTC)):
+        assert change_log_prune(older_than=dt.timedelta(days=30)) >= 2
+        # then that reader is told to start again (it would otherwise keep the deleted case)
+        assert APIClient().get(f"/api/v1/changes/?since={first_page['next']}").status_code == 410
 
 
 def test_feed_query_count_is_constant(org, django_assert_num_queries):
@@ -199,8 +216,8 @@ def test_feed_query_count_is_constant(org, django_assert_num_queries):
     assert Change.objects.count() == 18
     client = APIClient()
     sync(client)  # wait until every row is below the horizon
-    # change rows, then one read per type in the page (cases add their tags)
-    with django_assert_num_queries(5):
+    # the pruned point, the change rows, then one read per type in the page (cases add their tags)
+    with django_assert_num_queries(6):
         assert len(client.get("/api/v1/changes/?limit=3").json()["results"]) == 3
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert len(client.get("/api/v1/changes/?limit=18").json()["results"]) == 18
