@@ -222,6 +222,7 @@ def main() -> None:
     counts = {m.__name__: m.objects.count() for m in (Case, Party, Hearing, Ruling, Appeal)}
     figures = measure(args.requests)
     ratio = figures["list_median_ms"] / figures["floor_median_ms"]
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     machine = (
         f"{os.cpu_count()} cores, "
         + subprocess.run(["free", "-h"], capture_output=True, text=True).stdout.split("\n")[1].split()[1]
@@ -229,7 +230,7 @@ def main() -> None:
     )  # noqa: S603,S607
     lines = [
         f"\n## API benchmark, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
-        f"- machine: {machine}, {platform.python_implementation()} {platform.python_version()}; "
+        f"- machine: {machine}, load average {load}, {platform.python_implementation()} {platform.python_version()}; "
         f"command: `python bench/api.py --cases {args.cases} --requests {args.requests}`",
         f"- data: {', '.join(f'{v} {k.lower()}s' for k, v in counts.items())}",
         f"- case list, 50 per page, token auth, full Django stack: median {figures['list_median_ms']:.1f} ms, "
