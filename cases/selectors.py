@@ -30,6 +30,10 @@ def _is_member_query(user: User, *, writers_only: bool = False) -> Q | None:
 
 def cases_visible_to(*, user: User) -> QuerySet[Case]:
     member = _is_member_query(user)
+    if member is not None and not member:
+        # A superuser's empty Q(): `Q(is_public=True) | Q()` is just `Q(is_public=True)` in
+        # Django, which would hide private cases from superusers.
+        return Case.objects.all()
     condition = Q(is_public=True) if member is None else Q(is_public=True) | member
     return Case.objects.filter(condition)
 

@@ -34,6 +34,7 @@ from cases.models import (
     Tag,
     VersionedModel,
 )
+from changes.services import change_record, change_record_case_visibility
 from deadlines import services as deadline_services
 from reminders.services import notices_ruling_recorded, reminders_hearing_changed
 
@@ -104,11 +105,13 @@ def _save(instance: M, *, actor: Actor, reason: str = "", exclude_clean: Iterabl
     except IntegrityError as exc:
         # A concurrent writer got past full_clean at the same time; report it like full_clean would.
         raise ValidationError(f"This change conflicts with another record: {exc}") from exc
+    change_record(instance=instance, op="upsert")  # same transaction: the sync feed never misses it
     return instance
 
 
 def _delete(instance: models.Model, *, actor: Actor) -> None:
     instance._history_user = _user_or_none(actor)  # type: ignore[attr-defined]
+    change_record(instance=instance, op="delete")  # before the delete: it reads what cascades
     try:
         instance.delete()
     except models.ProtectedError as exc:
@@ -302,12 +305,16 @@ def case_update(
         _case_set_tags(case, tags)
     if "proceeding" in changed:
         deadline_services.deadlines_recompute_case(case=case, actor=actor)
+    if "is_public" in changed:
+        change_record_case_visibility(case=case)
     return case
 
 
 @transaction.atomic
 def case_delete(*, case: Case, actor: Actor = None) -> None:
     # Appeals protect the rulings they challenge; a whole case goes with all of its records.
+    for appeal in Appeal.objects.filter(case=case):
+        change_record(instance=appeal, op="delete")
     Appeal.objects.filter(case=case).delete()
     _delete(case, actor=actor)
 

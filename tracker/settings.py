@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "deadlines",
     "documents",
     "reminders",
+    "apitokens",
+    "changes",
 ]
 
 MIDDLEWARE = [
@@ -223,10 +225,47 @@ X_FRAME_OPTIONS = "DENY"
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "apitokens.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",  # the browsable API
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["cases.api.permissions.WriteScope"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "tracker.api.pagination.StableCursorPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "tracker.api.errors.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "tracker.api.throttling.TokenRateThrottle",
+        "tracker.api.throttling.AnonAddressThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env.str("API_RATE_TOKEN", default="1200/min"),
+        "anon": env.str("API_RATE_ANON", default="120/min"),
+    },
+    # Behind a proxy, set API_PROXY_COUNT so the client's address (not the proxy's) is counted.
+    "NUM_PROXIES": env.int("API_PROXY_COUNT", default=0) or None,
 }
+# How long the sync feed keeps superseded rows and tombstones (`manage.py prune_changes`).
+CHANGE_LOG_RETENTION_DAYS = env.int("CHANGE_LOG_RETENTION_DAYS", default=30)
+CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {})
+CELERY_BEAT_SCHEDULE["change-log-prune"] = {"task": "changes.tasks.change_log_prune_task", "schedule": 24 * 3600}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Privacy litigation case tracker API",
     "VERSION": "1.0.0",
+    "DESCRIPTION": "Cases, parties, hearings, rulings and appeals, and a lossless sync feed (/api/v1/changes/).",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "cases.models.Case.Status",
+        "HearingStatusEnum": "cases.models.Hearing.Status",
+        "AppealStatusEnum": "cases.models.Appeal.Status",
+        "PartyKindEnum": "cases.models.Party.Kind",
+        "HearingKindEnum": "cases.models.Hearing.Kind",
+        "AppealKindEnum": "cases.models.Appeal.Kind",
+        "CaseOutcomeEnum": "cases.models.Case.Outcome",
+        "RulingOutcomeEnum": "cases.models.Ruling.Outcome",
+        "DossierLanguageEnum": "documents.models.Dossier.Language",
+        "SubscriptionLanguageEnum": "reminders.models.Subscription.Language",
+    },
 }
 
 LOGGING = {

@@ -10,8 +10,7 @@ admin.site.index_title = "Cases, hearings, rulings and appeals"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
-    path("api/v1/", include("documents.api.urls")),
-    path("api/v1/", include("reminders.api.urls")),
+    path("api/", include("tracker.api.urls")),
     path("reminders/", include("reminders.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -39,7 +39,8 @@ class SubscriptionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self) -> QuerySet[Subscription]:
         user = self.request.user
-        assert isinstance(user, User)  # noqa: S101 (IsAuthenticated ran first)
+        if getattr(self, "swagger_fake_view", False) or not isinstance(user, User):
+            return Subscription.objects.none()  # schema generation; IsAuthenticated guards real requests
         return Subscription.objects.filter(user=user).select_related("case").order_by("id")
 
     @extend_schema(

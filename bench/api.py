@@ -1,0 +1,255 @@
+"""API benchmark (issue: REST API v1). One command:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker REDIS_URL=redis://127.0.0.1:6379/15 \\
+        .venv/bin/python bench/api.py [--cases 100000]
+
+Uses its own database (`<DATABASE_URL's name>_bench`, created and seeded once, reused after).
+Seeds N cases with 2 parties, 3 hearings, 1 ruling and 1 appeal each (so 5N hearings, rulings
+and appeals) straight in SQL (the services would take hours for this volume), plus one change-
+log row per record as the services would have written. Then measures, through the full Django
+stack (middleware, token auth, DRF, serializers): the case list, 50 per page, median and p95;
+the same page read with one raw SQL query and serialized with `json` (the floor); queries per
+request; and a full initial sync through /api/v1/changes/ (records per second). Appends the
+figures to bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def _bench_database_url() -> str:
+    url = urlparse(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tracker"))
+    return urlunparse(url._replace(path=url.path.rstrip("/") + "_bench"))
+
+
+def _setup() -> None:
+    os.environ["DATABASE_URL"] = _bench_database_url()
+    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+    os.environ["ALLOWED_HOSTS"] = "testserver"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tracker.settings_test"  # fast hashing, unthrottled
+    import django
+
+    django.setup()
+
+
+SEED_SQL = """
+INSERT INTO cases_organization (name, slug, website, version, created_at, updated_at)
+VALUES ('Bench Rights Group', 'bench', '', 1, now(), now());
+INSERT INTO cases_court (name, name_local, jurisdiction, level, city, address, time_zone, website, version,
+                         created_at, updated_at)
+SELECT 'Bench Court ' || g, '', 'ru', CASE WHEN g %% 2 = 0 THEN 'appeal' ELSE 'first_instance' END, 'Moscow', '',
+       'Europe/Moscow', '', 1, now(), now()
+FROM generate_series(1, 20) g;
+INSERT INTO cases_case (organization_id, title, slug, summary, claims, legal_basis, proceeding, status, outcome,
+                        is_public, filed_on, notes, sources, version, created_at, updated_at)
+SELECT (SELECT id FROM cases_organization WHERE slug = 'bench'), 'Plaintiff ' || g || ' v. City of Moscow',
+       'bench-' || g, 'Facial recognition in the metro, claim number ' || g, '', '152-FZ', 'civil', 'decided', '',
+       g %% 2 = 0, DATE '2019-10-02', 'private notes ' || g, '', 1, now(), now() - (g || ' seconds')::interval
+FROM generate_series(1, %(cases)s) g;
+INSERT INTO cases_party (case_id, role, kind, name, alias, consent_to_publish, description, contact_email,
+                         contact_phone, contact_address, notes, version, created_at, updated_at)
+SELECT c.id, r.role, 'person', 'Person ' || c.id || r.role, 'P.' || c.id, c.id %% 3 = 0, '', 'p@example.org', '',
+       '', '', 1, now(), now()
+FROM cases_case c CROSS JOIN (VALUES ('plaintiff'), ('defendant')) r(role);
+INSERT INTO cases_hearing (case_id, court_id, starts_at, time_to_be_confirmed, duration_minutes, courtroom, judge,
+                           kind, status, outcome_notes, notes, version, created_at, updated_at)
+SELECT c.id, (SELECT min(id) FROM cases_court), TIMESTAMPTZ '2019-10-21 07:00+00' + (h || ' days')::interval, false,
+       60, '1', '', 'merits', 'held', '', '', 1, now(), now()
+FROM cases_case c CROSS JOIN generate_series(1, 3) h;
+INSERT INTO cases_ruling (case_id, court_id, decided_on, judge, outcome, summary, citation, in_force, notes, version,
+                          created_at, updated_at)
+SELECT c.id, (SELECT min(id) FROM cases_court), DATE '2019-11-06', '', 'dismissed', 'Claim dismissed.', '', false, '',
+       1, now(), now()
+FROM cases_case c;
+INSERT INTO cases_appeal (case_id, ruling_id, court_id, kind, status, filed_on, reference, notes, version,
+                          created_at, updated_at)
+SELECT r.case_id, r.id, (SELECT max(id) FROM cases_court), 'appeal', 'filed', DATE '2019-12-01', '', '', 1, now(),
+       now()
+FROM cases_ruling r;
+"""
+
+CHANGE_SQL = """
+INSERT INTO changes_change (txid, object_type, object_id, op, organization_id, audience_public, recorded_at)
+SELECT pg_current_xact_id()::text::bigint, %(type)s, t.id, 'upsert', {org}, {public}, now()
+FROM {table} t {join} ORDER BY t.id;
+"""
+
+
+def seed(cases: int) -> None:
+    from django.db import connection, transaction
+
+    from cases.models import Case
+
+    if Case.objects.exists():
+        existing = Case.objects.count()
+        print(f"bench database already seeded with {existing} cases")
+        return
+    started = time.monotonic()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(SEED_SQL, {"cases": cases})
+        for type_name, table in (
+            ("court", "cases_court"),
+            ("case", "cases_case"),
+            ("party", "cases_party"),
+            ("hearing", "cases_hearing"),
+            ("ruling", "cases_ruling"),
+            ("appeal", "cases_appeal"),
+        ):
+            if type_name == "court":
+                sql = CHANGE_SQL.format(org="NULL", public="true", table=table, join="")
+            elif type_name == "case":
+                sql = CHANGE_SQL.format(org="t.organization_id", public="t.is_public", table=table, join="")
+            else:
+                sql = CHANGE_SQL.format(
+                    org="c.organization_id",
+                    public="c.is_public",
+                    table=table,
+                    join="JOIN cases_case c ON c.id = t.case_id",
+                )
+            cursor.execute(sql, {"type": type_name})
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    print(f"seeded {cases} cases in {time.monotonic() - started:.0f} s")
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def measure(requests: int) -> dict[str, float]:
+    from django.contrib.auth.models import User
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from apitokens.services import api_token_create
+    from cases.models import Membership, Organization
+
+    user, _ = User.objects.get_or_create(username="bench-lawyer")
+    Membership.objects.get_or_create(organization=Organization.objects.get(slug="bench"), user=user, role="lawyer")
+    _, token = api_token_create(user=user, name="bench")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    # Case list through the full stack, walking pages with the cursor.
+    url = "/api/v1/cases/?page_size=50"
+    for _ in range(5):  # warm up
+        client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200 and len(response.json()["results"]) == 50
+    list_queries = len(queries.captured_queries)
+    timings, next_url = [], url
+    for _ in range(requests):
+        started = time.perf_counter()
+        response = client.get(next_url)
+        timings.append((time.perf_counter() - started) * 1000)
+        body = response.json()
+        next_url = body["next"] or url
+    # The floor: the same 50 rows with one raw query, serialized with json.
+    floor = []
+    sql = """
+        SELECT c.id, o.slug, c.title, c.slug, c.summary, c.claims, c.legal_basis, c.proceeding, c.status, c.outcome,
+               c.is_public, c.filed_on::text, c.notes, c.sources, c.version, c.created_at::text, c.updated_at::text,
+               COALESCE((SELECT array_agg(t.name) FROM cases_case_tags ct JOIN cases_tag t ON t.id = ct.tag_id
+                         WHERE ct.case_id = c.id), '{}')
+        FROM cases_case c JOIN cases_organization o ON o.id = c.organization_id
+        ORDER BY c.id DESC LIMIT 50
+    """
+    names = "id organization title slug summary claims legal_basis proceeding status outcome is_public filed_on notes sources version created_at updated_at tags".split()
+    with connection.cursor() as cursor:
+        for _ in range(requests):
+            started = time.perf_counter()
+            cursor.execute(sql)
+            payload = json.dumps({"results": [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]})
+            floor.append((time.perf_counter() - started) * 1000)
+    assert len(payload) > 1000
+
+    # A full initial sync through the feed, as the member (sees every record).
+    synced, cursor_param, started = 0, "", time.perf_counter()
+    feed_queries = 0
+    while True:
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get(f"/api/v1/changes/?limit=1000{cursor_param}").json()
+        feed_queries = max(feed_queries, len(queries.captured_queries))
+        synced += len(body["results"])
+        cursor_param = f"&since={body['next']}"
+        if not body["has_more"]:
+            break
+    sync_seconds = time.perf_counter() - started
+    return {
+        "list_median_ms": statistics.median(timings),
+        "list_p95_ms": percentile(timings, 0.95),
+        "floor_median_ms": statistics.median(floor),
+        "floor_p95_ms": percentile(floor, 0.95),
+        "list_queries": list_queries,
+        "sync_records": synced,
+        "sync_seconds": sync_seconds,
+        "sync_records_per_s": synced / sync_seconds,
+        "feed_max_queries": feed_queries,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=300)
+    args = parser.parse_args()
+    bench_url = _bench_database_url()
+    name = urlparse(bench_url).path.lstrip("/")
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], capture_output=True)  # noqa: S603,S607
+    _setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    seed(args.cases)
+    from cases.models import Appeal, Case, Hearing, Party, Ruling
+
+    counts = {m.__name__: m.objects.count() for m in (Case, Party, Hearing, Ruling, Appeal)}
+    figures = measure(args.requests)
+    ratio = figures["list_median_ms"] / figures["floor_median_ms"]
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    machine = (
+        f"{os.cpu_count()} cores, "
+        + subprocess.run(["free", "-h"], capture_output=True, text=True).stdout.split("\n")[1].split()[1]
+        + " RAM"
+    )  # noqa: S603,S607
+    lines = [
+        f"\n## API benchmark, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
+        f"- machine: {machine}, load average {load}, {platform.python_implementation()} {platform.python_version()}; "
+        f"command: `python bench/api.py --cases {args.cases} --requests {args.requests}`",
+        f"- data: {', '.join(f'{v} {k.lower()}s' for k, v in counts.items())}",
+        f"- case list, 50 per page, token auth, full Django stack: median {figures['list_median_ms']:.1f} ms, "
+        f"p95 {figures['list_p95_ms']:.1f} ms, {figures['list_queries']} queries per request "
+        f"(target: p95 < 100 ms, <= 8 queries)",
+        f"- floor (one raw SQL query + json.dumps, same 50 rows): median {figures['floor_median_ms']:.2f} ms, "
+        f"p95 {figures['floor_p95_ms']:.2f} ms; list / floor = {ratio:.1f}x (target <= 3x)",
+        f"- initial sync through /api/v1/changes/ (limit 1000): {figures['sync_records']} records in "
+        f"{figures['sync_seconds']:.1f} s = {figures['sync_records_per_s']:.0f} records/s, at most "
+        f"{figures['feed_max_queries']} queries per page (target >= 5000 records/s)",
+    ]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    results = ROOT / "bench" / "RESULTS.md"
+    if not results.exists():
+        results.write_text("# Benchmark results\n")
+    with results.open("a") as out:
+        out.write(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,133 @@
+"""Query filters (django-filter). Every filter is declared here: the views answer 400 to any
+query parameter that is not one of these (or pagination), instead of silently ignoring it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django_filters import rest_framework as filters
+
+from cases.models import Appeal, Case, Court, Docket, Hearing, Jurisdiction, Party, Ruling
+
+
+class UtcDateTimeFilter(filters.IsoDateTimeFilter):
+    """ISO 8601 with any offset Python accepts (up to +23:59), compared in UTC: PostgreSQL
+    itself refuses offsets past 15:59, and a bad filter value must be a 400, never a 500."""
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        if value is not None:
+            value = value.astimezone(dt.UTC)
+        return super().filter(qs, value)
+
+
+def _cases_at(courts: QuerySet[Court]) -> Q:
+    """Cases that have a docket, a hearing or a ruling at one of these courts."""
+    return Q(
+        Exists(Docket.objects.filter(case=OuterRef("pk"), court__in=courts))
+        | Exists(Hearing.objects.filter(case=OuterRef("pk"), court__in=courts))
+        | Exists(Ruling.objects.filter(case=OuterRef("pk"), court__in=courts))
+    )
+
+
+class CaseFilter(filters.FilterSet):
+    status = filters.MultipleChoiceFilter(choices=Case.Status.choices)
+    court = filters.ModelChoiceFilter(queryset=Court.objects.all(), method="filter_court")
+    jurisdiction = filters.ChoiceFilter(choices=Jurisdiction.choices, method="filter_jurisdiction")
+    tag = filters.CharFilter(field_name="tags__slug", method="filter_tag", help_text="Tag slug.")
+    organization = filters.CharFilter(field_name="organization__slug", help_text="Organization slug.")
+    updated_after = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    hearing_after = filters.IsoDateTimeFilter(method="filter_hearing_after", help_text="Has a hearing at or after.")
+    hearing_before = filters.IsoDateTimeFilter(method="filter_hearing_before", help_text="Has a hearing before.")
+    q = filters.CharFilter(method="filter_text", help_text="Words in the title, summary or a public party name.")
+
+    class Meta:
+        model = Case
+        fields: list[str] = []
+
+    def filter_court(self, queryset: QuerySet[Case], name: str, value: Court) -> QuerySet[Case]:
+        return queryset.filter(_cases_at(Court.objects.filter(pk=value.pk)))
+
+    def filter_jurisdiction(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
+        return queryset.filter(_cases_at(Court.objects.filter(jurisdiction=value)))
+
+    def filter_tag(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
+        return queryset.filter(Exists(Case.tags.through.objects.filter(case=OuterRef("pk"), tag__slug=value)))
+
+    def filter_hearing_after(self, queryset: QuerySet[Case], name: str, value: dt.datetime) -> QuerySet[Case]:
+        moment = value.astimezone(dt.UTC)
+        return queryset.filter(Exists(Hearing.objects.filter(case=OuterRef("pk"), starts_at__gte=moment)))
+
+    def filter_hearing_before(self, queryset: QuerySet[Case], name: str, value: dt.datetime) -> QuerySet[Case]:
+        moment = value.astimezone(dt.UTC)
+        return queryset.filter(Exists(Hearing.objects.filter(case=OuterRef("pk"), starts_at__lt=moment)))
+
+    def filter_text(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
+        value = value.strip()
+        if not value:
+            return queryset
+        # Public names only: searching private names would reveal who is a party.
+        public_party = Party.objects.filter(case=OuterRef("pk")).filter(
+            Q(consent_to_publish=True, name__icontains=value) | Q(alias__icontains=value)
+        )
+        return queryset.filter(Q(title__icontains=value) | Q(summary__icontains=value) | Exists(public_party))
+
+
+class CourtFilter(filters.FilterSet):
+    jurisdiction = filters.ChoiceFilter(choices=Jurisdiction.choices)
+    level = filters.ChoiceFilter(choices=Court.Level.choices)
+    q = filters.CharFilter(method="filter_text", help_text="Words in the name (English or local).")
+
+    class Meta:
+        model = Court
+        fields: list[str] = []
+
+    def filter_text(self, queryset: QuerySet[Court], name: str, value: str) -> QuerySet[Court]:
+        return queryset.filter(Q(name__icontains=value) | Q(name_local__icontains=value))
+
+
+class PartyFilter(filters.FilterSet):
+    case = filters.NumberFilter(field_name="case_id")
+    role = filters.ChoiceFilter(choices=Party.Role.choices)
+    updated_after = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = Party
+        fields: list[str] = []
+
+
+class HearingFilter(filters.FilterSet):
+    case = filters.NumberFilter(field_name="case_id")
+    court = filters.NumberFilter(field_name="court_id")
+    status = filters.MultipleChoiceFilter(choices=Hearing.Status.choices)
+    starts_after = UtcDateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = UtcDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    updated_after = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = Hearing
+        fields: list[str] = []
+
+
+class RulingFilter(filters.FilterSet):
+    case = filters.NumberFilter(field_name="case_id")
+    court = filters.NumberFilter(field_name="court_id")
+    decided_after = filters.DateFilter(field_name="decided_on", lookup_expr="gte")
+    decided_before = filters.DateFilter(field_name="decided_on", lookup_expr="lte")
+    updated_after = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = Ruling
+        fields: list[str] = []
+
+
+class AppealFilter(filters.FilterSet):
+    case = filters.NumberFilter(field_name="case_id")
+    court = filters.NumberFilter(field_name="court_id")
+    status = filters.MultipleChoiceFilter(choices=Appeal.Status.choices)
+    updated_after = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = Appeal
+        fields: list[str] = []

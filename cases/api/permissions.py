@@ -1,0 +1,75 @@
+"""Who may write what through the API. Reads are governed by the querysets (selectors): a
+record the caller may not see is a 404, never a 403 that confirms it exists."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rest_framework import exceptions, permissions
+from rest_framework.request import Request
+
+from apitokens.models import ApiToken
+from cases.api.serializers import ALL, AllOrganizations
+from cases.models import Membership
+
+if TYPE_CHECKING:
+    from rest_framework.views import APIView
+
+OrganizationIds = frozenset[int] | AllOrganizations
+
+
+def _memberships(request: Request) -> tuple[OrganizationIds, OrganizationIds]:
+    """(organizations the caller is a member of, those where it writes), read once per request."""
+    cached = getattr(request, "_tracker_memberships", None)
+    if cached is not None:
+        return cached
+    user = request.user
+    result: tuple[OrganizationIds, OrganizationIds]
+    if not user or not user.is_authenticated:
+        result = (frozenset(), frozenset())
+    elif user.is_superuser:
+        result = (ALL, ALL)
+    else:
+        rows = list(Membership.objects.filter(user=user).values_list("organization_id", "role"))
+        writers = (Membership.Role.OWNER, Membership.Role.LAWYER)
+        result = (frozenset(org for org, _ in rows), frozenset(org for org, role in rows if role in writers))
+    request._tracker_memberships = result  # type: ignore[attr-defined]
+    return result
+
+
+def member_organizations(request: Request) -> OrganizationIds:
+    return _memberships(request)[0]
+
+
+def writer_organizations(request: Request) -> OrganizationIds:
+    return _memberships(request)[1]
+
+
+def require_writer(request: Request, organization_id: int) -> None:
+    if organization_id not in writer_organizations(request):
+        raise exceptions.PermissionDenied("Only the organization's lawyers and owners can change its cases.")
+
+
+class WriteScope(permissions.BasePermission):
+    """Anyone reads (what they may see); writing needs a logged-in user or a read-write token."""
+
+    message = "This API token is read-only."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        if not request.user or not request.user.is_authenticated:
+            raise exceptions.NotAuthenticated("Log in or send an API token to make changes.")
+        return not (isinstance(request.auth, ApiToken) and request.auth.read_only)
+
+
+class StaffWritesCourts(permissions.BasePermission):
+    """Courts are shared reference data: staff maintain them."""
+
+    message = "Only staff can change the list of courts."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return request.method in permissions.SAFE_METHODS or bool(request.user and request.user.is_staff)
+
+    def has_object_permission(self, request: Request, view: APIView, obj: Any) -> bool:
+        return self.has_permission(request, view)

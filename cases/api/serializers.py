@@ -1,0 +1,394 @@
+"""What the API shows of the litigation domain, and which fields a write accepts.
+
+Who sees what: anyone who can see a case sees its public fields; only members of the owning
+organization (and superusers) see private notes, parties' contact details and the names of
+parties who did not consent to publication. The views put `member_organizations` (a set of
+organization ids, or ALL) in the serializer context, read once per request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import ISO_8601, serializers
+from rest_framework.fields import SkipField
+from rest_framework.relations import PKOnlyObject
+from rest_framework.settings import api_settings
+from timezone_field.rest_framework import TimeZoneSerializerField
+
+from cases.models import Appeal, Case, Court, Hearing, Organization, Party, Ruling
+from cases.selectors import Instance, cases_visible_to
+
+
+class AllOrganizations:
+    """Stands for 'every organization' (superusers)."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+ALL = AllOrganizations()
+
+
+def _is_member(context: dict[str, Any], organization_id: int | None) -> bool:
+    members_of = context.get("member_organizations", ())
+    return organization_id in members_of
+
+
+def _visible_cases(context: dict[str, Any]):  # type: ignore[no-untyped-def]
+    request = context.get("request")
+    return cases_visible_to(user=getattr(request, "user", None))
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """A moment in time must say its offset: a hearing at '10:00' in which zone is a missed hearing."""
+
+    def to_internal_value(self, value: Any) -> dt.datetime:
+        if isinstance(value, str):
+            try:
+                parsed = parse_datetime(value.strip())
+            except ValueError:
+                parsed = None  # well-formed but impossible (minute 99): DRF's own message below
+            if parsed is not None and timezone.is_naive(parsed):
+                raise serializers.ValidationError(
+                    "Give the time with its UTC offset, e.g. 2019-10-21T10:00:00+03:00 (the court's zone)."
+                )
+        return super().to_internal_value(value)
+
+
+class TagNamesField(serializers.ListField):
+    child = serializers.CharField(max_length=60)
+
+    def to_representation(self, data: Any) -> list[str]:
+        return [tag.name for tag in data.all()]
+
+
+class FastReadMixin(serializers.ModelSerializer):
+    """Reads plain model attributes directly instead of DRF's generic per-field path
+    (get_attribute + to_representation, ~35 µs a field: most of a list page's time in
+    bench/api.py). Only field types whose DRF representation is trivially the attribute (or its
+    ISO date, or a key) take the short path; the rest go through DRF as usual.
+    tests/api/test_serializers.py checks the output is identical to DRF's."""
+
+    _TEXT = (serializers.CharField, serializers.EmailField, serializers.URLField, serializers.SlugField)
+
+    def _read_plan(self) -> list[tuple[str, str, Any]]:
+        plan = getattr(self, "_cached_read_plan", None)
+        if plan is not None:
+            return plan
+        plan = []
+        for field in self._readable_fields:
+            kind = "drf"
+            if field.source != "*" and len(field.source_attrs) == 1:
+                field_type = type(field)
+                if field_type in self._TEXT:
+                    kind = "text"
+                elif field_type is serializers.IntegerField:
+                    kind = "int"
+                elif field_type is serializers.BooleanField:
+                    kind = "bool"
+                elif field_type is serializers.ChoiceField:
+                    kind = "choice"
+                elif (
+                    field_type is serializers.DateField
+                    and getattr(field, "format", api_settings.DATE_FORMAT) == ISO_8601
+                ):
+                    kind = "date"
+                elif field_type is serializers.PrimaryKeyRelatedField and getattr(field, "pk_field", None) is None:
+                    kind = "key"
+            plan.append((field.field_name, kind, field))
+        self._cached_read_plan = plan
+        return plan
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        ret: dict[str, Any] = {}
+        for name, kind, field in self._read_plan():
+            if kind == "text":
+                value = getattr(instance, field.source_attrs[0])
+                ret[name] = None if value is None else str(value)
+            elif kind == "int":
+                value = getattr(instance, field.source_attrs[0])
+                ret[name] = None if value is None else int(value)
+            elif kind == "bool":
+                value = getattr(instance, field.source_attrs[0])
+                ret[name] = None if value is None else field.to_representation(value)
+            elif kind == "choice":
+                value = getattr(instance, field.source_attrs[0])
+                ret[name] = value if value in ("", None) else field.choice_strings_to_values.get(str(value), value)
+            elif kind == "date":
+                value = getattr(instance, field.source_attrs[0])
+                ret[name] = value.isoformat() if value else None
+            elif kind == "key":
+                ret[name] = getattr(instance, field.source_attrs[0] + "_id")
+            else:
+                try:
+                    attribute = field.get_attribute(instance)
+                except SkipField:
+                    continue
+                check_for_none = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
+                ret[name] = None if check_for_none is None else field.to_representation(attribute)
+        return ret
+
+
+class PrivateFieldsMixin(FastReadMixin):
+    private_fields: tuple[str, ...] = ("notes",)
+
+    def organization_id_of(self, instance: Any) -> int:
+        return instance.case.organization_id
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if not _is_member(self.context, self.organization_id_of(instance)):
+            for name in self.private_fields:
+                data.pop(name, None)
+        return data
+
+
+class CaseBoundMixin(serializers.ModelSerializer):
+    """`case` is chosen among the cases the caller can see, and fixed once the record exists."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        case_field = self.fields.get("case")
+        if isinstance(case_field, serializers.PrimaryKeyRelatedField):
+            if self.instance is not None and not isinstance(self.instance, list | tuple):
+                case_field.read_only = True
+            else:
+                case_field.queryset = _visible_cases(self.context)
+
+
+class CourtSerializer(FastReadMixin):
+    time_zone = TimeZoneSerializerField(use_pytz=False)
+
+    class Meta:
+        model = Court
+        fields = [
+            "id",
+            "name",
+            "name_local",
+            "jurisdiction",
+            "level",
+            "city",
+            "address",
+            "time_zone",
+            "appeals_to",
+            "website",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["version", "created_at", "updated_at"]
+
+
+PARTY_PRIVATE = ("contact_email", "contact_phone", "contact_address", "notes", "consent_to_publish")
+
+
+class PartySerializer(CaseBoundMixin, PrivateFieldsMixin):
+    private_fields = PARTY_PRIVATE
+    public_name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Party
+        fields = [
+            "id",
+            "case",
+            "role",
+            "kind",
+            "name",
+            "alias",
+            "public_name",
+            "consent_to_publish",
+            "represents",
+            "description",
+            "contact_email",
+            "contact_phone",
+            "contact_address",
+            "notes",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["version", "created_at", "updated_at"]
+        extra_kwargs = {"represents": {"queryset": Party.objects.all()}}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        represents = self.fields.get("represents")
+        if isinstance(represents, serializers.PrimaryKeyRelatedField) and not represents.read_only:
+            represents.queryset = Party.objects.filter(case__in=_visible_cases(self.context))
+
+    def to_representation(self, instance: Party) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if not _is_member(self.context, self.organization_id_of(instance)):
+            # Without consent the person is known to outsiders by the alias only.
+            data["name"] = instance.public_name
+        return data
+
+
+class HearingSerializer(CaseBoundMixin, PrivateFieldsMixin):
+    starts_at = AwareDateTimeField()
+
+    class Meta:
+        model = Hearing
+        fields = [
+            "id",
+            "case",
+            "court",
+            "starts_at",
+            "time_to_be_confirmed",
+            "duration_minutes",
+            "courtroom",
+            "judge",
+            "kind",
+            "status",
+            "outcome_notes",
+            "notes",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["version", "created_at", "updated_at"]
+
+
+class RulingSerializer(CaseBoundMixin, PrivateFieldsMixin):
+    class Meta:
+        model = Ruling
+        fields = [
+            "id",
+            "case",
+            "court",
+            "decided_on",
+            "final_form_on",
+            "judge",
+            "outcome",
+            "summary",
+            "citation",
+            "in_force",
+            "in_force_on",
+            "notes",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["version", "created_at", "updated_at"]
+
+
+class AppealSerializer(CaseBoundMixin, PrivateFieldsMixin):
+    class Meta:
+        model = Appeal
+        fields = [
+            "id",
+            "case",
+            "ruling",
+            "appellant",
+            "court",
+            "kind",
+            "status",
+            "filed_on",
+            "reference",
+            "decided_by",
+            "notes",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["version", "created_at", "updated_at"]
+        extra_kwargs = {
+            "ruling": {"queryset": Ruling.objects.all()},
+            "appellant": {"queryset": Party.objects.all()},
+            "decided_by": {"queryset": Ruling.objects.all()},
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        visible = _visible_cases(self.context)
+        for name, model in (("ruling", Ruling), ("appellant", Party), ("decided_by", Ruling)):
+            field = self.fields.get(name)
+            if isinstance(field, serializers.PrimaryKeyRelatedField) and not field.read_only:
+                field.queryset = model._default_manager.filter(case__in=visible)
+
+
+class CaseSerializer(PrivateFieldsMixin):
+    organization = serializers.SlugRelatedField(slug_field="slug", queryset=Organization.objects.all())
+    tags = TagNamesField(required=False, help_text="Tag names; a write replaces them all.")
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "organization",
+            "title",
+            "slug",
+            "summary",
+            "claims",
+            "legal_basis",
+            "proceeding",
+            "tags",
+            "status",
+            "outcome",
+            "is_public",
+            "filed_on",
+            "notes",
+            "sources",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["version", "created_at", "updated_at"]
+        extra_kwargs = {"slug": {"required": False}}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance is not None and not isinstance(self.instance, list | tuple):
+            self.fields["organization"].read_only = True
+
+    def organization_id_of(self, instance: Case) -> int:
+        return instance.organization_id
+
+
+class PartyBriefSerializer(PartySerializer):
+    class Meta(PartySerializer.Meta):
+        fields = [name for name in PartySerializer.Meta.fields if name not in ("case", "created_at", "updated_at")]
+
+
+class InstanceSerializer(serializers.Serializer):
+    """One step of the appeal chain: a ruling and the appeals against it."""
+
+    ruling = RulingSerializer()
+    appeals = AppealSerializer(many=True)
+
+
+class CaseDetailSerializer(CaseSerializer):
+    parties = serializers.SerializerMethodField()
+    upcoming_hearings = serializers.SerializerMethodField()
+    latest_ruling = serializers.SerializerMethodField()
+    appeal_chain = serializers.SerializerMethodField()
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "parties", "upcoming_hearings", "latest_ruling", "appeal_chain"]
+
+    @extend_schema_field(PartyBriefSerializer(many=True))
+    def get_parties(self, case: Case) -> list[dict[str, Any]]:
+        return PartyBriefSerializer(case.parties.all(), many=True, context=self.context).data  # type: ignore[return-value]
+
+    @extend_schema_field(HearingSerializer(many=True))
+    def get_upcoming_hearings(self, case: Case) -> list[dict[str, Any]]:
+        hearings = self.context.get("upcoming_hearings", [])
+        return HearingSerializer(hearings, many=True, context=self.context).data  # type: ignore[return-value]
+
+    @extend_schema_field(RulingSerializer(allow_null=True))
+    def get_latest_ruling(self, case: Case) -> dict[str, Any] | None:
+        chain: list[Instance] = self.context.get("appeal_chain", [])
+        if not chain:
+            return None
+        latest = max(chain, key=lambda step: (step.ruling.decided_on, step.ruling.pk))
+        return RulingSerializer(latest.ruling, context=self.context).data  # type: ignore[return-value]
+
+    @extend_schema_field(InstanceSerializer(many=True))
+    def get_appeal_chain(self, case: Case) -> list[dict[str, Any]]:
+        chain = self.context.get("appeal_chain", [])
+        return InstanceSerializer(chain, many=True, context=self.context).data  # type: ignore[return-value]

@@ -1,0 +1,264 @@
+"""The litigation resources under /api/v1/. Every write goes through cases/services.py, so the
+API enforces exactly the rules the admin does; reads go through the selectors' visibility."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Model, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from cases import services
+from cases.api import filters
+from cases.api.permissions import StaffWritesCourts, WriteScope, member_organizations, require_writer
+from cases.api.serializers import (
+    AppealSerializer,
+    CaseDetailSerializer,
+    CaseSerializer,
+    CourtSerializer,
+    HearingSerializer,
+    PartySerializer,
+    RulingSerializer,
+)
+from cases.models import Appeal, Case, Court, Hearing, Party, Ruling
+from cases.selectors import case_instance_chain, cases_visible_to, hearings_upcoming
+from tracker.api.conditional import etag_for, expected_version_from, if_none_match_hits
+from tracker.api.errors import PreconditionFailed
+
+PAGINATION_PARAMETERS = {"cursor", "page_size"}
+ALWAYS_ALLOWED = {"format"}
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="The ETag you read; the write is refused with 412 if the record changed since.",
+)
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, description="Answer 304 if unchanged."
+)
+
+
+class StrictQueryParametersMixin:
+    """A misspelt filter must not silently return everything: unknown parameters are a 400."""
+
+    filterset_class: Any = None
+
+    def allowed_query_parameters(self) -> set[str]:
+        if getattr(self, "action", None) == "list":
+            declared = set(self.filterset_class.base_filters) if self.filterset_class else set()
+            return declared | PAGINATION_PARAMETERS | ALWAYS_ALLOWED
+        return set(ALWAYS_ALLOWED)
+
+    def reject_unknown_query_parameters(self, request: Request) -> None:
+        unknown = sorted(set(request.query_params) - self.allowed_query_parameters())
+        if unknown:
+            allowed = ", ".join(sorted(self.allowed_query_parameters()))
+            raise exceptions.ValidationError(
+                {name: [f"Unknown query parameter. Allowed here: {allowed}."] for name in unknown}
+            )
+
+
+@extend_schema_view(
+    retrieve=extend_schema(parameters=[IF_NONE_MATCH]),
+    update=extend_schema(parameters=[IF_MATCH], responses={200: None, 412: None}),
+    partial_update=extend_schema(parameters=[IF_MATCH]),
+    destroy=extend_schema(parameters=[IF_MATCH]),
+)
+class DomainViewSet(StrictQueryParametersMixin, viewsets.ModelViewSet):
+    """CRUD through the services. Subclasses name the services and the keyword for the record."""
+
+    permission_classes = [WriteScope]
+    lookup_value_regex = r"[0-9]+"
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+    create_service: Callable[..., Model]
+    update_service: Callable[..., Model]
+    delete_service: Callable[..., None]
+    record_kwarg: str
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        self.reject_unknown_query_parameters(request)
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        context["member_organizations"] = member_organizations(self.request)
+        return context
+
+    # --- permission to write ----------------------------------------------------------------
+    def organization_of_new(self, validated: dict[str, Any]) -> int | None:
+        case = validated.get("case")
+        return case.organization_id if case is not None else None
+
+    def organization_of(self, instance: Any) -> int | None:
+        return instance.case.organization_id
+
+    def check_may_write(self, organization_id: int | None) -> None:
+        if organization_id is not None:
+            require_writer(self.request, organization_id)
+
+    # --- responses --------------------------------------------------------------------------
+    def detail_payload(self, instance: Any) -> dict[str, Any]:
+        return self.get_serializer(instance).data  # type: ignore[return-value]
+
+    def detail_response(self, instance: Any, *, status_code: int = status.HTTP_200_OK) -> Response:
+        payload = self.detail_payload(instance)
+        etag = etag_for(version=instance.version, body=payload)
+        if status_code == status.HTTP_200_OK and if_none_match_hits(self.request, etag):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+        return Response(payload, status=status_code, headers={"ETag": etag})
+
+    def refetch(self, pk: int) -> Any:
+        return self.get_queryset().get(pk=pk)
+
+    def service_fields(self, validated: dict[str, Any]) -> dict[str, Any]:
+        return dict(validated)
+
+    # --- actions ----------------------------------------------------------------------------
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.detail_response(self.get_object())
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.check_may_write(self.organization_of_new(serializer.validated_data))
+        record = type(self).create_service(actor=request.user, **self.service_fields(serializer.validated_data))
+        return self.detail_response(self.refetch(record.pk), status_code=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        instance = self.get_object()
+        self.check_may_write(self.organization_of(instance))
+        expected_version = expected_version_from(request)
+        serializer = self.get_serializer(instance, data=request.data, partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        record = type(self).update_service(
+            **{self.record_kwarg: instance},
+            actor=request.user,
+            expected_version=expected_version,
+            **self.service_fields(serializer.validated_data),
+        )
+        return self.detail_response(self.refetch(record.pk))
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        instance = self.get_object()
+        self.check_may_write(self.organization_of(instance))
+        expected_version = expected_version_from(request)
+        with transaction.atomic():
+            current = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+            if expected_version is not None and current.version != expected_version:
+                raise PreconditionFailed(
+                    f"The record is now at version {current.version}, not {expected_version}; nothing was deleted."
+                )
+            type(self).delete_service(**{self.record_kwarg: current}, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CourtViewSet(DomainViewSet):
+    """Courts (shared reference data: anyone reads, staff write)."""
+
+    serializer_class = CourtSerializer
+    filterset_class = filters.CourtFilter
+    permission_classes = [WriteScope, StaffWritesCourts]
+    create_service = services.court_create
+    update_service = services.court_update
+    delete_service = services.court_delete
+    record_kwarg = "court"
+
+    def get_queryset(self) -> QuerySet[Court]:
+        return Court.objects.all()
+
+    def organization_of(self, instance: Any) -> int | None:
+        return None
+
+
+class CaseViewSet(DomainViewSet):
+    """Cases: public ones for anyone, an organization's private ones for its members."""
+
+    filterset_class = filters.CaseFilter
+    create_service = services.case_create
+    update_service = services.case_update
+    delete_service = services.case_delete
+    record_kwarg = "case"
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:
+        return CaseSerializer if self.action == "list" else CaseDetailSerializer
+
+    def get_queryset(self) -> QuerySet[Case]:
+        return cases_visible_to(user=self.request.user).select_related("organization").prefetch_related("tags")
+
+    def organization_of_new(self, validated: dict[str, Any]) -> int | None:
+        return validated["organization"].pk
+
+    def organization_of(self, instance: Any) -> int | None:
+        return instance.organization_id
+
+    def detail_payload(self, instance: Case) -> dict[str, Any]:
+        upcoming = list(hearings_upcoming(user=self.request.user, case=instance))
+        chain = case_instance_chain(case=instance)
+        for step in chain:  # the case is loaded already: spare a query per record
+            step.ruling.case = instance
+            for appeal in step.appeals:
+                appeal.case = instance
+        context = {**self.get_serializer_context(), "upcoming_hearings": upcoming, "appeal_chain": chain}
+        return CaseDetailSerializer(instance, context=context).data  # type: ignore[return-value]
+
+
+class CaseBoundViewSet(DomainViewSet):
+    model: type[Model]
+
+    def get_queryset(self) -> QuerySet[Any]:
+        visible = cases_visible_to(user=self.request.user)
+        return self.model._default_manager.filter(case__in=visible).select_related("case")
+
+
+class PartyViewSet(CaseBoundViewSet):
+    """Parties. Outsiders see public names only, never contact details."""
+
+    model = Party
+    serializer_class = PartySerializer
+    filterset_class = filters.PartyFilter
+    create_service = services.party_add
+    update_service = services.party_update
+    delete_service = services.party_delete
+    record_kwarg = "party"
+
+
+class HearingViewSet(CaseBoundViewSet):
+    """Hearings. A new `starts_at` is a reschedule: the old time is kept in the record's history."""
+
+    model = Hearing
+    serializer_class = HearingSerializer
+    filterset_class = filters.HearingFilter
+    create_service = services.hearing_schedule
+    update_service = services.hearing_update
+    delete_service = services.hearing_delete
+    record_kwarg = "hearing"
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return super().get_queryset().order_by("-id")
+
+
+class RulingViewSet(CaseBoundViewSet):
+    model = Ruling
+    serializer_class = RulingSerializer
+    filterset_class = filters.RulingFilter
+    create_service = services.ruling_record
+    update_service = services.ruling_update
+    delete_service = services.ruling_delete
+    record_kwarg = "ruling"
+
+
+class AppealViewSet(CaseBoundViewSet):
+    model = Appeal
+    serializer_class = AppealSerializer
+    filterset_class = filters.AppealFilter
+    create_service = services.appeal_file
+    update_service = services.appeal_update
+    delete_service = services.appeal_delete
+    record_kwarg = "appeal"

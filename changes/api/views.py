@@ -1,0 +1,146 @@
+"""GET /api/v1/changes/?since=<cursor>&limit=N: the lossless sync feed (see changes/selectors.py
+for why nothing is missed). Each item is `{type, id, op, version, data}`; `data` is the record as
+the caller may see it *now*, so applying the items in order converges on the server's state.
+A record the caller can no longer see (deleted, or its case turned private) comes as a delete.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cases.api.permissions import member_organizations
+from cases.api.serializers import (
+    AppealSerializer,
+    CaseSerializer,
+    CourtSerializer,
+    HearingSerializer,
+    PartySerializer,
+    RulingSerializer,
+)
+from cases.models import Appeal, Court, Hearing, Party, Ruling
+from cases.selectors import cases_visible_to
+from changes.models import Change
+from changes.selectors import CursorExpired, CursorInvalid, FeedCursor, changes_visible_to
+from tracker.api.errors import Gone
+
+DEFAULT_LIMIT = 500
+MAX_LIMIT = 1000
+
+Reader = tuple[Callable[[Any], QuerySet[Any]], type[serializers.BaseSerializer]]
+
+
+def _case_bound(model: Any) -> Callable[[Any], QuerySet[Any]]:
+    return lambda user: model._default_manager.filter(case__in=cases_visible_to(user=user)).select_related("case")
+
+
+# How the feed reads each type for a caller: the records visible to them, and how to show them.
+# Other apps add theirs: FEED_READERS["deadline"] = (lambda user: ..., DeadlineSerializer)
+FEED_READERS: dict[str, Reader] = {
+    "court": (lambda user: Court.objects.all(), CourtSerializer),
+    "case": (
+        lambda user: cases_visible_to(user=user).select_related("organization").prefetch_related("tags"),
+        CaseSerializer,
+    ),
+    "party": (_case_bound(Party), PartySerializer),
+    "hearing": (_case_bound(Hearing), HearingSerializer),
+    "ruling": (_case_bound(Ruling), RulingSerializer),
+    "appeal": (_case_bound(Appeal), AppealSerializer),
+}
+
+CHANGE_ITEM_FIELDS: dict[str, serializers.Field] = {
+    "type": serializers.ChoiceField(choices=sorted(FEED_READERS)),
+    "id": serializers.IntegerField(),
+    "op": serializers.ChoiceField(choices=Change.Op.choices),
+    "version": serializers.IntegerField(allow_null=True),
+    "data": serializers.DictField(allow_null=True),
+}
+
+
+class ChangeFeedApi(APIView):
+    """Every change to the records you can see, in commit order, with a cursor to continue."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("since", OpenApiTypes.STR, description="The `next` of the previous page; omit to start."),
+            OpenApiParameter("limit", OpenApiTypes.INT, description=f"1 to {MAX_LIMIT} (default {DEFAULT_LIMIT})."),
+        ],
+        responses={
+            200: inline_serializer(
+                "ChangePage",
+                fields={
+                    "results": inline_serializer("ChangeItem", fields=CHANGE_ITEM_FIELDS, many=True),
+                    "next": serializers.CharField(),
+                    "has_more": serializers.BooleanField(),
+                },
+            )
+        },
+    )
+    def get(self, request: Request) -> Response:
+        unknown = sorted(set(request.query_params) - {"since", "limit", "format"})
+        if unknown:
+            raise exceptions.ValidationError(
+                {name: ["Unknown query parameter. Allowed here: since, limit."] for name in unknown}
+            )
+        limit_text = request.query_params.get("limit", str(DEFAULT_LIMIT))
+        if not limit_text.isdigit() or not 1 <= int(limit_text) <= MAX_LIMIT:
+            raise exceptions.ValidationError({"limit": [f"A whole number from 1 to {MAX_LIMIT}."]})
+        limit = int(limit_text)
+        since = request.query_params.get("since")
+        try:
+            after = FeedCursor.decode(since) if since else None
+            page = changes_visible_to(user=request.user, after=after, limit=limit)
+        except CursorInvalid as exc:
+            raise exceptions.ValidationError({"since": [str(exc)]}) from exc
+        except CursorExpired as exc:
+            raise Gone(str(exc)) from exc
+        return Response(
+            {
+                "results": self._items(request, page.rows),
+                "next": page.next.encode(),
+                "has_more": len(page.rows) == limit,
+            }
+        )
+
+    def _items(self, request: Request, rows: list[Change]) -> list[dict[str, Any]]:
+        # Data is read now, so only the last mention of a record in a page needs to be sent.
+        last_mention = {(row.object_type, row.object_id): index for index, row in enumerate(rows)}
+        wanted: dict[str, set[int]] = defaultdict(set)
+        for row in rows:
+            if row.object_type in FEED_READERS:
+                wanted[row.object_type].add(row.object_id)
+        context = {"request": request, "member_organizations": member_organizations(request)}
+        found: dict[tuple[str, int], tuple[int, Any]] = {}
+        for type_name, ids in wanted.items():
+            queryset_for, serializer_class = FEED_READERS[type_name]
+            records = list(queryset_for(request.user).filter(pk__in=ids))
+            # One serializer per type and page: building a ModelSerializer's fields costs more
+            # than serializing a record.
+            rendered = serializer_class(records, many=True, context=context).data
+            for record, data in zip(records, rendered, strict=True):
+                found[(type_name, record.pk)] = (record.version, data)
+        items = []
+        for index, row in enumerate(rows):
+            key = (row.object_type, row.object_id)
+            if last_mention[key] != index or row.object_type not in FEED_READERS:
+                continue
+            current = found.get(key)
+            if current is None:  # deleted, or no longer visible to this caller
+                items.append(
+                    {"type": row.object_type, "id": row.object_id, "op": "delete", "version": None, "data": None}
+                )
+                continue
+            version, data = current
+            items.append(
+                {"type": row.object_type, "id": row.object_id, "op": "upsert", "version": version, "data": data}
+            )
+        return items

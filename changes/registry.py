@@ -1,0 +1,89 @@
+"""Which models the sync feed carries, under which type name, and how a write to one reaches
+other synced records. Other apps register theirs from their AppConfig.ready():
+
+    from changes.registry import register
+    register(Deadline, "deadline", case_of=lambda d: d.case)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+
+
+@dataclass(frozen=True)
+class FeedType:
+    name: str
+    model: type[models.Model]
+    # The case whose visibility governs the record (None: public reference data, e.g. courts).
+    case_of: Callable[[Any], Any] = field(default=lambda instance: None)
+    # Records whose state a delete changes without a service write of their own: rows that the
+    # database cascades away (tombstones) or sets a key to NULL on (upserts).
+    dependents_on_delete: Callable[[Any], Iterable[tuple[models.Model, str]]] = field(default=lambda instance: ())
+
+
+_BY_MODEL: dict[type[models.Model], FeedType] = {}
+_BY_NAME: dict[str, FeedType] = {}
+
+
+def register(
+    model: type[models.Model],
+    name: str,
+    *,
+    case_of: Callable[[Any], Any] | None = None,
+    dependents_on_delete: Callable[[Any], Iterable[tuple[models.Model, str]]] | None = None,
+) -> None:
+    feed_type = FeedType(
+        name=name,
+        model=model,
+        case_of=case_of or (lambda instance: None),
+        dependents_on_delete=dependents_on_delete or (lambda instance: ()),
+    )
+    _BY_MODEL[model] = feed_type
+    _BY_NAME[name] = feed_type
+
+
+def feed_type_of(model: type[models.Model]) -> FeedType | None:
+    return _BY_MODEL.get(model)
+
+
+def feed_type_named(name: str) -> FeedType | None:
+    return _BY_NAME.get(name)
+
+
+def feed_types() -> list[FeedType]:
+    return list(_BY_NAME.values())
+
+
+def _register_litigation() -> None:
+    from cases.models import Appeal, Case, Court, Hearing, Party, Ruling
+
+    def case_dependents(case: Case) -> Iterable[tuple[models.Model, str]]:
+        for related in (case.parties.all(), case.hearings.all(), case.rulings.all(), case.appeals.all()):
+            for instance in related:
+                yield instance, "delete"
+
+    def party_dependents(party: Party) -> Iterable[tuple[models.Model, str]]:
+        # Party.represents and Appeal.appellant are SET_NULL.
+        for appeal in Appeal.objects.filter(appellant=party):
+            yield appeal, "upsert"
+        for representative in Party.objects.filter(represents=party):
+            yield representative, "upsert"
+
+    def ruling_dependents(ruling: Ruling) -> Iterable[tuple[models.Model, str]]:
+        for appeal in Appeal.objects.filter(decided_by=ruling):  # SET_NULL
+            yield appeal, "upsert"
+
+    def court_dependents(court: Court) -> Iterable[tuple[models.Model, str]]:
+        for lower in Court.objects.filter(appeals_to=court):  # SET_NULL
+            yield lower, "upsert"
+
+    register(Court, "court", dependents_on_delete=court_dependents)
+    register(Case, "case", case_of=lambda case: case, dependents_on_delete=case_dependents)
+    register(Party, "party", case_of=lambda party: party.case, dependents_on_delete=party_dependents)
+    register(Hearing, "hearing", case_of=lambda hearing: hearing.case)
+    register(Ruling, "ruling", case_of=lambda ruling: ruling.case, dependents_on_delete=ruling_dependents)
+    register(Appeal, "appeal", case_of=lambda appeal: appeal.case)

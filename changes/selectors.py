@@ -1,0 +1,113 @@
+"""Reads of the change log: the page of the sync feed a caller may see.
+
+Why the feed is lossless under concurrent writers (PostgreSQL)
+--------------------------------------------------------------
+A naive feed orders by a sequence or a timestamp and continues from `id > last_seen`. Both are
+assigned when the row is *inserted*, not when its transaction *commits*: transaction A inserts
+id 10, transaction B inserts id 11 and commits, a client reads up to 11, then A commits, and
+id 10 is never served. The feed would silently lose A's change.
+
+Here every row carries the id of the transaction that wrote it (`pg_current_xact_id()`), and a
+page only holds rows with `txid < pg_snapshot_xmin(pg_current_snapshot())`: the oldest
+transaction still running when the page is read. Every transaction below that horizon has
+finished (committed or rolled back), so no row with such a txid can ever appear later. Rows are
+served in (txid, id) order and the cursor is the last (txid, id) served; any row that commits
+afterwards belongs to a transaction at or above the horizon the page was read with, hence above
+every txid served so far, hence after the cursor. Nothing is skipped and nothing is served
+twice. The price: a long-running transaction holds the horizon back and delays (never loses)
+the changes committed after it started; keep writes short.
+
+SQLite has one writer at a time (see changes.services._current_txid): id order is commit order
+and every committed row is immediately safe to serve.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User as UserModel
+from django.db import connection
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
+
+from cases.models import Membership
+from changes.models import Change, ChangeLogPruned
+
+User = UserModel | AnonymousUser | None
+
+
+class CursorInvalid(ValueError):
+    """The cursor is not one this feed issued."""
+
+
+class CursorExpired(Exception):
+    """The cursor is older than the retention window: changes after it may have been pruned."""
+
+
+@dataclass(frozen=True)
+class FeedCursor:
+    txid: int
+    id: int
+    # The prune generation the reader's sync is safe under (see ChangeLogPruned.generation).
+    generation: int = 0
+
+    @property
+    def position(self) -> tuple[int, int]:
+        return (self.txid, self.id)
+
+    def encode(self) -> str:
+        return f"{self.txid}-{self.id}-{self.generation}"
+
+    @classmethod
+    def decode(cls, text: str) -> FeedCursor:
+        parts = text.split("-")
+        if len(parts) != 3 or not all(part.isdigit() and len(part) <= 19 for part in parts):
+            raise CursorInvalid("This cursor was not issued by this feed; start again without one.")
+        return cls(int(parts[0]), int(parts[1]), int(parts[2]))
+
+
+@dataclass(frozen=True)
+class ChangePage:
+    rows: list[Change]
+    next: FeedCursor
+
+
+def _audience(user: User) -> Q | None:
+    if isinstance(user, UserModel) and user.is_superuser:
+        return None
+    condition = Q(audience_public=True)
+    if isinstance(user, UserModel):
+        condition |= Q(organization_id__in=Membership.objects.filter(user=user).values("organization_id"))
+    return condition
+
+
+def changes_visible_to(*, user: User, after: FeedCursor | None, limit: int) -> ChangePage:
+    """The next `limit` changes after `after` (None: from the start) that `user` may learn of,
+    in commit order, and the cursor to continue from. Raises CursorExpired when rows after the
+    cursor were pruned since the reader's sync began (it may have missed a tombstone)."""
+    pruned = ChangeLogPruned.objects.first() or ChangeLogPruned()
+    pruned_through = (pruned.through_txid, pruned.through_id)
+    if after is None:
+        after = FeedCursor(0, 0, pruned.generation)
+    elif after.generation < pruned.generation and after.position < pruned_through:
+        raise CursorExpired(
+            "This cursor is older than the change log's retention window; "
+            "delete your local copy and sync again from the start (no cursor)."
+        )
+    # A row comparison, not `txid > t OR (txid = t AND id > i)`: PostgreSQL turns it into one
+    # range on the (txid, id) index, where the OR form scans from the start of the log on every
+    # page (measured: 70 ms against 0.6 ms a page at 200,000 rows, bench/api.py).
+    rows = Change.objects.filter(
+        RawSQL('("changes_change"."txid", "changes_change"."id") > (%s, %s)', [after.txid, after.id], BooleanField())
+    )
+    if connection.vendor == "postgresql":
+        rows = rows.filter(txid__lt=RawSQL("pg_snapshot_xmin(pg_current_snapshot())::text::bigint", []))
+    audience = _audience(user)
+    if audience is not None:
+        rows = rows.filter(audience)
+    page = list(rows.order_by("txid", "id")[:limit])
+    position = (page[-1].txid, page[-1].id) if page else after.position
+    # Past every pruned row, the reader is as safe as one starting now.
+    generation = pruned.generation if position >= pruned_through else after.generation
+    return ChangePage(rows=page, next=FeedCursor(position[0], position[1], generation))

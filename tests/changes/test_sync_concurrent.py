@@ -1,0 +1,220 @@
+"""Writers hammer the API concurrently (real HTTP, real PostgreSQL transactions in the live
+server's request threads) while the reference client (examples/sync_client.py) syncs two
+replicas: a member's and an anonymous one. At the end each replica equals, record for record,
+what the server shows that caller."""
+
+import json
+import random
+import threading
+import time
+import urllib.error
+import urllib.request
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+
+from cases import services
+from cases.models import Membership
+from changes.api.views import FEED_READERS
+from examples.sync_client import SyncClient
+from tests.factories import OrganizationFactory, UserFactory
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+WRITERS = 4
+OPERATIONS_PER_WRITER = 40
+
+
+def server_state(user, member_of):
+    request = SimpleNamespace(user=user)
+    context = {"request": request, "member_organizations": member_of}
+    state = {}
+    for type_name, (queryset_for, serializer_class) in FEED_READERS.items():
+        for record in queryset_for(user):
+            data = serializer_class(record, context=context).data
+            state[(type_name, record.pk)] = json.loads(json.dumps(data, sort_keys=True))
+    return state
+
+
+class Writer:
+    def __init__(self, base_url, token, organization_slug, court_id, seed):
+        self.base_url, self.token, self.org, self.court = base_url, token, organization_slug, court_id
+        self.random = random.Random(seed)  # noqa: S311
+        self.cases, self.parties, self.hearings = [], [], []
+        self.server_errors = []
+        self.statuses = []
+
+    def call(self, method, path, body=None, headers=None):
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(
+            self.base_url + path,
+            data=data,
+            method=method,
+            headers={"Authorization": f"Bearer {self.token}", "Content-Type": "application/json", **(headers or {})},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                status, raw, etag = response.status, response.read(), response.headers.get("ETag")
+        except urllib.error.HTTPError as exc:
+            status, raw, etag = exc.code, exc.read(), None
+        self.statuses.append(status)
+        if status >= 500:
+            self.server_errors.append((method, path, status, raw[:300]))
+        return status, (json.loads(raw) if raw else None), etag
+
+    def step(self, n):
+        r = self.random
+        choice = r.random()
+        if not self.cases or choice < 0.2:
+            status, body, _ = self.call(
+                "POST",
+                "/api/v1/cases/",
+                {
+                    "organization": self.org,
+                    "title": f"Case {self.random.random():.12f}",
+                    "is_public": r.random() < 0.6,
+                    "status": "filed",
+                    "filed_on": "2019-10-02",
+                    "tags": [r.choice(["cctv", "biometrics", "metro"])],
+                },
+            )
+            if status == 201:
+                self.cases.append(body["id"])
+        elif choice < 0.4:
+            status, body, _ = self.call(
+                "POST",
+                "/api/v1/parties/",
+                {
+                    "case": r.choice(self.cases),
+                    "role": "plaintiff",
+                    "name": f"Person {n}",
+                    "alias": f"P{n}",
+                    "consent_to_publish": r.random() < 0.5,
+                    "contact_email": f"p{n}@example.org",
+                },
+            )
+            if status == 201:
+                self.parties.append(body["id"])
+        elif choice < 0.55:
+            status, body, _ = self.call(
+                "POST",
+                "/api/v1/hearings/",
+                {
+                    "case": r.choice(self.cases),
+                    "court": self.court,
+                    "starts_at": f"2099-0{r.randint(1, 9)}-1{r.randint(0, 9)}T10:00:00+03:00",
+                },
+            )
+            if status == 201:
+                self.hearings.append(body["id"])
+        elif choice < 0.7 and self.hearings:
+            hearing = r.choice(self.hearings)
+            status, _, etag = self.call("GET", f"/api/v1/hearings/{hearing}/")
+            if status == 200:
+                self.call("PATCH", f"/api/v1/hearings/{hearing}/", {"courtroom": str(n)}, {"If-Match": etag})
+        elif choice < 0.8:
+            self.call("PATCH", f"/api/v1/cases/{r.choice(self.cases)}/", {"is_public": r.random() < 0.5})
+        elif choice < 0.88 and self.parties:
+            self.call("DELETE", f"/api/v1/parties/{self.parties.pop(r.randrange(len(self.parties)))}/")
+        elif choice < 0.93 and self.hearings:
+            self.call("DELETE", f"/api/v1/hearings/{self.hearings.pop(r.randrange(len(self.hearings)))}/")
+        elif len(self.cases) > 1:
+            self.call("DELETE", f"/api/v1/cases/{self.cases.pop(r.randrange(len(self.cases)))}/")
+
+    def run(self):
+        for n in range(OPERATIONS_PER_WRITER):
+            self.step(n)
+
+
+def test_replicas_equal_server_state_after_concurrent_writers(live_server, tmp_path):
+    # given an organization, its writers, a member who syncs and a court
+    from apitokens.services import api_token_create
+
+    org = OrganizationFactory()
+    court = services.court_create(name="Tverskoy", jurisdiction="ru", level="first_instance", time_zone="Europe/Moscow")
+    writers = []
+    for i in range(WRITERS):
+        user = UserFactory(username=f"writer{i}")
+        services.membership_set(organization=org, user=user, role=Membership.Role.LAWYER)
+        _, raw = api_token_create(user=user, name="writer")
+        writers.append(Writer(live_server.url, raw, org.slug, court.pk, seed=i))
+    member = UserFactory(username="syncer")
+    services.membership_set(organization=org, user=member, role=Membership.Role.VIEWER)
+    _, member_token = api_token_create(user=member, name="sync", read_only=True)
+    member_replica = SyncClient(
+        base_url=live_server.url, token=member_token, db_path=str(tmp_path / "m.sqlite3"), page_size=25
+    )
+    public_replica = SyncClient(base_url=live_server.url, db_path=str(tmp_path / "p.sqlite3"), page_size=25)
+
+    # when the writers hammer the API while both replicas keep syncing
+    done = threading.Event()
+    sync_errors = []
+
+    def keep_syncing():
+        try:
+            while not done.is_set():
+                member_replica.sync_once()
+                public_replica.sync_once()
+        except Exception as exc:  # surfaced in the assertion below
+            sync_errors.append(repr(exc))
+
+    threads = [threading.Thread(target=w.run) for w in writers]
+    # SQLite connections belong to the thread that made them: let the syncer thread own them
+    member_replica.db.close()
+    public_replica.db.close()
+
+    def reopen():
+        import sqlite3
+
+        member_replica.db = sqlite3.connect(str(tmp_path / "m.sqlite3"), isolation_level=None)
+        public_replica.db = sqlite3.connect(str(tmp_path / "p.sqlite3"), isolation_level=None)
+
+    def syncer_main():
+        try:
+            syncer_steps()
+        finally:
+            connection.close()  # this thread's Django connection (the marker write)
+
+    def syncer_steps():
+        reopen()
+        keep_syncing()
+        # then: catch up past a marker written after every writer finished
+        marker = services.court_create(name="Marker", jurisdiction="de", level="first_instance", time_zone="UTC")
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            member_replica.sync_once()
+            public_replica.sync_once()
+            if ("court", marker.pk) in member_replica.records() and ("court", marker.pk) in public_replica.records():
+                break
+            time.sleep(0.1)
+        results["member"] = member_replica.records()
+        results["public"] = public_replica.records()
+
+    results = {}
+    syncer = threading.Thread(target=syncer_main)
+    syncer.start()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(300)
+    done.set()
+    syncer.join(200)
+
+    # then no request failed on the server, the writes really happened, and both replicas match
+    assert [e for w in writers for e in w.server_errors] == []
+    assert sync_errors == []
+    created = sum(w.statuses.count(201) for w in writers)
+    deleted = sum(w.statuses.count(204) for w in writers)
+    assert created >= 60 and deleted >= 10, sorted({s for w in writers for s in w.statuses})
+    member_expected = server_state(member, frozenset({org.pk}))
+    public_expected = server_state(AnonymousUser(), frozenset())
+    assert results["member"] == member_expected
+    assert results["public"] == public_expected
+    # and the public replica holds no private detail
+    assert "contact_email" not in json.dumps(list(results["public"].values()))
+    assert len(member_expected) > len(public_expected) > 0
+    print(
+        f"writes: {created} created, {deleted} deleted; replicas: member {len(member_expected)}, public {len(public_expected)}"
+    )

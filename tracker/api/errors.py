@@ -1,0 +1,75 @@
+"""One JSON shape for every API error:
+
+    {"error": {"status": 400, "code": "invalid", "message": "...", "fields": {"starts_at": ["..."]}}}
+
+`fields` is present for validation errors only. Domain errors raised by the services map here:
+ValidationError -> 400 with the services' field messages, VersionConflict -> 412.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest, JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from cases.services import VersionConflict
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The record changed since you read it; nothing was written. Reload it and try again."
+    default_code = "precondition_failed"
+
+
+class Gone(exceptions.APIException):
+    status_code = status.HTTP_410_GONE
+    default_code = "gone"
+
+
+def _django_validation_fields(exc: DjangoValidationError) -> dict[str, list[str]]:
+    if hasattr(exc, "error_dict"):
+        return {("non_field_errors" if name == "__all__" else name): msgs for name, msgs in exc.message_dict.items()}
+    return {"non_field_errors": list(exc.messages)}
+
+
+def _flatten(detail: Any) -> list[str]:
+    if isinstance(detail, dict):
+        return [msg for value in detail.values() for msg in _flatten(value)]
+    if isinstance(detail, list):
+        return [msg for value in detail for msg in _flatten(value)]
+    return [str(detail)]
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(_django_validation_fields(exc))
+    elif isinstance(exc, VersionConflict):
+        exc = PreconditionFailed(str(exc))
+    response = exception_handler(exc, context)
+    if response is None:
+        return None  # a real bug: Django's 500 handling and logging take over
+    body: dict[str, Any] = {"status": response.status_code}
+    if isinstance(exc, exceptions.ValidationError):
+        detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        body["code"] = "invalid"
+        body["message"] = "The request has invalid fields; see `fields`."
+        body["fields"] = {name: _flatten(value) for name, value in detail.items()}
+    elif isinstance(exc, exceptions.APIException):
+        body["code"] = exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code
+        body["message"] = " ".join(_flatten(exc.detail))
+    else:
+        body["code"] = "error"
+        body["message"] = " ".join(_flatten(response.data))
+    response.data = {"error": body}
+    return response
+
+
+def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """Unknown URLs under /api/ answer in the same shape, not with an HTML page."""
+    return JsonResponse(
+        {"error": {"status": 404, "code": "not_found", "message": f"No API endpoint at {request.path}."}}, status=404
+    )
