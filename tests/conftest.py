@@ -27,3 +27,12 @@ def lawyer(case):
 @pytest.fixture
 def outsider(db):
     return UserFactory(username="outsider")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counters live in the cache (Redis): each test starts from none, whatever ran before."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

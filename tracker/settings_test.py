@@ -5,6 +5,12 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-deployment-8c1d")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tracker")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+# Under pytest-xdist each worker gets its own Redis database (15, 14, ...): tests clear the cache
+# and start Celery workers, which must not see another pytest worker's keys or tasks. Written
+# back to the environment so the processes the tests start use the same database.
+if _xdist := os.environ.get("PYTEST_XDIST_WORKER", ""):
+    _base, _, _db = os.environ["REDIS_URL"].rpartition("/")
+    os.environ["REDIS_URL"] = f"{_base}/{int(_db or 0) - int(_xdist.removeprefix('gw'))}"
 # The test client speaks plain HTTP; the HTTPS settings themselves are tested with `check --deploy`.
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 

@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
@@ -29,6 +30,9 @@ class DossierRequestThrottle(AnonRateThrottle):
 
 
 class CaseDossierRequestApi(APIView):
+    # Asking for a dossier changes no case data: strangers may ask for a public case's public
+    # edition (checked below), so the API's default "writes need a login" does not apply.
+    permission_classes = [AllowAny]
     throttle_classes = [DossierRequestThrottle]
 
     @extend_schema(request=DossierRequestSerializer, responses={200: DossierSerializer, 202: DossierSerializer})

@@ -109,10 +109,10 @@ def test_internal_edition_is_refused_to_outsiders_and_nothing_is_queued(popova, 
         with django_capture_on_commit_callbacks() as callbacks:
             response = client.post(f"/api/v1/cases/{popova.pk}/dossiers/", {"edition": "internal", "language": "en"})
         assert response.status_code == 403
-        assert response.json() == {
-            "detail": "Only members of the case's organization may have the internal edition, "
+        assert response.json()["error"]["message"] == (
+            "Only members of the case's organization may have the internal edition, "
             "or the public edition of a case that is not public."
-        }
+        )
         assert len(callbacks) == 0
     assert Dossier.objects.count() == 0
 
@@ -141,7 +141,7 @@ def test_bad_edition_and_language_get_field_messages(popova, member):
     response = client_for(member).post(f"/api/v1/cases/{popova.pk}/dossiers/", {"edition": "draft"})
 
     assert response.status_code == 400
-    assert response.json() == {
+    assert response.json()["error"]["fields"] == {
         "edition": ['"draft" is not a valid choice.'],
         "language": ["This field is required."],
     }
