@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cases.models import Hearing, HearingReschedule, Ruling
 from deadlines.models import Deadline
+from reminders.models import Subscription
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -272,3 +273,45 @@ def test_every_input_has_a_label_and_the_login_works_from_the_keyboard(browser, 
         page.goto(demo + path)
         assert (path, page.evaluate(UNLABELLED)) == (path, [])
         assert page.evaluate("document.documentElement.lang") == "en"
+
+
+def test_a_visitor_subscribes_on_the_public_page_and_confirms(browser, demo, tmp_path):
+    from tests.reminders.pipeline import SITE, celery_worker, smtp_server, wait_until, worker_env
+    from tracker.celery import app
+
+    app.control.purge()  # nothing left over from an earlier run on this Redis DB
+    with smtp_server() as (mailbox, smtp_port):
+        env = worker_env(smtp_port=smtp_port, var_dir=tmp_path / "var")
+        with celery_worker(env, tmp_path / "worker.log"):
+            # a visitor from Yekaterinburg lands on the public page, in Russian
+            page = new_page(browser, timezone_id="Asia/Yekaterinburg", locale="ru-RU")
+            page.goto(f"{demo}/public/popova-v-moscow/")
+            page.reload()  # the zone cookie is sent from the second page on (tz.js)
+            form = page.locator("form#subscribe")
+            assert form.get_by_label("Язык:", exact=True).input_value() == "ru"
+            assert form.get_by_label("Ваш часовой пояс:", exact=True).input_value() == "Asia/Yekaterinburg"
+            feed = page.get_by_role("link", name="Календарь (iCalendar)")
+            assert feed.get_attribute("href") == "/reminders/cases/popova-v-moscow/hearings.ics"
+            form.get_by_label("Адрес электронной почты:", exact=True).fill("Supporter@Example.org")
+            shot(page, "20-public-subscribe")
+            form.get_by_role("button", name="Подписаться").click()
+            page.get_by_role("heading", name="Проверьте почту").wait_for()
+            shot(page, "21-subscribe-done")
+            subscription = Subscription.objects.get(case__slug="popova-v-moscow", email="supporter@example.org")
+            assert not subscription.is_active
+
+            # the confirmation email arrives at the SMTP server, in Russian, with the link
+            [message] = wait_until(mailbox.snapshot, timeout=60, what="the confirmation email")
+            assert message["To"] == "supporter@example.org"
+            text = message.get_body(preferencelist=("plain",)).get_content()
+            link = f"{SITE}/reminders/confirm/{subscription.confirm_token}/"
+            assert link in text
+
+            # following it shows a button (mail scanners must not confirm), pressing it confirms
+            page.goto(demo + link.removeprefix(SITE))
+            page.get_by_role("button", name="Подтвердить").click()
+            page.get_by_role("heading", name="Подписка подтверждена").wait_for()
+            shot(page, "22-subscription-confirmed")
+    subscription.refresh_from_db()
+    assert subscription.is_active
+    assert (subscription.language, str(subscription.time_zone)) == ("ru", "Asia/Yekaterinburg")

@@ -1,0 +1,23 @@
+"""Tags for the slots the web pages leave to the reminders app (see `web.templatetags.web.optional_include`)."""
+
+from __future__ import annotations
+
+from django import template
+from django.http import HttpRequest
+
+from reminders.forms import SubscribeForm, subscribe_initial
+
+register = template.Library()
+
+
+@register.simple_tag
+def subscribe_form(request: HttpRequest | None = None) -> SubscribeForm:
+    """An unbound subscribe form, in the visitor's language and time zone."""
+    return SubscribeForm(initial=subscribe_initial())
+
+
+@register.simple_tag
+def case_subscriber_count(case: object) -> int:
+    from reminders.selectors import case_subscriber_count as count
+
+    return count(case=case)  # type: ignore[arg-type]
