@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import template
 from django.http import HttpRequest
 
+from cases.models import Case
+from reminders import selectors
 from reminders.forms import SubscribeForm, subscribe_initial
 
 register = template.Library()
@@ -17,7 +19,5 @@ def subscribe_form(request: HttpRequest | None = None) -> SubscribeForm:
 
 
 @register.simple_tag
-def case_subscriber_count(case: object) -> int:
-    from reminders.selectors import case_subscriber_count as count
-
-    return count(case=case)  # type: ignore[arg-type]
+def case_subscriber_count(case: Case) -> int:
+    return selectors.case_subscriber_count(case=case)

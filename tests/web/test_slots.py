@@ -2,10 +2,13 @@
 calendar feed on the public case page; the subscribers count, the documents and the dossier on
 the lawyers' case page."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
 from reminders.models import Subscription
+from tests.factories import SubscriptionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +55,39 @@ def test_a_bad_subscription_is_refused_next_to_its_field(client, popova):
     assert "Enter a valid email address." in html
     assert html.count("Select a valid choice.") == 2
     assert Subscription.objects.count() == 0
+
+
+# --- Lawyers' case page: subscribers count --------------------------------------------------
+
+
+def _followers(case):
+    SubscriptionFactory(case=case, email="active.one@example.net")
+    SubscriptionFactory(case=case, email="active.two@example.net")
+    SubscriptionFactory(case=case, email="pending@example.net", confirmed_at=None)
+    SubscriptionFactory(case=case, email="gone@example.net", unsubscribed_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+
+
+@pytest.mark.parametrize("member", ["lawyer", "viewer"])
+def test_members_see_how_many_follow_the_case_but_never_who(client, popova, member):
+    _followers(popova["public"])
+    client.force_login(popova[member])
+    html = client.get(reverse("web:case_detail", args=["popova-v-moscow"])).content.decode()
+    assert "2 people receive this case's hearing reminders." in html
+    assert "@example.net" not in html
+
+
+def test_the_count_is_in_russian_with_its_plural(client, popova):
+    _followers(popova["public"])
+    client.force_login(popova["lawyer"])
+    html = client.get(reverse("web:case_detail", args=["popova-v-moscow"]), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "2 человека получают напоминания о заседаниях по этому делу." in html
+
+
+def test_nobody_outside_the_organization_sees_the_count(client, popova):
+    _followers(popova["public"])
+    client.force_login(popova["outsider"])
+    page = client.get(reverse("web:case_detail", args=["popova-v-moscow"]), follow=True)
+    assert page.redirect_chain == [(reverse("web:public_case", args=["popova-v-moscow"]), 302)]
+    html = page.content.decode()
+    assert "receive this case's hearing reminders" not in html
+    assert "@example.net" not in html
