@@ -3,10 +3,13 @@ calendar feed on the public case page; the subscribers count, the documents and 
 the lawyers' case page."""
 
 import datetime as dt
+import hashlib
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from documents.models import Document, Dossier
 from reminders.models import Subscription
 from tests.factories import SubscriptionFactory
 
@@ -91,3 +94,225 @@ def test_nobody_outside_the_organization_sees_the_count(client, popova):
     html = page.content.decode()
     assert "receive this case's hearing reminders" not in html
     assert "@example.net" not in html
+
+
+# --- Lawyers' case page: documents ----------------------------------------------------------
+
+PDF = b"%PDF-1.4\n% a court filing\n"
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def upload(client, slug="popova-v-moscow", content=PDF, name="claim.pdf", **overrides):
+    data = {
+        "title": "Administrative claim",
+        "kind": "pleading",
+        "date": "2019-10-02",
+        "file": SimpleUploadedFile(name, content, content_type="application/pdf"),
+        "description": "",
+        "notes": "",
+    }
+    data.update(overrides)
+    return client.post(reverse("web:document_upload", args=[slug]), data)
+
+
+def test_a_lawyer_uploads_a_document_and_sees_it_listed_with_its_hash(client, popova):
+    client.force_login(popova["lawyer"])
+    page = upload(client, is_public="on")
+    document = Document.objects.get()
+    assert page.status_code == 302
+    assert page["Location"] == f"/cases/popova-v-moscow/#document-{document.pk}"
+    assert (document.title, document.kind, document.date, document.is_public) == (
+        "Administrative claim",
+        "pleading",
+        dt.date(2019, 10, 2),
+        True,
+    )
+    assert (document.sha256, document.size, document.uploaded_by) == (
+        hashlib.sha256(PDF).hexdigest(),
+        len(PDF),
+        popova["lawyer"],
+    )
+    html = client.get(reverse("web:case_detail", args=["popova-v-moscow"])).content.decode()
+    row = html.split(f'id="document-{document.pk}"', 1)[1].split("</tr>", 1)[0]
+    assert "Administrative claim" in row
+    assert "Pleading / claim" in row
+    assert hashlib.sha256(PDF).hexdigest() in row
+    assert ">public<" in row
+    assert f'href="/api/v1/documents/{document.pk}/file/"' in row
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"title": ""}, "title", "This field is required."),
+        ({"file": ""}, "file", "This field is required."),
+        ({"file": SimpleUploadedFile("empty.pdf", b"")}, "file", "The submitted file is empty."),
+        ({"kind": "dossier"}, "kind", "Select a valid choice. dossier is not one of the available choices."),
+        ({"date": "2019-02-30"}, "date", "Enter a valid date."),
+        ({"date": "2099-01-01"}, "date", "A document cannot be dated in the future."),
+    ],
+)
+def test_bad_document_input_is_refused_next_to_its_field(client, popova, overrides, field, message):
+    client.force_login(popova["lawyer"])
+    page = upload(client, **overrides)
+    assert page.status_code == 400
+    assert page.context["form"].errors[field] == [message]
+    assert message in page.content.decode()
+    assert Document.objects.count() == 0
+
+
+def test_a_private_case_has_no_public_documents(client, desk):
+    client.force_login(desk["lawyer"])
+    page = upload(client, slug="secret-v-ministry", is_public="on")
+    assert page.status_code == 400
+    assert page.context["form"].errors["is_public"] == [
+        "A private case has no public documents; make the case public first."
+    ]
+    assert Document.objects.count() == 0
+
+
+def test_a_file_over_the_size_limit_is_refused(client, popova, settings, media_root):
+    settings.DOCUMENT_MAX_UPLOAD_MB = 1
+    client.force_login(popova["lawyer"])
+    page = upload(client, content=b"x" * (1024 * 1024 + 1))
+    assert page.status_code == 400
+    assert page.context["form"].errors["file"] == ["The file is larger than 1 MB, the most this site accepts."]
+    assert Document.objects.count() == 0
+    assert not media_root.exists() or not any(media_root.rglob("*.pdf"))
+
+
+def test_a_viewer_cannot_upload_and_nothing_is_stored(client, popova, media_root):
+    client.force_login(popova["viewer"])
+    assert upload(client).status_code == 403
+    assert Document.objects.count() == 0
+    assert not media_root.exists() or not any(media_root.rglob("*.pdf"))
+    html = client.get(reverse("web:case_detail", args=["popova-v-moscow"])).content.decode()
+    assert "Upload a document" not in html
+
+
+def test_an_outsider_cannot_upload_to_a_private_case(client, desk):
+    client.force_login(desk["outsider"])
+    assert upload(client, slug="secret-v-ministry").status_code == 404
+    assert Document.objects.count() == 0
+
+
+def test_uploading_needs_a_login(client, popova):
+    page = upload(client)
+    assert page.status_code == 302
+    assert page["Location"].startswith("/accounts/login/")
+    assert Document.objects.count() == 0
+
+
+# --- Lawyers' case page: the dossier --------------------------------------------------------
+
+
+def test_a_member_asks_for_a_dossier_and_follows_its_progress(client, popova, django_capture_on_commit_callbacks):
+    client.force_login(popova["lawyer"])
+    with django_capture_on_commit_callbacks() as callbacks:
+        page = client.post(
+            reverse("web:dossier_generate", args=["popova-v-moscow"]), {"edition": "internal", "language": "ru"}
+        )
+    dossier = Dossier.objects.get()
+    assert (dossier.case, dossier.edition, dossier.language, dossier.state) == (
+        popova["public"],
+        "internal",
+        "ru",
+        "queued",
+    )
+    assert len(callbacks) == 1  # the render task, enqueued after the commit
+    assert page.status_code == 302
+    assert page["Location"] == f"/cases/popova-v-moscow/dossiers/{dossier.pk}/"
+
+    # without JavaScript the page refreshes itself; HTMX polls the block alone
+    progress = client.get(page["Location"]).content.decode()
+    assert '<meta http-equiv="refresh" content="2">' in progress
+    assert '<progress max="100" value="0">' in progress
+    block = client.get(page["Location"], HTTP_HX_REQUEST="true").content.decode()
+    assert block.startswith(f'<div id="dossier-{dossier.pk}"')
+    assert f'hx-get="/cases/popova-v-moscow/dossiers/{dossier.pk}/" hx-trigger="every 2s"' in block
+
+    # a second click on an unchanged case gives the same dossier, not a second render
+    client.post(reverse("web:dossier_generate", args=["popova-v-moscow"]), {"edition": "internal", "language": "ru"})
+    assert Dossier.objects.count() == 1
+
+
+def test_a_ready_dossier_offers_its_download_and_stops_polling(client, popova):
+    client.force_login(popova["viewer"])
+    pdf = Document.objects.create(
+        case=popova["public"], title="Dossier", kind="dossier", file="documents/d.pdf", sha256="a" * 64, size=10
+    )
+    dossier = Dossier.objects.create(
+        case=popova["public"],
+        edition="public",
+        language="en",
+        state="ready",
+        progress=100,
+        content_hash="b" * 64,
+        document=pdf,
+    )
+    html = client.get(reverse("web:dossier_progress", args=["popova-v-moscow", dossier.pk])).content.decode()
+    assert f'href="/api/v1/documents/{pdf.pk}/file/"' in html
+    assert "Download the PDF" in html
+    assert "http-equiv" not in html
+    assert "hx-get" not in html
+    case_page = client.get(reverse("web:case_detail", args=["popova-v-moscow"])).content.decode()
+    assert f'id="dossier-{dossier.pk}"' in case_page
+
+
+def test_a_failed_dossier_says_why(client, popova):
+    client.force_login(popova["lawyer"])
+    dossier = Dossier.objects.create(
+        case=popova["public"], edition="internal", language="en", state="failed", content_hash="b" * 64,
+        error="The render stopped without finishing (worker lost).",
+    )  # fmt: skip
+    html = client.get(reverse("web:dossier_progress", args=["popova-v-moscow", dossier.pk])).content.decode()
+    assert "The dossier could not be made. The render stopped without finishing (worker lost)." in html
+    assert "hx-get" not in html
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [({"edition": "secret", "language": "en"}, "edition"), ({"edition": "public", "language": "de"}, "language")],
+)
+def test_a_bad_dossier_request_is_refused_next_to_its_field(client, popova, data, field):
+    client.force_login(popova["lawyer"])
+    page = client.post(reverse("web:dossier_generate", args=["popova-v-moscow"]), data)
+    assert page.status_code == 400
+    assert list(page.context["form"].errors) == [field]
+    assert Dossier.objects.count() == 0
+
+
+def test_an_outsider_gets_no_dossier_of_a_private_case(client, desk):
+    client.force_login(desk["outsider"])
+    page = client.post(
+        reverse("web:dossier_generate", args=["secret-v-ministry"]), {"edition": "public", "language": "en"}
+    )
+    assert page.status_code == 404
+    assert Dossier.objects.count() == 0
+
+
+def test_an_outsider_cannot_watch_another_organizations_dossier(client, desk):
+    dossier = Dossier.objects.create(case=desk["private"], edition="internal", language="en", content_hash="b" * 64)
+    client.force_login(desk["outsider"])
+    assert client.get(reverse("web:dossier_progress", args=["secret-v-ministry", dossier.pk])).status_code == 404
+
+
+def test_dossier_progress_queries(client, popova, django_assert_num_queries):
+    # session, user, the case, membership, the dossier with its document
+    dossier = Dossier.objects.create(case=popova["public"], edition="internal", language="en", content_hash="b" * 64)
+    client.force_login(popova["lawyer"])
+    with django_assert_num_queries(5):
+        assert client.get(reverse("web:dossier_progress", args=["popova-v-moscow", dossier.pk])).status_code == 200
+
+
+def test_the_documents_and_dossier_blocks_speak_russian(client, popova):
+    client.force_login(popova["lawyer"])
+    html = client.get(reverse("web:case_detail", args=["popova-v-moscow"]), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    for text in ("Документы", "Загрузить документ", "Дата документа", "Досье (PDF)", "Сформировать досье",
+                 "Внутреннее (всё, что известно организации)", "Доказательство"):  # fmt: skip
+        assert text in html
