@@ -315,3 +315,57 @@ def test_a_visitor_subscribes_on_the_public_page_and_confirms(browser, demo, tmp
     subscription.refresh_from_db()
     assert subscription.is_active
     assert (subscription.language, str(subscription.time_zone)) == ("ru", "Asia/Yekaterinburg")
+
+
+def test_a_lawyer_uploads_a_document_and_downloads_a_generated_dossier(browser, demo, settings, tmp_path):
+    import hashlib
+    import io
+
+    import pypdf
+
+    from documents.models import Document
+    from tests.reminders.pipeline import celery_worker, smtp_server, worker_env
+    from tracker.celery import app
+
+    settings.MEDIA_ROOT = tmp_path / "media"  # the live server's and the worker's, the same folder
+    app.control.purge()
+    page = new_page(browser)
+    log_in(page, demo)
+    page.goto(f"{demo}/cases/popova-v-moscow/")
+
+    # upload a document: it is listed with its hash
+    content = b"%PDF-1.4\n% statement of claim\n"
+    page.get_by_text("Upload a document").click()
+    page.get_by_label("Title:", exact=True).fill("Statement of claim")
+    page.get_by_label("Kind:", exact=True).select_option("pleading")
+    page.get_by_label("Document date:", exact=True).fill("2019-10-02")
+    page.get_by_label("File:", exact=True).set_input_files(
+        {"name": "claim.pdf", "mimeType": "application/pdf", "buffer": content}
+    )
+    page.get_by_role("button", name="Upload").click()
+    document = Document.objects.get(title="Statement of claim")
+    row = page.locator(f"#document-{document.pk}")
+    row.wait_for()
+    assert hashlib.sha256(content).hexdigest() in row.inner_text()
+    assert document.uploaded_by.username == "lawyer"
+
+    # generate the public dossier in English: a real worker renders it while the page polls
+    with smtp_server() as (_, smtp_port):
+        env = worker_env(smtp_port=smtp_port, var_dir=tmp_path / "var", MEDIA_ROOT=str(settings.MEDIA_ROOT))
+        with celery_worker(env, tmp_path / "worker.log"):
+            page.get_by_label("Edition:", exact=True).select_option("public")
+            page.get_by_label("Language:", exact=True).select_option("en")
+            page.get_by_role("button", name="Generate dossier").click()
+            page.wait_for_url(f"{demo}/cases/popova-v-moscow/dossiers/*/")
+            shot(page, "30-dossier-progress")
+            download_link = page.get_by_role("link", name="Download the PDF")
+            download_link.wait_for(timeout=120_000)
+    shot(page, "31-dossier-ready")
+    with page.expect_download() as download:
+        download_link.click()
+    pdf = pypdf.PdfReader(io.BytesIO(Path(download.value.path()).read_bytes()))
+    text = "\n".join(p.extract_text() for p in pdf.pages)
+    assert "Popova v. Moscow" in text
+    assert "Statement of claim" not in text  # a private document stays out of the public edition
+    page.goto(f"{demo}/cases/popova-v-moscow/")
+    shot(page, "32-case-documents-dossier")
