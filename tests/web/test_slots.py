@@ -8,12 +8,21 @@ import hashlib
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from documents.models import Document, Dossier
 from reminders.models import Subscription
 from tests.factories import SubscriptionFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    """A request in Russian leaves Russian active in this thread (LocaleMiddleware activates it,
+    nothing resets it): tests that follow expect the default."""
+    yield
+    translation.deactivate()
 
 
 # --- Public case page: subscribe and calendar feed -------------------------------------------
@@ -107,7 +116,7 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-def upload(client, slug="popova-v-moscow", content=PDF, name="claim.pdf", **overrides):
+def upload(client, slug="popova-v-moscow", content=PDF, name="claim.pdf", headers=None, **overrides):
     data = {
         "title": "Administrative claim",
         "kind": "pleading",
@@ -117,7 +126,7 @@ def upload(client, slug="popova-v-moscow", content=PDF, name="claim.pdf", **over
         "notes": "",
     }
     data.update(overrides)
-    return client.post(reverse("web:document_upload", args=[slug]), data)
+    return client.post(reverse("web:document_upload", args=[slug]), data, headers=headers)
 
 
 def test_a_lawyer_uploads_a_document_and_sees_it_listed_with_its_hash(client, popova):
@@ -316,3 +325,13 @@ def test_the_documents_and_dossier_blocks_speak_russian(client, popova):
     for text in ("Документы", "Загрузить документ", "Дата документа", "Досье (PDF)", "Сформировать досье",
                  "Внутреннее (всё, что известно организации)", "Доказательство"):  # fmt: skip
         assert text in html
+
+
+def test_a_services_refusal_is_shown_in_russian(client, desk):
+    client.force_login(desk["lawyer"])
+    page = upload(client, slug="secret-v-ministry", is_public="on", headers={"accept-language": "ru"})
+    assert page.status_code == 400
+    assert page.context["form"].errors["is_public"] == [
+        "У закрытого дела нет публичных документов; сначала сделайте дело публичным."
+    ]
+    assert Document.objects.count() == 0
