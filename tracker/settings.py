@@ -227,6 +227,11 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Privacy litigation case tracker API",
     "VERSION": "1.0.0",
+    # Two "language" choice sets (a subscriber's, a dossier's): named, so the schema's enums are stable.
+    "ENUM_NAME_OVERRIDES": {
+        "SubscriptionLanguageEnum": "reminders.models.Subscription.Language",
+        "DossierLanguageEnum": "documents.models.Dossier.Language",
+    },
 }
 
 LOGGING = {
