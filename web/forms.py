@@ -245,6 +245,9 @@ class DeadlineOverrideForm(VersionedForm):
 class DocumentForm(forms.Form):
     """Upload a document to a case; `documents.services.document_add` does the rest."""
 
+    # Its own ids: it shares the case page with the dossier and hearing forms.
+    AUTO_ID = "document_%s"
+
     title = forms.CharField(label=_("Title"), max_length=250)
     kind = forms.ChoiceField(
         label=_("Kind"),
@@ -279,6 +282,8 @@ class DocumentForm(forms.Form):
 
 
 class DossierForm(forms.Form):
+    AUTO_ID = "dossier_%s"
+
     edition = forms.ChoiceField(
         label=_("Edition"),
         choices=[(v, _(label)) for v, label in Dossier.Edition.choices],

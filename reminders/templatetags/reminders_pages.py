@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import template
-from django.http import HttpRequest
 
 from cases.models import Case
 from reminders import selectors
@@ -13,7 +12,7 @@ register = template.Library()
 
 
 @register.simple_tag
-def subscribe_form(request: HttpRequest | None = None) -> SubscribeForm:
+def subscribe_form() -> SubscribeForm:
     """An unbound subscribe form, in the visitor's language and time zone."""
     return SubscribeForm(initial=subscribe_initial())
 

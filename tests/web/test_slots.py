@@ -4,6 +4,7 @@ the lawyers' case page."""
 
 import datetime as dt
 import hashlib
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -335,3 +336,12 @@ def test_a_services_refusal_is_shown_in_russian(client, desk):
         "У закрытого дела нет публичных документов; сначала сделайте дело публичным."
     ]
     assert Document.objects.count() == 0
+
+
+def test_the_case_pages_forms_have_distinct_ids_so_each_label_names_its_own_input(client, popova):
+    client.force_login(popova["lawyer"])
+    html = client.get(reverse("web:case_detail", args=["popova-v-moscow"])).content.decode()
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
+    assert 'for="document_date"' in html
+    assert 'for="dossier_language"' in html

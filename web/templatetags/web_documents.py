@@ -31,9 +31,12 @@ def case_dossiers(case: Case, user: User) -> list[Dossier]:
 
 @register.simple_tag
 def document_form() -> DocumentForm:
-    return DocumentForm()
+    return DocumentForm(auto_id=DocumentForm.AUTO_ID)
 
 
 @register.simple_tag
 def dossier_form(language: str) -> DossierForm:
-    return DossierForm(initial={"language": language[:2] if language[:2] in Dossier.Language.values else "en"})
+    return DossierForm(
+        auto_id=DossierForm.AUTO_ID,
+        initial={"language": language[:2] if language[:2] in Dossier.Language.values else "en"},
+    )

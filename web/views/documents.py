@@ -26,7 +26,7 @@ POLL_SECONDS = 2
 @require_http_methods(["GET", "POST"])
 def document_upload(request: HttpRequest, slug: str) -> HttpResponse:
     case = member_case(request, Case.objects.filter(slug=slug).first(), write=True)
-    form = DocumentForm(request.POST or None, request.FILES or None)
+    form = DocumentForm(request.POST or None, request.FILES or None, auto_id=DocumentForm.AUTO_ID)
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -51,7 +51,7 @@ def document_upload(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def dossier_generate(request: HttpRequest, slug: str) -> HttpResponse:
     case = member_case(request, Case.objects.filter(slug=slug).first())
-    form = DossierForm(request.POST)
+    form = DossierForm(request.POST, auto_id=DossierForm.AUTO_ID)
     if not form.is_valid():
         return render(request, "documents/dossier_form.html", {"case": case, "form": form}, status=400)
     edition, language = form.cleaned_data["edition"], form.cleaned_data["language"]
