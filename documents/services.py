@@ -21,6 +21,7 @@ from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases.models import Case
 from documents.dossier.content import dossier_content
@@ -62,9 +63,9 @@ DOCUMENT_FIELDS = ("title", "kind", "date", "is_public", "description", "notes")
 
 def _document_validate(document: Document) -> None:
     if document.date and document.date > timezone.localdate():
-        raise ValidationError({"date": "A document cannot be dated in the future."})
+        raise ValidationError({"date": _("A document cannot be dated in the future.")})
     if document.is_public and not document.case.is_public:
-        raise ValidationError({"is_public": "A private case has no public documents; make the case public first."})
+        raise ValidationError({"is_public": _("A private case has no public documents; make the case public first.")})
 
 
 @transaction.atomic
@@ -84,7 +85,7 @@ def document_add(
 ) -> Document:
     """Store a file as a document of the case, with its SHA-256 and size."""
     if not title.strip():
-        raise ValidationError({"title": "A document needs a title."})
+        raise ValidationError({"title": _("A document needs a title.")})
     document = Document(
         case=case,
         title=title.strip(),

@@ -3,6 +3,7 @@ from __future__ import annotations
 import zoneinfo
 
 from django import forms
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from reminders.models import Subscription
@@ -15,6 +16,7 @@ OFFSET_CHOICES = [
     (60, _("1 hour before")),
 ]
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name or name == "UTC"]
+TIME_ZONE_NAMES = frozenset(name for name, _ in TIME_ZONE_CHOICES)
 
 
 class SubscribeForm(forms.Form):
@@ -28,3 +30,14 @@ class SubscribeForm(forms.Form):
         initial=[7 * 24 * 60, 24 * 60, 2 * 60],
         widget=forms.CheckboxSelectMultiple,
     )
+
+
+def subscribe_initial() -> dict[str, object]:
+    """Start from the visitor's language and time zone (the browser's, reported by the `tz`
+    cookie, or the one chosen on the preferences page), so most people only type an address."""
+    zone = timezone.get_current_timezone_name()
+    language = (translation.get_language() or "en")[:2]
+    return {
+        "language": language if language in Subscription.Language.values else Subscription.Language.ENGLISH,
+        "time_zone": zone if zone in TIME_ZONE_NAMES else "Europe/Moscow",
+    }

@@ -43,3 +43,9 @@ def feed_cases_for_token(*, token: str) -> QuerySet[Case] | None:
         if subscriptions_receiving(case=subscription.case).filter(pk=subscription.pk).exists()
     ]
     return Case.objects.filter(pk__in=case_ids)
+
+
+def case_subscriber_count(*, case: Case) -> int:
+    """How many people receive this case's reminders (confirmed, not unsubscribed): a number for
+    the case's members, never the addresses."""
+    return subscriptions_receiving(case=case).count()

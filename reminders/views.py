@@ -6,21 +6,20 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from cases.selectors import cases_visible_to
 from reminders import selectors, services
 from reminders.calendar import hearings_calendar
-from reminders.forms import SubscribeForm
+from reminders.forms import SubscribeForm, subscribe_initial
 from reminders.models import Subscription
 
 
 @require_http_methods(["GET", "POST"])
 def subscribe_view(request: HttpRequest, slug: str) -> HttpResponse:
     case = get_object_or_404(cases_visible_to(user=request.user), slug=slug)
-    form = SubscribeForm(request.POST or None, initial={"language": translation.get_language()[:2]})
+    form = SubscribeForm(request.POST or None, initial=subscribe_initial())
     if request.method == "POST" and form.is_valid():
         try:
             services.subscription_subscribe(

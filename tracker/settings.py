@@ -311,3 +311,6 @@ DOSSIER_MEMORY_LIMIT_MB = env.int("DOSSIER_MEMORY_LIMIT_MB", default=1024)
 # A child that has grown past this (KiB) is replaced after its task: WeasyPrint's caches and
 # fragmentation do not accumulate across hundreds of renders.
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=600_000)
+
+# Largest document a lawyer may upload through the web pages (court files, scans, recordings).
+DOCUMENT_MAX_UPLOAD_MB = env.int("DOCUMENT_MAX_UPLOAD_MB", default=50)

@@ -8,10 +8,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Appeal, Case, Court, Hearing, Party, Ruling, Tag
+from documents.models import Document, Dossier
 from web.middleware import known_zones
 
 
@@ -237,3 +240,53 @@ class DeadlineOverrideForm(VersionedForm):
         if "due_on" in data and data["due_on"] is None and not self.overridden:
             self.add_error("due_on", _("Give the new due date (this deadline has no override to remove)."))
         return data
+
+
+class DocumentForm(forms.Form):
+    """Upload a document to a case; `documents.services.document_add` does the rest."""
+
+    # Its own ids: it shares the case page with the dossier and hearing forms.
+    AUTO_ID = "document_%s"
+
+    title = forms.CharField(label=_("Title"), max_length=250)
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[(value, _(label)) for value, label in Document.Kind.choices if value != Document.Kind.DOSSIER],
+        initial=Document.Kind.EXHIBIT,
+    )
+    date = forms.DateField(label=_("Document date"), required=False, widget=DateInput())
+    file = forms.FileField(label=_("File"))
+    is_public = forms.BooleanField(label=_("Public (may appear in the public dossier)"), required=False)
+    description = forms.CharField(
+        label=_("Public description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    notes = forms.CharField(label=_("Private notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    @property
+    def max_upload_mb(self) -> int:
+        return int(settings.DOCUMENT_MAX_UPLOAD_MB)
+
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
+        limit = self.max_upload_mb
+        if upload.size and upload.size > limit * 1024 * 1024:
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)s MB, the most this site accepts.") % {"limit": limit}
+            )
+        return upload
+
+    def service_fields(self) -> dict[str, Any]:
+        return {
+            name: self.cleaned_data[name] for name in ("title", "kind", "date", "is_public", "description", "notes")
+        }
+
+
+class DossierForm(forms.Form):
+    AUTO_ID = "dossier_%s"
+
+    edition = forms.ChoiceField(
+        label=_("Edition"),
+        choices=[(v, _(label)) for v, label in Dossier.Edition.choices],
+        initial=Dossier.Edition.INTERNAL,
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=[(v, _(label)) for v, label in Dossier.Language.choices])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from web.views import account, lawyer, public
+from web.views import account, documents, lawyer, public
 
 app_name = "web"
 
@@ -18,6 +18,9 @@ urlpatterns = [
     path("cases/<slug:slug>/rulings/new/", lawyer.ruling_create, name="ruling_create"),
     path("cases/<slug:slug>/rulings/<int:ruling_pk>/appeal/", lawyer.appeal_create, name="appeal_create"),
     path("cases/<slug:slug>/deadlines/<int:pk>/override/", lawyer.deadline_override, name="deadline_override"),
+    path("cases/<slug:slug>/documents/new/", documents.document_upload, name="document_upload"),
+    path("cases/<slug:slug>/dossiers/", documents.dossier_generate, name="dossier_generate"),
+    path("cases/<slug:slug>/dossiers/<int:pk>/", documents.dossier_progress, name="dossier_progress"),
     path("public/", public.public_case_list, name="public_case_list"),
     path("public/<slug:slug>/", public.public_case, name="public_case"),
     path("public/<slug:slug>/hearings/<int:pk>.ics", public.public_hearing_ics, name="public_hearing_ics"),

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cases.models import Hearing, HearingReschedule, Ruling
 from deadlines.models import Deadline
+from reminders.models import Subscription
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -272,3 +273,99 @@ def test_every_input_has_a_label_and_the_login_works_from_the_keyboard(browser, 
         page.goto(demo + path)
         assert (path, page.evaluate(UNLABELLED)) == (path, [])
         assert page.evaluate("document.documentElement.lang") == "en"
+
+
+def test_a_visitor_subscribes_on_the_public_page_and_confirms(browser, demo, tmp_path):
+    from tests.reminders.pipeline import SITE, celery_worker, smtp_server, wait_until, worker_env
+    from tracker.celery import app
+
+    app.control.purge()  # nothing left over from an earlier run on this Redis DB
+    with smtp_server() as (mailbox, smtp_port):
+        env = worker_env(smtp_port=smtp_port, var_dir=tmp_path / "var")
+        with celery_worker(env, tmp_path / "worker.log"):
+            # a visitor from Yekaterinburg lands on the public page, in Russian
+            page = new_page(browser, timezone_id="Asia/Yekaterinburg", locale="ru-RU")
+            page.goto(f"{demo}/public/popova-v-moscow/")
+            page.reload()  # the zone cookie is sent from the second page on (tz.js)
+            form = page.locator("form#subscribe")
+            assert form.get_by_label("Язык:", exact=True).input_value() == "ru"
+            assert form.get_by_label("Ваш часовой пояс:", exact=True).input_value() == "Asia/Yekaterinburg"
+            feed = page.get_by_role("link", name="Календарь (iCalendar)")
+            assert feed.get_attribute("href") == "/reminders/cases/popova-v-moscow/hearings.ics"
+            form.get_by_label("Адрес электронной почты:", exact=True).fill("Supporter@Example.org")
+            shot(page, "20-public-subscribe")
+            form.get_by_role("button", name="Подписаться").click()
+            page.get_by_role("heading", name="Проверьте почту").wait_for()
+            shot(page, "21-subscribe-done")
+            subscription = Subscription.objects.get(case__slug="popova-v-moscow", email="supporter@example.org")
+            assert not subscription.is_active
+
+            # the confirmation email arrives at the SMTP server, in Russian, with the link
+            [message] = wait_until(mailbox.snapshot, timeout=60, what="the confirmation email")
+            assert message["To"] == "supporter@example.org"
+            text = message.get_body(preferencelist=("plain",)).get_content()
+            link = f"{SITE}/reminders/confirm/{subscription.confirm_token}/"
+            assert link in text
+
+            # following it shows a button (mail scanners must not confirm), pressing it confirms
+            page.goto(demo + link.removeprefix(SITE))
+            page.get_by_role("button", name="Подтвердить").click()
+            page.get_by_role("heading", name="Подписка подтверждена").wait_for()
+            shot(page, "22-subscription-confirmed")
+    subscription.refresh_from_db()
+    assert subscription.is_active
+    assert (subscription.language, str(subscription.time_zone)) == ("ru", "Asia/Yekaterinburg")
+
+
+def test_a_lawyer_uploads_a_document_and_downloads_a_generated_dossier(browser, demo, settings, tmp_path):
+    import hashlib
+    import io
+
+    import pypdf
+
+    from documents.models import Document
+    from tests.reminders.pipeline import celery_worker, smtp_server, worker_env
+    from tracker.celery import app
+
+    settings.MEDIA_ROOT = tmp_path / "media"  # the live server's and the worker's, the same folder
+    app.control.purge()
+    page = new_page(browser)
+    log_in(page, demo)
+    page.goto(f"{demo}/cases/popova-v-moscow/")
+
+    # upload a document: it is listed with its hash
+    content = b"%PDF-1.4\n% statement of claim\n"
+    page.get_by_text("Upload a document").click()
+    page.get_by_label("Title:", exact=True).fill("Statement of claim")
+    page.get_by_label("Kind:", exact=True).select_option("pleading")
+    page.get_by_label("Document date:", exact=True).fill("2019-10-02")
+    page.get_by_label("File:", exact=True).set_input_files(
+        {"name": "claim.pdf", "mimeType": "application/pdf", "buffer": content}
+    )
+    page.get_by_role("button", name="Upload").click()
+    document = Document.objects.get(title="Statement of claim")
+    row = page.locator(f"#document-{document.pk}")
+    row.wait_for()
+    assert hashlib.sha256(content).hexdigest() in row.inner_text()
+    assert document.uploaded_by.username == "lawyer"
+
+    # generate the public dossier in English: a real worker renders it while the page polls
+    with smtp_server() as (_, smtp_port):
+        env = worker_env(smtp_port=smtp_port, var_dir=tmp_path / "var", MEDIA_ROOT=str(settings.MEDIA_ROOT))
+        with celery_worker(env, tmp_path / "worker.log"):
+            page.get_by_label("Edition:", exact=True).select_option("public")
+            page.get_by_label("Language:", exact=True).select_option("en")
+            page.get_by_role("button", name="Generate dossier").click()
+            page.wait_for_url(f"{demo}/cases/popova-v-moscow/dossiers/*/")
+            shot(page, "30-dossier-progress")
+            download_link = page.get_by_role("link", name="Download the PDF")
+            download_link.wait_for(timeout=120_000)
+    shot(page, "31-dossier-ready")
+    with page.expect_download() as download:
+        download_link.click()
+    pdf = pypdf.PdfReader(io.BytesIO(Path(download.value.path()).read_bytes()))
+    text = "\n".join(p.extract_text() for p in pdf.pages)
+    assert "Popova v. Moscow" in text
+    assert "Statement of claim" not in text  # a private document stays out of the public edition
+    page.goto(f"{demo}/cases/popova-v-moscow/")
+    shot(page, "32-case-documents-dossier")

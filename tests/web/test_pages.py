@@ -439,7 +439,7 @@ def _more_rows(popova):
     [
         ("web:dashboard", [], 7),
         ("web:case_list", [], 7),
-        ("web:case_detail", ["popova-v-moscow"], 14),
+        ("web:case_detail", ["popova-v-moscow"], 17),
         ("web:hearing_create", ["popova-v-moscow"], 8),
     ],
 )
@@ -447,7 +447,8 @@ def _more_rows(popova):
 #   case and court choices of the filter.
 # case list: session, user, count, court and tag choices, the page of cases, their tags.
 # case page: session, user, the case, its tags, parties, dockets, facts, hearings, their moves,
-#   rulings, appeals; membership and write permission; the deadlines.
+#   rulings, appeals; membership and write permission; the deadlines; the subscribers count;
+#   the documents; the latest dossiers.
 # hearing form: session, user, case, membership, write permission, open appeal and latest
 #   hearing (the default court), the court choices.
 def test_lawyer_page_queries(client, popova, django_assert_num_queries, name, args, queries):
