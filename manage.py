@@ -5,9 +5,15 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(sys.argv)
+    try:
+        execute_from_command_line(sys.argv)
+    except ImproperlyConfigured as exc:
+        # A missing setting is the operator's to fix: say which, without a traceback.
+        sys.stderr.write(f"Configuration error: {exc}\n")
+        sys.exit(1)
 
 
 if __name__ == "__main__":

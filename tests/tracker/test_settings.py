@@ -36,4 +36,6 @@ def test_check_deploy_is_clean_with_only_the_three_variables(tmp_path):
 def test_without_a_secret_key_and_debug_off_it_refuses_to_start(tmp_path):
     result = run_manage("check", env={"DEBUG": "false", "TRACKER_VAR_DIR": str(tmp_path)})
     assert result.returncode == 1
-    assert "SECRET_KEY is not set." in result.stderr
+    assert result.stderr == (
+        "Configuration error: SECRET_KEY is not set. Set it in the environment (or set DEBUG=true for local work).\n"
+    )
