@@ -390,15 +390,14 @@ class CaseAdmin(CaseScopedMixin, SimpleHistoryAdmin):
         return f"{hearing.starts_at_local:%Y-%m-%d %H:%M} ({hearing.court.time_zone})"
 
 
-class WhenFilter(admin.SimpleListFilter):
-    title = "when"
-    parameter_name = "when"
+class DefaultChoiceListFilter(admin.SimpleListFilter):
+    """A list filter that starts on `default` (e.g. upcoming hearings) instead of "all", and
+    offers "all" as an explicit choice."""
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("upcoming", "Upcoming"), ("past", "Past"), ("all", "All")]
+    default = ""
 
     def value(self) -> str:
-        return super().value() or "upcoming"
+        return super().value() or self.default
 
     def choices(self, changelist: Any) -> Any:
         for lookup, title in self.lookup_choices:
@@ -407,6 +406,15 @@ class WhenFilter(admin.SimpleListFilter):
                 "query_string": changelist.get_query_string({self.parameter_name: lookup}),
                 "display": title,
             }
+
+
+class WhenFilter(DefaultChoiceListFilter):
+    title = "when"
+    parameter_name = "when"
+    default = "upcoming"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("upcoming", "Upcoming"), ("past", "Past"), ("all", "All")]
 
     def queryset(self, request: HttpRequest, queryset: Any) -> Any:
         now = timezone.now()

@@ -16,6 +16,7 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from cases import selectors as case_selectors
+from cases.admin import DefaultChoiceListFilter
 from cases.services import VersionConflict
 from deadlines import selectors, services
 from deadlines.models import Deadline
@@ -67,9 +68,10 @@ class DeadlineOverrideForm(forms.ModelForm):
         )
 
 
-class DueFilter(admin.SimpleListFilter):
+class DueFilter(DefaultChoiceListFilter):
     title = "due"
     parameter_name = "due"
+    default = "open"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         return [
@@ -78,17 +80,6 @@ class DueFilter(admin.SimpleListFilter):
             ("unknown", "Open, date unknown"),
             ("all", "All"),
         ]
-
-    def value(self) -> str:
-        return super().value() or "open"
-
-    def choices(self, changelist: Any) -> Any:
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": self.value() == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
 
     def queryset(self, request: HttpRequest, queryset: Any) -> Any:
         open_ = queryset.filter(state=Deadline.State.OPEN)
