@@ -37,6 +37,7 @@ class TimelineEntry:
     detail: str = ""
     unconfirmed: bool = False
     private: bool = False
+    tags: list[str] = field(default_factory=list)  # shown as small labels after the title
 
 
 @dataclass
