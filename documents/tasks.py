@@ -15,6 +15,7 @@ Limits, per render (the issue's "bound each render"):
 from __future__ import annotations
 
 import contextlib
+import gc
 import resource
 from collections.abc import Iterator
 
@@ -51,6 +52,9 @@ def memory_budget(megabytes: int) -> Iterator[None]:
 def dossier_render_task(dossier_id: int) -> str | None:
     with memory_budget(settings.DOSSIER_MEMORY_LIMIT_MB):
         dossier = services.dossier_render(dossier_id=dossier_id)
+    # The render ran without the cycle collector (documents.dossier.render): collect now that
+    # the dossier is stored and shown as ready.
+    gc.collect()
     return dossier.state if dossier is not None else None
 
 
