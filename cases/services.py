@@ -166,7 +166,9 @@ def membership_set(*, organization: Organization, user: User, role: str, actor: 
         organization=organization, user=user
     )
     membership.role = role
-    return _save(membership, actor=actor)
+    membership = _save(membership, actor=actor)
+    deadline_services.deadline_reminders_organization_sync(organization=organization)  # a new lawyer gets them
+    return membership
 
 
 @transaction.atomic
@@ -176,6 +178,7 @@ def membership_remove(*, membership: Membership, actor: Actor = None) -> None:
     if membership.role == Membership.Role.OWNER and owners.count() == 1:
         raise ValidationError("An organization keeps at least one owner; name another owner first.")
     _delete(membership, actor=actor)
+    deadline_services.deadline_reminders_organization_sync(organization=organization)
 
 
 COURT_FIELDS = ("name", "name_local", "jurisdiction", "level", "city", "address", "time_zone", "appeals_to", "website")

@@ -1,4 +1,4 @@
-"""Every write to deadlines. `cases.services` calls `deadlines_recompute` when a ruling is
+"""Every write to deadlines (and, through `_save`, to their reminders to the lawyers). `cases.services` calls `deadlines_recompute` when a ruling is
 recorded or changed and `deadlines_sync_appeal` when an appeal is filed, changed or deleted;
 lawyers call `deadline_override` and `deadline_close`.
 
@@ -16,11 +16,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from cases import services as case_services  # a module import: cases.services imports this module
-from cases.models import Appeal, Case, Court, Ruling
+from cases.models import Appeal, Case, Court, Organization, Ruling
 from deadlines.applicability import Trigger, rules_for_ruling
 from deadlines.counting import deadline_compute
 from deadlines.models import Deadline
 from deadlines.rules import NoVersionInForce, rule_versions
+from reminders import deadline_reminders
 
 Actor = User | AnonymousUser | None
 
@@ -36,6 +37,8 @@ def _save(deadline: Deadline, *, actor: Actor, reason: str) -> Deadline:
     except IntegrityError as exc:
         # Two recomputes of one ruling at once (a row lock covers only rows that exist already).
         raise ValidationError(f"The deadlines of this ruling changed at the same time; try again. ({exc})") from exc
+    # The lawyers' reminders (7 days, 2 days, on the day) follow the deadline in its transaction.
+    deadline_reminders.deadline_reminders_sync(deadline=deadline)
     return deadline
 
 
@@ -145,6 +148,17 @@ def deadlines_recompute_court(*, court: Court, actor: Actor = None) -> None:
     """After a change to a court's jurisdiction or level, which decide the forum's rules."""
     for ruling in Ruling.objects.filter(court=court):
         deadlines_recompute(ruling=ruling, actor=actor)
+
+
+@transaction.atomic
+def deadline_reminders_organization_sync(*, organization: Organization) -> None:
+    """After a change to who are the organization's lawyers and owners: their open deadlines'
+    reminders go to the new set (a lawyer who joins gets those still ahead; one who leaves, none)."""
+    open_deadlines = Deadline.objects.select_for_update().filter(
+        case__organization=organization, state=Deadline.State.OPEN, due_on__isnull=False
+    )
+    for deadline in open_deadlines:
+        deadline_reminders.deadline_reminders_sync(deadline=deadline)
 
 
 @transaction.atomic
