@@ -308,6 +308,8 @@ def case_update(
         _case_set_tags(case, tags)
     if "proceeding" in changed:
         deadline_services.deadlines_recompute_case(case=case, actor=actor)
+    elif "organization" in changed:  # its lawyers now get the deadline reminders
+        deadline_services.deadline_reminders_case_sync(case=case)
     if "is_public" in changed:
         change_record_case_visibility(case=case)
     return case

@@ -162,6 +162,13 @@ def deadline_reminders_organization_sync(*, organization: Organization) -> None:
 
 
 @transaction.atomic
+def deadline_reminders_case_sync(*, case: Case) -> None:
+    """After the case moved to another organization: its lawyers get the reminders instead."""
+    for deadline in Deadline.objects.select_for_update().filter(case=case, state=Deadline.State.OPEN):
+        deadline_reminders.deadline_reminders_sync(deadline=deadline)
+
+
+@transaction.atomic
 def deadline_override(
     *,
     deadline: Deadline,

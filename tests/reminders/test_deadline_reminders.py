@@ -309,3 +309,16 @@ def test_a_row_claimed_after_the_deadline_passed_is_skipped_and_one_for_a_leaver
         )
         is None
     )
+
+
+def test_a_case_moved_to_another_organization_reminds_its_lawyers_instead(team):
+    case, _, _ = team
+    deadline = appeal_deadline(record_ruling(case))
+    newcomer = MembershipFactory(role="lawyer", user=UserFactory(username="nina"))
+    case_services.case_update(case=case, organization=newcomer.organization)
+    assert sorted((r[0], r[1], r[4]) for r in rows(deadline) if r[4] == "pending") == [
+        ("nina", 0, "pending"),
+        ("nina", 2, "pending"),
+        ("nina", 7, "pending"),
+    ]
+    assert set(DeadlineReminder.objects.exclude(user__username="nina").values_list("state", flat=True)) == {"cancelled"}
