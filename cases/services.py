@@ -211,6 +211,8 @@ def court_update(*, court: Court, actor: Actor = None, expected_version: int | N
     _save(court, actor=actor)
     if {"jurisdiction", "level"} & set(changed):
         deadline_services.deadlines_recompute_court(court=court, actor=actor)
+    if "time_zone" in changed:  # deadline reminders go out at 09:00 in the court's zone
+        deadline_services.deadline_reminders_court_sync(court=court)
     return court
 
 

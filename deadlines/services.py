@@ -169,6 +169,14 @@ def deadline_reminders_case_sync(*, case: Case) -> None:
 
 
 @transaction.atomic
+def deadline_reminders_court_sync(*, court: Court) -> None:
+    """After a court's time zone changed: its deadlines' reminders move to 09:00 in the new zone."""
+    open_deadlines = Deadline.objects.select_for_update().filter(ruling__court=court, state=Deadline.State.OPEN)
+    for deadline in open_deadlines:
+        deadline_reminders.deadline_reminders_sync(deadline=deadline, retime=True)
+
+
+@transaction.atomic
 def deadline_override(
     *,
     deadline: Deadline,

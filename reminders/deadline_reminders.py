@@ -84,9 +84,12 @@ def _close(rows: list[DeadlineReminder], reason: str, now: dt.datetime) -> list[
     return closed
 
 
-def _move(row: DeadlineReminder, *, due_on: dt.date, due_at: dt.datetime, now: dt.datetime) -> bool:
-    """Point an existing row at the deadline's current due date. Returns whether it changed."""
-    if row.due_on == due_on and row.state != DeliveryState.CANCELLED:
+def _move(row: DeadlineReminder, *, due_on: dt.date, due_at: dt.datetime, now: dt.datetime, retime: bool) -> bool:
+    """Point an existing row at the deadline's current due date. Returns whether it changed.
+    `retime`: the court's zone changed, so a row not yet tried moves to the new 09:00 (a row
+    being retried keeps its backoff time)."""
+    retimed = retime and row.state == DeliveryState.PENDING and row.attempts == 0 and row.due_at != due_at
+    if row.due_on == due_on and row.state != DeliveryState.CANCELLED and not retimed:
         return False  # already scheduled (or sent, or skipped) for this date: leave it alone
     if due_at > now:
         if row.state in (DeliveryState.SENT, DeliveryState.FAILED):
@@ -100,14 +103,14 @@ def _move(row: DeadlineReminder, *, due_on: dt.date, due_at: dt.datetime, now: d
     return True
 
 
-def deadline_reminders_sync(*, deadline: Deadline, now: dt.datetime | None = None) -> None:
+def deadline_reminders_sync(*, deadline: Deadline, now: dt.datetime | None = None, retime: bool = False) -> None:
     """Make a deadline's reminder rows match its current state and due date.
 
     Open with a known date: one row per recipient and offset whose time is still ahead (a
     deadline computed or moved close to its date causes no burst of stale reminders); rows made
     for another date move. Met, late, closed, void, or the date unknown: pending rows are
-    cancelled. Recipients no longer lawyers or owners lose their pending rows.
-    Must run inside the transaction that changed the deadline."""
+    cancelled. Recipients no longer lawyers or owners lose their pending rows. `retime` after
+    the court's time zone changed. Must run inside the transaction that changed the deadline."""
     now = now or timezone.now()
     rows = list(DeadlineReminder.objects.select_for_update().filter(deadline=deadline))
     to_update: list[DeadlineReminder] = []
@@ -143,7 +146,7 @@ def deadline_reminders_sync(*, deadline: Deadline, now: dt.datetime | None = Non
                                 due_at=due_at,
                             )
                         )
-                elif _move(row, due_on=deadline.due_on, due_at=due_at, now=now):
+                elif _move(row, due_on=deadline.due_on, due_at=due_at, now=now, retime=retime):
                     to_update.append(row)
         DeadlineReminder.objects.bulk_create(to_create)
     DeadlineReminder.objects.bulk_update(

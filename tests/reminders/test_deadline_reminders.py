@@ -322,3 +322,23 @@ def test_a_case_moved_to_another_organization_reminds_its_lawyers_instead(team):
         ("nina", 7, "pending"),
     ]
     assert set(DeadlineReminder.objects.exclude(user__username="nina").values_list("state", flat=True)) == {"cancelled"}
+
+
+def test_a_court_zone_corrected_moves_untried_rows_to_nine_in_the_new_zone(team):
+    case, lawyer, _ = team
+    ruling = record_ruling(case)
+    deadline = appeal_deadline(ruling)
+    # a row being retried keeps its backoff time
+    retrying = DeadlineReminder.objects.get(user=lawyer, offset_days=2)
+    DeadlineReminder.objects.filter(pk=retrying.pk).update(
+        attempts=1, due_at=at(D(2020, 2, 29), 9) + dt.timedelta(minutes=2)
+    )
+    # when the court turns out to sit in Yekaterinburg
+    case_services.court_update(court=ruling.court, time_zone=ZoneInfo("Asia/Yekaterinburg"))
+    yekt = ZoneInfo("Asia/Yekaterinburg")
+    assert sorted((r[1], r[3], r[4], r[5]) for r in rows(deadline) if r[0] == "olga") == [
+        (0, at(D(2020, 3, 2), zone=yekt), "pending", 1),
+        (2, at(D(2020, 2, 29), zone=yekt), "pending", 1),
+        (7, at(D(2020, 2, 24), zone=yekt), "pending", 1),
+    ]
+    assert DeadlineReminder.objects.get(pk=retrying.pk).due_at == at(D(2020, 2, 29), 9) + dt.timedelta(minutes=2)
