@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from cases import services as case_services  # a module import: cases.services imports this module
 from cases.models import Appeal, Case, Court, Organization, Ruling
@@ -36,7 +37,9 @@ def _save(deadline: Deadline, *, actor: Actor, reason: str) -> Deadline:
         deadline.save()
     except IntegrityError as exc:
         # Two recomputes of one ruling at once (a row lock covers only rows that exist already).
-        raise ValidationError(f"The deadlines of this ruling changed at the same time; try again. ({exc})") from exc
+        raise ValidationError(
+            gettext("The deadlines of this ruling changed at the same time; try again. (%(error)s)") % {"error": exc}
+        ) from exc
     # The lawyers' reminders (7 days, 2 days, on the day) follow the deadline in its transaction.
     deadline_reminders.deadline_reminders_sync(deadline=deadline)
     return deadline
@@ -191,10 +194,13 @@ def deadline_override(
     case_services._check_version(deadline, expected_version)
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"override_reason": "Give the reason for changing the due date."})
+        raise ValidationError({"override_reason": gettext("Give the reason for changing the due date.")})
     if due_on is not None and deadline.trigger_on is not None and due_on < deadline.trigger_on:
         raise ValidationError(
-            {"override_due_on": f"The period runs from {deadline.trigger_on}; the due date cannot be before it."}
+            {
+                "override_due_on": gettext("The period runs from %(date)s; the due date cannot be before it.")
+                % {"date": deadline.trigger_on}
+            }
         )
     _set(
         deadline,
@@ -217,10 +223,13 @@ def deadline_close(
     deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
     case_services._check_version(deadline, expected_version)
     if not reason.strip():
-        raise ValidationError({"state_reason": "Give the reason for closing the deadline."})
+        raise ValidationError({"state_reason": gettext("Give the reason for closing the deadline.")})
     if deadline.state != Deadline.State.OPEN:
         raise ValidationError(
-            {"state": f"Only an open deadline can be closed; this one is {deadline.get_state_display().lower()}."}
+            {
+                "state": gettext("Only an open deadline can be closed; this one is %(state)s.")
+                % {"state": str(deadline.get_state_display()).lower()}
+            }
         )
     _set(deadline, {"state": Deadline.State.CLOSED, "state_reason": reason.strip()[:300]})
     return _save(deadline, actor=actor, reason=f"Closed: {reason.strip()}")

@@ -119,12 +119,15 @@ def document_update(
 ) -> Document:
     unknown = sorted(set(fields) - set(DOCUMENT_FIELDS))
     if unknown:
-        raise ValidationError({name: "This field cannot be changed here." for name in unknown})
+        raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
     current = Document.objects.select_for_update().get(pk=document.pk)
     if expected_version is not None and current.version != expected_version:
         raise ValidationError(
-            f"The document was changed by someone else (your copy is version {expected_version}, "
-            f"the current one is {current.version}). Reload it and apply your change again."
+            _(
+                "The document was changed by someone else (your copy is version %(expected)s, "
+                "the current one is %(current)s). Reload it and apply your change again."
+            )
+            % {"expected": expected_version, "current": current.version}
         )
     for name, value in fields.items():
         setattr(current, name, value)
@@ -160,9 +163,9 @@ def _stale_before() -> dt.datetime:
 def _dossier_validate(*, edition: str, language: str) -> None:
     errors = {}
     if edition not in Dossier.Edition.values:
-        errors["edition"] = f"Choose one of: {', '.join(Dossier.Edition.values)}."
+        errors["edition"] = _("Choose one of: %(choices)s.") % {"choices": ", ".join(Dossier.Edition.values)}
     if language not in Dossier.Language.values:
-        errors["language"] = f"Choose one of: {', '.join(Dossier.Language.values)}."
+        errors["language"] = _("Choose one of: %(choices)s.") % {"choices": ", ".join(Dossier.Language.values)}
     if errors:
         raise ValidationError(errors)
 

@@ -103,6 +103,11 @@ def _move(row: DeadlineReminder, *, due_on: dt.date, due_at: dt.datetime, now: d
     return True
 
 
+def _english_state(deadline: Deadline) -> str:
+    with translation.override("en"):  # the back office's reasons are in English, whoever made the change
+        return str(deadline.get_state_display()).lower()
+
+
 def deadline_reminders_sync(*, deadline: Deadline, now: dt.datetime | None = None, retime: bool = False) -> None:
     """Make a deadline's reminder rows match its current state and due date.
 
@@ -118,7 +123,7 @@ def deadline_reminders_sync(*, deadline: Deadline, now: dt.datetime | None = Non
         reason = (
             "The deadline's due date is unknown."
             if deadline.state == Deadline.State.OPEN
-            else f"The deadline is {deadline.get_state_display().lower()}."
+            else f"The deadline is {_english_state(deadline)}."
         )
         to_update = _close(rows, reason, now)
     else:
