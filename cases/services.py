@@ -205,7 +205,9 @@ def membership_set(*, organization: Organization, user: User, role: str, actor: 
         organization=organization, user=user
     )
     membership.role = role
-    return _save(membership, actor=actor)
+    membership = _save(membership, actor=actor)
+    deadline_services.deadline_reminders_organization_sync(organization=organization)  # a new lawyer gets them
+    return membership
 
 
 @transaction.atomic
@@ -215,6 +217,7 @@ def membership_remove(*, membership: Membership, actor: Actor = None) -> None:
     if membership.role == Membership.Role.OWNER and owners.count() == 1:
         raise ValidationError(gettext("An organization keeps at least one owner; name another owner first."))
     _delete(membership, actor=actor)
+    deadline_services.deadline_reminders_organization_sync(organization=organization)
 
 
 COURT_FIELDS = ("name", "name_local", "jurisdiction", "level", "city", "address", "time_zone", "appeals_to", "website")
@@ -247,6 +250,8 @@ def court_update(*, court: Court, actor: Actor = None, expected_version: int | N
     _save(court, actor=actor)
     if {"jurisdiction", "level"} & set(changed):
         deadline_services.deadlines_recompute_court(court=court, actor=actor)
+    if "time_zone" in changed:  # deadline reminders go out at 09:00 in the court's zone
+        deadline_services.deadline_reminders_court_sync(court=court)
     return court
 
 
@@ -350,6 +355,8 @@ def case_update(
         _case_set_tags(case, tags)
     if "proceeding" in changed:
         deadline_services.deadlines_recompute_case(case=case, actor=actor)
+    elif "organization" in changed:  # its lawyers now get the deadline reminders
+        deadline_services.deadline_reminders_case_sync(case=case)
     if "is_public" in changed:
         change_record_case_visibility(case=case)
     return case

@@ -1,4 +1,4 @@
-"""Every write to deadlines. `cases.services` calls `deadlines_recompute` when a ruling is
+"""Every write to deadlines (and, through `_save`, to their reminders to the lawyers). `cases.services` calls `deadlines_recompute` when a ruling is
 recorded or changed and `deadlines_sync_appeal` when an appeal is filed, changed or deleted;
 lawyers call `deadline_override` and `deadline_close`.
 
@@ -17,11 +17,12 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 
 from cases import services as case_services  # a module import: cases.services imports this module
-from cases.models import Appeal, Case, Court, Ruling
+from cases.models import Appeal, Case, Court, Organization, Ruling
 from deadlines.applicability import Trigger, rules_for_ruling
 from deadlines.counting import deadline_compute
 from deadlines.models import Deadline
 from deadlines.rules import NoVersionInForce, rule_versions
+from reminders import deadline_reminders
 
 Actor = User | AnonymousUser | None
 
@@ -39,6 +40,8 @@ def _save(deadline: Deadline, *, actor: Actor, reason: str) -> Deadline:
         raise ValidationError(
             gettext("The deadlines of this ruling changed at the same time; try again. (%(error)s)") % {"error": exc}
         ) from exc
+    # The lawyers' reminders (7 days, 2 days, on the day) follow the deadline in its transaction.
+    deadline_reminders.deadline_reminders_sync(deadline=deadline)
     return deadline
 
 
@@ -148,6 +151,32 @@ def deadlines_recompute_court(*, court: Court, actor: Actor = None) -> None:
     """After a change to a court's jurisdiction or level, which decide the forum's rules."""
     for ruling in Ruling.objects.filter(court=court):
         deadlines_recompute(ruling=ruling, actor=actor)
+
+
+@transaction.atomic
+def deadline_reminders_organization_sync(*, organization: Organization) -> None:
+    """After a change to who are the organization's lawyers and owners: their open deadlines'
+    reminders go to the new set (a lawyer who joins gets those still ahead; one who leaves, none)."""
+    open_deadlines = Deadline.objects.select_for_update().filter(
+        case__organization=organization, state=Deadline.State.OPEN, due_on__isnull=False
+    )
+    for deadline in open_deadlines:
+        deadline_reminders.deadline_reminders_sync(deadline=deadline)
+
+
+@transaction.atomic
+def deadline_reminders_case_sync(*, case: Case) -> None:
+    """After the case moved to another organization: its lawyers get the reminders instead."""
+    for deadline in Deadline.objects.select_for_update().filter(case=case, state=Deadline.State.OPEN):
+        deadline_reminders.deadline_reminders_sync(deadline=deadline)
+
+
+@transaction.atomic
+def deadline_reminders_court_sync(*, court: Court) -> None:
+    """After a court's time zone changed: its deadlines' reminders move to 09:00 in the new zone."""
+    open_deadlines = Deadline.objects.select_for_update().filter(ruling__court=court, state=Deadline.State.OPEN)
+    for deadline in open_deadlines:
+        deadline_reminders.deadline_reminders_sync(deadline=deadline, retime=True)
 
 
 @transaction.atomic
