@@ -292,3 +292,15 @@ def test_the_override_form_queries(client, dues, django_assert_num_queries):
     url = _override_url(dues["early"])
     with django_assert_num_queries(5):
         assert client.get(url).status_code == 200
+
+
+def test_members_reach_their_deadline_reminders_and_calendar_from_every_page(client, dues):
+    settings_url = reverse("reminders:member-settings")
+    assert f'href="{settings_url}"' not in client.get(reverse("web:public_case_list")).content.decode()
+    client.force_login(dues["lawyer"])
+    page = client.get(reverse("web:dashboard")).content.decode()
+    assert f'<a href="{settings_url}">Reminders and calendar</a>' in page
+    client.post(reverse("set_language"), {"language": "ru", "next": "/"})
+    page = client.get(reverse("web:dashboard")).content.decode()
+    assert f'<a href="{settings_url}">Напоминания и календарь</a>' in page
+    assert client.get(settings_url).status_code == 200
