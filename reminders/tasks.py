@@ -40,8 +40,7 @@ def reminder_send_task(reminder_ids: int | list[int]) -> None:
     """Send a batch of claimed reminders over one SMTP connection, each in its own transaction."""
     connection = get_connection(fail_silently=False)
     try:
-        for pk in _ids(reminder_ids):
-            services.reminder_deliver(reminder_id=pk, connection=connection)
+        services.reminders_deliver(reminder_ids=_ids(reminder_ids), connection=connection)
     finally:
         connection.close()
 
