@@ -177,6 +177,48 @@ def subscription_unsubscribe(*, token: str, now: dt.datetime | None = None) -> S
     return subscription
 
 
+@transaction.atomic
+def subscription_settings_change(
+    *,
+    token: str,
+    language: str,
+    time_zone: str,
+    offsets_minutes: Sequence[int],
+    now: dt.datetime | None = None,
+) -> Subscription:
+    """The subscriber changes their language, time zone or reminder times, through the link in
+    their emails (the unsubscribe token is the credential, as for one-click unsubscribe).
+
+    Messages are built when sent, so a new language or zone applies to every message still owed.
+    New reminder times are scheduled for the upcoming hearings (only those still ahead); reminders
+    still owed at a time no longer wanted are cancelled. Raises Subscription.DoesNotExist for an
+    unknown token and ValidationError for bad input or a cancelled subscription (nothing changes).
+    """
+    now = now or timezone.now()
+    subscription = Subscription.objects.select_for_update().select_related("case").get(unsubscribe_token=token)
+    if subscription.unsubscribed_at is not None:
+        raise ValidationError("This subscription was cancelled; subscribe again on the case's page.")
+    _, zone = _clean_subscription_input(email=subscription.email, language=language, time_zone=time_zone)
+    offsets = _clean_offsets(offsets_minutes)
+    subscription.language, subscription.time_zone, subscription.offsets_minutes = language, zone, offsets
+    subscription.save(update_fields=["language", "time_zone", "offsets_minutes", "updated_at"])
+    Reminder.objects.filter(subscription=subscription, state__in=OPEN_STATES).exclude(
+        offset_minutes__in=offsets
+    ).update(
+        state=DeliveryState.CANCELLED,
+        last_error="The subscriber no longer wants a reminder at this time.",
+        claimed_at=None,
+        updated_at=now,
+    )
+    if subscription.is_active:
+        hearings = Hearing.objects.filter(
+            case=subscription.case, status=Hearing.Status.SCHEDULED, starts_at__gt=now
+        ).select_for_update()
+        for hearing in hearings:
+            _reminders_sync(hearing=hearing, subscriptions=[subscription], now=now)
+    return subscription
+
+
 # --- Scheduling, called from cases.services in the hearing's transaction ---------------------
 
 

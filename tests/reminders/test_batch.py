@@ -103,6 +103,7 @@ def test_a_batch_is_read_once_and_each_message_costs_four_statements_and_has_its
         lines = text.splitlines()
         assert any(line.endswith(f": {unsubscribe_url(subscription)}") for line in lines)
         assert any(line.endswith(f": {SITE}/reminders/feed/{subscription.feed_token}.ics") for line in lines)
+        assert any(line.endswith(f": {SITE}/reminders/settings/{subscription.unsubscribe_token}/") for line in lines)
         others = {ann, bob, cat, dan} - {subscription}
         assert not any(other.unsubscribe_token in text or other.feed_token in text for other in others)
         (attachment,) = message.iter_attachments()

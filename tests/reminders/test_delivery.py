@@ -270,6 +270,10 @@ def test_the_reminder_is_in_russian_with_both_time_zones_the_court_and_an_ics(lo
         "Страница дела: https://tracker.example.org/public/popova-v-moscow/",
     ]
     assert f"Отписаться (одним нажатием): https://tracker.example.org/reminders/unsubscribe/{token}/" in body
+    assert (
+        f"Изменить язык, часовой пояс или время напоминаний: https://tracker.example.org/reminders/settings/{token}/"
+        in body
+    )
     (attachment,) = message.iter_attachments()
     assert attachment.get_filename() == "hearing.ics"
     event = icalendar.Calendar.from_ical(attachment.get_content()).walk("VEVENT")[0]
