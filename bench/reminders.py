@@ -5,9 +5,14 @@
 
 1. Throughput: N subscriptions over H hearings (one reminder each), all due at once; one real
    Celery worker with 2 processes on Redis and PostgreSQL delivers to a local aiosmtpd server.
-   Measured: from the tick that finds them due to the last message accepted by the server.
-2. Idle tick: the beat's claim query with R reminder rows in the table and nothing due, timed
-   over repeated runs, with the PostgreSQL query plans (the partial indexes must be used).
+   Measured: from the tick that finds them due to the last message accepted by the server,
+   with the CPU time the worker's processes and the SMTP sink spent on it.
+2. Idle tick: the beat's claim (`deliveries_claim_due`) with R reminder rows in the table and
+   nothing due, timed over repeated runs, with the statements it runs and the PostgreSQL plans
+   of those and of the claim queries (the partial indexes must be used).
+
+The defaults are the issue's figures; smaller ones give a quick run while working, e.g.
+`--subscriptions 2000 --hearings 200 --rows 100000`.
 
 It works in its own database (`<DATABASE_URL's name>_bench`, created and dropped here) and
 appends its figures to bench/RESULTS.md.
@@ -25,6 +30,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,6 +66,24 @@ class CountingHandler:
         return "250 2.0.0 Accepted"
 
 
+def group_cpu_seconds(pgid: int) -> float:
+    """User + system CPU time of every live process in a process group (the worker and its
+    pool processes), from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        # After the command name: state, ppid, pgrp, ... utime and stime are fields 14 and 15 of stat.
+        if int(fields[2]) == pgid:
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
 def main() -> None:  # noqa: PLR0915 (a script, read top to bottom)
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--subscriptions", type=int, default=10_000)
@@ -89,6 +113,7 @@ def main() -> None:  # noqa: PLR0915 (a script, read top to bottom)
     from aiosmtpd.controller import Controller
     from django.core.management import call_command
     from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from cases.models import Case, Court, Hearing, Organization
@@ -159,12 +184,15 @@ def main() -> None:  # noqa: PLR0915 (a script, read top to bottom)
             while not app.control.ping(timeout=1) and time.monotonic() < deadline:
                 time.sleep(0.5)
             Reminder.objects.update(due_at=timezone.now())
+            worker_cpu0, own_cpu0, load0 = group_cpu_seconds(worker.pid), time.process_time(), os.getloadavg()
             t0 = time.monotonic()
             reminders_dispatch_due_task.delay()  # the beat's tick, through the broker as beat sends it
-            deadline = t0 + 600
+            deadline = t0 + 1800
             while handler.count < reminders and time.monotonic() < deadline:
                 time.sleep(0.2)
             elapsed = handler.last_at - t0
+            worker_cpu = group_cpu_seconds(worker.pid) - worker_cpu0
+            own_cpu, load1 = time.process_time() - own_cpu0, os.getloadavg()
             sent = Reminder.objects.filter(state="sent").count()
         finally:
             os.killpg(worker.pid, 15)
@@ -174,6 +202,15 @@ def main() -> None:  # noqa: PLR0915 (a script, read top to bottom)
         say(f"throughput: {handler.count} of {reminders} messages accepted by aiosmtpd in {elapsed:.1f}s "
             f"from the tick = {rate:.0f} reminders/s (target >= 200/s, 1 worker x {args.concurrency} processes); "
             f"{sent} rows marked sent")  # fmt: skip
+        if handler.count:
+            per_message = worker_cpu / handler.count * 1000
+            say(f"throughput CPU: worker (main + {args.concurrency} pool processes) {worker_cpu:.1f}s = "
+                f"{per_message:.2f} ms per message, i.e. {1000 * args.concurrency / per_message:.0f} reminders/s if each "
+                f"pool process had a core; this process (aiosmtpd sink) {own_cpu / handler.count * 1000:.2f} ms per "
+                f"message; PostgreSQL and Redis not counted")  # fmt: skip
+        say(
+            f"load average (1 min) {load0[0]:.1f} at the tick, {load1[0]:.1f} at the last message, on {os.cpu_count()} CPUs"
+        )
 
         # --- 2. idle tick with R rows ----------------------------------------------------------
         started = time.monotonic()
@@ -197,26 +234,38 @@ def main() -> None:  # noqa: PLR0915 (a script, read top to bottom)
             cursor.execute("VACUUM ANALYZE reminders_reminder")
         total_rows = Reminder.objects.count()
         say(f"idle tick: {total_rows} reminder rows ({time.monotonic() - started:.1f}s to insert)")
-        timings = []
+        timings, cpu_timings = [], []
         for _ in range(5):
             services.deliveries_claim_due()  # warm the connection and the cache
         for _ in range(100):
-            t = time.perf_counter()
+            t, cpu = time.perf_counter(), time.process_time()
             claimed = services.deliveries_claim_due()
             timings.append((time.perf_counter() - t) * 1000)
+            cpu_timings.append((time.process_time() - cpu) * 1000)
             assert len(claimed) == 0
         timings.sort()
+        cpu_timings.sort()
+        with CaptureQueriesContext(connection) as idle_tick:
+            services.deliveries_claim_due()
+        statements = [query["sql"] for query in idle_tick.captured_queries]
         say(f"idle tick: median {statistics.median(timings):.2f} ms, p95 {timings[94]:.2f} ms, "
-            f"max {timings[-1]:.2f} ms over 100 ticks (target < 20 ms; both tables, one transaction)")  # fmt: skip
+            f"max {timings[-1]:.2f} ms over 100 ticks (target < 20 ms; both tables); {len(statements)} statement(s) "
+            f"per idle tick: {', '.join(sql.split()[0] for sql in statements)}")  # fmt: skip
+        say(f"idle tick CPU (this process): median {statistics.median(cpu_timings):.2f} ms, "
+            f"p95 {cpu_timings[94]:.2f} ms; load average (1 min) {os.getloadavg()[0]:.1f}")  # fmt: skip
         lease_over = timezone.now() - dt.timedelta(seconds=600)
         rows = Reminder.objects.select_for_update(skip_locked=True)
         queries = {
             "due": rows.filter(state="pending", due_at__lte=timezone.now()).order_by("due_at").values_list("pk", flat=True)[:1000],
             "expired lease": rows.filter(state="sending", claimed_at__lt=lease_over).order_by("claimed_at").values_list("pk", flat=True)[:1000],
         }  # fmt: skip
-        for label, queryset in queries.items():
+        plans: dict[str, tuple[str, Any]] = {
+            f"idle tick's statement {n + 1}": (sql, ()) for n, sql in enumerate(statements)
+        }
+        with transaction.atomic():  # select_for_update compiles only inside one
+            plans |= {f"claim, {label}": queryset.query.sql_with_params() for label, queryset in queries.items()}
+        for label, (sql, params) in plans.items():
             with transaction.atomic(), connection.cursor() as cursor:
-                sql, params = queryset.query.sql_with_params()
                 cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
                 plan = [row[0] for row in cursor.fetchall()]
             say(f"plan ({label}):")

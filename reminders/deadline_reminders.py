@@ -8,8 +8,8 @@ morning for the lawyers who litigate there.
 
 `deadlines.services` calls `deadline_reminders_sync` inside the transaction that changes a
 deadline (computed, recomputed, overridden, closed, met, void), so the deadline and its
-reminder rows commit together. The beat tick claims due rows with the hearing reminders'
-tick (`deadline_reminders_claim_due`), and `deadline_reminder_send_task` sends each row with
+reminder rows commit together. The beat tick claims due rows together with the hearing
+reminders (`reminders.services.deliveries_claim_due`), and `deadline_reminder_send_task` sends each row with
 the same guarantees as a hearing reminder (`reminders.services._deliver`): under its row
 lock, a stable Message-ID, transient SMTP failures retried with backoff, then `failed` with
 the reason.
@@ -161,41 +161,6 @@ def deadline_reminders_sync(*, deadline: Deadline, now: dt.datetime | None = Non
 
 
 # --- Delivery --------------------------------------------------------------------------------
-
-
-def deadline_reminders_claim_due(*, now: dt.datetime | None = None, limit: int | None = None) -> list[int]:
-    """Claim due rows (and rows whose `sending` lease is over) and queue send tasks after commit,
-    as `reminders.services.deliveries_claim_due` does for hearings."""
-    from reminders.tasks import deadline_reminder_send_task
-
-    now = now or timezone.now()
-    limit = limit or settings.REMINDERS_CLAIM_BATCH
-    lease_over = now - dt.timedelta(seconds=settings.REMINDERS_SEND_LEASE_SECONDS)
-    with transaction.atomic():
-        rows = DeadlineReminder.objects.select_for_update(skip_locked=True)
-        due = list(
-            rows.filter(state=DeliveryState.PENDING, due_at__lte=now)
-            .order_by("due_at")
-            .values_list("pk", flat=True)[:limit]
-        )
-        stale = list(
-            rows.filter(state=DeliveryState.SENDING, claimed_at__lt=lease_over)
-            .order_by("claimed_at")
-            .values_list("pk", flat=True)[:limit]
-        )
-        pks = due + stale
-        if pks:
-            DeadlineReminder.objects.filter(pk__in=pks).update(
-                state=DeliveryState.SENDING, claimed_at=now, updated_at=now
-            )
-
-        def enqueue() -> None:
-            size = settings.REMINDERS_SEND_BATCH
-            for start in range(0, len(pks), size):
-                deadline_reminder_send_task.delay(pks[start : start + size])
-
-        transaction.on_commit(enqueue)
-    return pks
 
 
 @transaction.atomic

@@ -87,6 +87,7 @@ def _base_context(subscription: Subscription) -> dict[str, Any]:
         "case": subscription.case,
         "case_link": case_url(subscription.case),
         "unsubscribe_url": absolute(reverse("reminders:unsubscribe", args=[subscription.unsubscribe_token])),
+        "settings_url": absolute(reverse("reminders:settings", args=[subscription.unsubscribe_token])),
         "feed_url": absolute(reverse("reminders:subscriber-feed", args=[subscription.feed_token])),
     }
 
@@ -106,13 +107,17 @@ def _message(
     *,
     subscription: Subscription,
     subject: str,
-    template: str,
     context: dict[str, Any],
     message_id: str,
-    hearing: Hearing | None = None,
+    template: str | None = None,
+    body: str | None = None,
+    ics: bytes | None = None,
     list_unsubscribe: bool = True,
 ) -> EmailMessage:
-    body = render_to_string(template, context)
+    """The message from a template and its context, or from a `body` already rendered."""
+    if body is None:
+        assert template is not None  # noqa: S101
+        body = render_to_string(template, context)
     headers = {
         # Stable per row (and generation): a copy re-sent after a crash is recognisably the same message.
         "Message-ID": f"<{message_id}@{site_domain()}>",
@@ -131,30 +136,73 @@ def _message(
         to=[subscription.email],
         headers=headers,
     )
-    if hearing is not None:
-        ics = hearings_calendar([hearing], name=subscription.case.title, method="PUBLISH")
+    if ics is not None:
         message.attach("hearing.ics", ics, "text/calendar; charset=utf-8; method=PUBLISH")
     return message
 
 
-def reminder_message(reminder: Reminder) -> EmailMessage:
+def _hearing_ics(hearing: Hearing) -> bytes:
+    return hearings_calendar([hearing], name=hearing.case.title, method="PUBLISH")
+
+
+# Stand-ins for a subscriber's own links in a text rendered once for many subscribers; NUL
+# never occurs in stored text (PostgreSQL refuses it), so nothing else can match them.
+_SUBSCRIBER_LINKS = {name: f"\x00{name}\x00" for name in ("unsubscribe_url", "settings_url", "feed_url")}
+
+
+class MessageParts:
+    """What the reminders of one send batch share, built once per batch: a hearing's `.ics`, and
+    the subject and text for one hearing, language, time zone and offset (the subscriber's own
+    links are put in per message). Only for rows read together: a part is as fresh as the
+    batch's read of the hearing."""
+
+    def __init__(self) -> None:
+        self._ics: dict[int, bytes] = {}
+        self._texts: dict[tuple[int, str, str, int], tuple[str, str]] = {}
+
+    def ics(self, hearing: Hearing) -> bytes:
+        if hearing.pk not in self._ics:
+            self._ics[hearing.pk] = _hearing_ics(hearing)
+        return self._ics[hearing.pk]
+
+    def reminder_text(self, reminder: Reminder) -> tuple[str, str]:
+        """The subject and the body (with the subscriber's links as stand-ins)."""
+        subscription, hearing = reminder.subscription, reminder.hearing
+        key = (hearing.pk, subscription.language, str(subscription.time_zone), reminder.offset_minutes)
+        if key not in self._texts:
+            self._texts[key] = _reminder_text(reminder)
+        return self._texts[key]
+
+
+def _reminder_text(reminder: Reminder) -> tuple[str, str]:
     subscription, hearing = reminder.subscription, reminder.hearing
     with translation.override(subscription.language):
-        context = _base_context(subscription) | _hearing_context(subscription, hearing)
+        context: dict[str, Any] = {"case": hearing.case, "case_link": case_url(hearing.case), **_SUBSCRIBER_LINKS}
+        context |= _hearing_context(subscription, hearing)
         context["offset"] = offset_text(reminder.offset_minutes)
         subject = _("Reminder: %(kind)s in %(title)s, %(when)s") % {
             "kind": context["hearing_kind"],
-            "title": subscription.case.title,
+            "title": hearing.case.title,
             "when": context["when"]["subscriber"],
         }
-        return _message(
-            subscription=subscription,
-            subject=subject,
-            template="reminders/email/reminder.txt",
-            context=context,
-            message_id=f"reminder-{reminder.pk}.{reminder.generation}",
-            hearing=hearing,
-        )
+        return subject, render_to_string("reminders/email/reminder.txt", context)
+
+
+def reminder_message(reminder: Reminder, *, parts: MessageParts | None = None) -> EmailMessage:
+    subscription = reminder.subscription
+    parts = parts or MessageParts()
+    subject, body = parts.reminder_text(reminder)
+    context = _base_context(subscription)
+    for name, stand_in in _SUBSCRIBER_LINKS.items():
+        body = body.replace(stand_in, context[name])
+    return _message(
+        subscription=subscription,
+        subject=subject,
+        context=context,
+        body=body,
+        message_id=f"reminder-{reminder.pk}.{reminder.generation}",
+        ics=parts.ics(reminder.hearing),
+    )
 
 
 def notice_message(notice: Notice) -> EmailMessage:
@@ -191,7 +239,7 @@ def notice_message(notice: Notice) -> EmailMessage:
             template=f"reminders/email/notice_{notice.kind}.txt",
             context=context,
             message_id=f"notice-{notice.pk}",
-            hearing=hearing,
+            ics=None if hearing is None else _hearing_ics(hearing),
         )
 
 

@@ -32,6 +32,25 @@ class SubscribeForm(forms.Form):
     )
 
 
+class SubscriptionSettingsForm(forms.Form):
+    """What a subscriber may change through the link in their emails (not the address: a new
+    address is a new subscription, confirmed by its owner)."""
+
+    language = forms.ChoiceField(label=_("Language"), choices=Subscription.Language.choices)
+    time_zone = forms.ChoiceField(label=_("Your time zone"), choices=TIME_ZONE_CHOICES)
+    offsets_minutes = forms.TypedMultipleChoiceField(
+        label=_("Remind me"), choices=OFFSET_CHOICES, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+
+
+def subscription_settings_initial(subscription: Subscription) -> dict[str, object]:
+    return {
+        "language": subscription.language,
+        "time_zone": str(subscription.time_zone),
+        "offsets_minutes": list(subscription.offsets_minutes),
+    }
+
+
 def subscribe_initial() -> dict[str, object]:
     """Start from the visitor's language and time zone (the browser's, reported by the `tz`
     cookie, or the one chosen on the preferences page), so most people only type an address."""

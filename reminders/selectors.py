@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from cases.models import Case, Hearing, Membership
 from deadlines.models import Deadline
 from deadlines.selectors import deadlines_visible_to
-from reminders.models import MemberReminderSettings, Subscription
+from reminders.models import Delivery, DeliveryState, MemberReminderSettings, Subscription
 
 
 def _receives_condition(case: Case) -> Q:
@@ -26,6 +30,42 @@ def subscriptions_receiving(*, case: Case) -> QuerySet[Subscription]:
 
 def subscription_receives(*, subscription: Subscription) -> bool:
     return subscriptions_receiving(case=subscription.case).filter(pk=subscription.pk).exists()
+
+
+def subscription_ids_receiving(*, subscription_ids: Iterable[int]) -> set[int]:
+    """Which of these subscriptions (of any cases) receive messages now: `subscription_receives`
+    for a whole send batch in one query, the same rule as `_receives_condition`."""
+    member = Membership.objects.filter(organization_id=OuterRef("case__organization_id"), user_id=OuterRef("user_id"))
+    return set(
+        Subscription.objects.filter(
+            pk__in=list(subscription_ids), confirmed_at__isnull=False, unsubscribed_at__isnull=True
+        )
+        .filter(Q(case__is_public=True) | Q(user__is_superuser=True) | Exists(member))
+        .values_list("pk", flat=True)
+    )
+
+
+def deliveries_claimable_exist(
+    *, models: Iterable[type[Delivery]], now: dt.datetime, lease_over: dt.datetime
+) -> bool:
+    """Whether the beat tick has anything to claim: a row due, or one whose `sending` lease is
+    over. One statement, outside any transaction and without locks; each EXISTS is one probe of
+    a partial index (`*_pending_due`, `*_sending_claimed`).
+
+    Written in SQL: the ORM took ~3 ms of CPU to compile the same four-way check (as a UNION),
+    fifty times what PostgreSQL takes to run it, on a path that runs every minute for nothing.
+    """
+    checks, params = [], []
+    due, lease = (connection.ops.adapt_datetimefield_value(moment) for moment in (now, lease_over))
+    for model in models:
+        table = connection.ops.quote_name(model._meta.db_table)
+        checks.append(f"EXISTS (SELECT 1 FROM {table} WHERE state = %s AND due_at <= %s)")  # noqa: S608
+        checks.append(f"EXISTS (SELECT 1 FROM {table} WHERE state = %s AND claimed_at < %s)")  # noqa: S608
+        params += [DeliveryState.PENDING, due, DeliveryState.SENDING, lease]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + " OR ".join(checks), params)
+        (found,) = cursor.fetchone()
+    return bool(found)
 
 
 def hearings_for_feed(*, cases: QuerySet[Case]) -> QuerySet[Hearing]:

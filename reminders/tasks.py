@@ -24,8 +24,7 @@ def reminders_dispatch_due_task() -> int:
     deadline = time.monotonic() + settings.REMINDERS_TICK_BUDGET_SECONDS
     total = 0
     while time.monotonic() < deadline:
-        claimed = len(services.deliveries_claim_due())
-        claimed += len(deadline_reminders.deadline_reminders_claim_due())  # lawyers' deadline reminders
+        claimed = len(services.deliveries_claim_due())  # hearing reminders, notices, deadline reminders
         total += claimed
         if claimed == 0:
             break
@@ -41,8 +40,7 @@ def reminder_send_task(reminder_ids: int | list[int]) -> None:
     """Send a batch of claimed reminders over one SMTP connection, each in its own transaction."""
     connection = get_connection(fail_silently=False)
     try:
-        for pk in _ids(reminder_ids):
-            services.reminder_deliver(reminder_id=pk, connection=connection)
+        services.reminders_deliver(reminder_ids=_ids(reminder_ids), connection=connection)
     finally:
         connection.close()
 

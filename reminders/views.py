@@ -14,7 +14,13 @@ from django.views.decorators.http import require_http_methods
 from cases.selectors import cases_visible_to
 from reminders import deadline_reminders, selectors, services
 from reminders.calendar import hearings_calendar
-from reminders.forms import MemberSettingsForm, SubscribeForm, subscribe_initial
+from reminders.forms import (
+    MemberSettingsForm,
+    SubscribeForm,
+    SubscriptionSettingsForm,
+    subscribe_initial,
+    subscription_settings_initial,
+)
 from reminders.models import Subscription
 
 
@@ -64,6 +70,28 @@ def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "reminders/unsubscribe.html", {"subscription": subscription})
     subscription = services.subscription_unsubscribe(token=token)
     return render(request, "reminders/unsubscribed.html", {"subscription": subscription})
+
+
+@require_http_methods(["GET", "POST"])
+def subscription_settings_view(request: HttpRequest, token: str) -> HttpResponse:
+    """Language, time zone and reminder times, through the link in every email. The page never
+    shows the address: links get forwarded."""
+    subscription = Subscription.objects.select_related("case").filter(unsubscribe_token=token).first()
+    if subscription is None or subscription.unsubscribed_at is not None:
+        return render(request, "reminders/link_invalid.html", status=404)
+    form = SubscriptionSettingsForm(request.POST or None, initial=subscription_settings_initial(subscription))
+    saved = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            subscription = services.subscription_settings_change(token=token, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages)
+        else:
+            saved = True
+            form = SubscriptionSettingsForm(initial=subscription_settings_initial(subscription))
+    context = {"subscription": subscription, "form": form, "saved": saved}
+    return render(request, "reminders/settings.html", context, status=400 if form.errors else 200)
 
 
 def _calendar_response(body: bytes, filename: str) -> HttpResponse:

@@ -26,14 +26,22 @@ SITE = "https://tracker.example.org"
 
 class Mailbox:
     """An aiosmtpd handler. `refuse_next` answers 451 (try later) to that many messages;
-    `delay` slows every acceptance (to catch a worker in the middle of a batch)."""
+    `refuse_recipients` maps an address to the reply its RCPT TO gets (e.g. "550 5.1.1 No such
+    user"); `delay` slows every acceptance (to catch a worker in the middle of a batch)."""
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.refused = 0
         self.refuse_next = 0
+        self.refuse_recipients: dict[str, str] = {}
         self.delay = 0.0
         self._lock = threading.Lock()
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any) -> str:  # noqa: N802
+        if address in self.refuse_recipients:
+            return self.refuse_recipients[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         if self.delay:

@@ -157,3 +157,44 @@ def test_staff_see_failed_reminders_with_their_reason_in_the_admin(admin_client)
     assert b"SMTPDataError: (451, &#x27;busy&#x27;)" in response.content
     assert admin_client.get("/admin/reminders/subscription/").status_code == 200
     assert admin_client.get("/admin/reminders/notice/").status_code == 200
+
+
+def test_the_settings_link_shows_the_current_settings_without_the_address_and_saves_changes():
+    subscription = SubscriptionFactory(email="ann@example.net", language="en", offsets_minutes=[1440])
+    client = Client(enforce_csrf_checks=True)
+    url = f"/reminders/settings/{subscription.unsubscribe_token}/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert b"ann@example.net" not in page.content
+    assert b'<option value="Europe/Berlin" selected>' in page.content
+    checked = re.findall(rb'<input type="checkbox" name="offsets_minutes" value="(\d+)"[^>]* checked>', page.content)
+    assert checked == [b"1440"]
+    token = client.cookies["csrftoken"].value
+    data = {"language": "ru", "time_zone": "Asia/Yekaterinburg", "offsets_minutes": ["60", "10080"]}
+    response = client.post(url, data | {"csrfmiddlewaretoken": token})
+    assert response.status_code == 200
+    assert b"Saved. Reminders still to come use these settings." in response.content
+    subscription.refresh_from_db()
+    assert (subscription.language, str(subscription.time_zone), subscription.offsets_minutes) == (
+        "ru",
+        "Asia/Yekaterinburg",
+        [10080, 60],
+    )
+
+
+def test_the_settings_page_refuses_bad_input_and_unknown_or_cancelled_links_and_changes_nothing():
+    subscription = SubscriptionFactory(language="en", offsets_minutes=[1440])
+    url = f"/reminders/settings/{subscription.unsubscribe_token}/"
+    client = Client()
+    response = client.post(url, {"language": "ru", "time_zone": "Mars/Olympus", "offsets_minutes": ["60"]})
+    assert response.status_code == 400
+    assert response.context["form"].errors["time_zone"]
+    response = client.post(url, {"language": "ru", "time_zone": "UTC"})
+    assert (response.status_code, list(response.context["form"].errors)) == (400, ["offsets_minutes"])
+    assert client.get("/reminders/settings/unknown/").status_code == 404
+    gone = SubscriptionFactory(unsubscribed_at=subscription.confirmed_at)
+    assert client.post(f"/reminders/settings/{gone.unsubscribe_token}/", {"language": "ru"}).status_code == 404
+    subscription.refresh_from_db()
+    assert (subscription.language, subscription.offsets_minutes) == ("en", [1440])
+    gone.refresh_from_db()
+    assert gone.language == "en"

@@ -11,7 +11,7 @@ from django.utils import formats, timezone, translation
 from cases import services as case_services
 from deadlines import services as deadline_services
 from deadlines.models import Deadline
-from reminders import deadline_reminders
+from reminders import services
 from reminders.models import DeadlineReminder, MemberReminderSettings
 from reminders.tasks import reminders_dispatch_due_task
 from tests.factories import CaseFactory, CourtFactory, MembershipFactory, UserFactory
@@ -99,7 +99,7 @@ def test_lawyers_get_the_deadline_reminder_in_their_language_once_after_a_refusa
     # when the deadline is closed, its pending reminders are dropped: nothing more is claimed or sent
     deadline_services.deadline_close(deadline=deadline, reason="The client decided not to appeal")
     DeadlineReminder.objects.filter(state="cancelled").update(due_at=timezone.now())
-    assert deadline_reminders.deadline_reminders_claim_due() == []
+    assert services.deliveries_claim_due().deadline_reminder_ids == []
     assert sorted(DeadlineReminder.objects.values_list("offset_days", "state")) == [
         (0, "cancelled"),
         (0, "cancelled"),
@@ -123,7 +123,7 @@ def test_a_reminder_claimed_twice_is_sent_once(pipeline):
     case_services.ruling_record(case=case, court=court, decided_on=today, final_form_on=today, outcome="dismissed")
     row = DeadlineReminder.objects.get(offset_days=7)
     DeadlineReminder.objects.filter(pk=row.pk).update(due_at=timezone.now())
-    (claimed,) = deadline_reminders.deadline_reminders_claim_due()
+    (claimed,) = services.deliveries_claim_due().deadline_reminder_ids
     assert claimed == row.pk
     from reminders.tasks import deadline_reminder_send_task
 

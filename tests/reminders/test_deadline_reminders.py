@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from cases import services as case_services
 from deadlines import services as deadline_services
 from deadlines.models import Deadline
-from reminders import deadline_reminders
+from reminders import deadline_reminders, services
 from reminders.models import DeadlineReminder, MemberReminderSettings
 from tests.factories import CaseFactory, CourtFactory, MembershipFactory, SubscriptionFactory, UserFactory
 
@@ -218,15 +218,15 @@ def test_a_lawyer_who_joins_gets_the_open_deadlines_and_one_who_leaves_loses_the
 
 
 def claim_and_deliver(now):
-    ids = deadline_reminders.deadline_reminders_claim_due(now=now)
+    ids = services.deliveries_claim_due(now=now).deadline_reminder_ids
     return [deadline_reminders.deadline_reminder_deliver(deadline_reminder_id=pk, now=now) for pk in ids]
 
 
 def test_only_due_rows_are_claimed(team, site):
     case, _, _ = team
     record_ruling(case)
-    assert deadline_reminders.deadline_reminders_claim_due(now=at(D(2020, 2, 24), 8)) == []
-    claimed = deadline_reminders.deadline_reminders_claim_due(now=at(D(2020, 2, 24), 9))
+    assert services.deliveries_claim_due(now=at(D(2020, 2, 24), 8)).deadline_reminder_ids == []
+    claimed = services.deliveries_claim_due(now=at(D(2020, 2, 24), 9)).deadline_reminder_ids
     assert sorted(DeadlineReminder.objects.filter(pk__in=claimed).values_list("user__username", "offset_days")) == [
         ("anna", 7),
         ("olga", 7),

@@ -15,7 +15,7 @@ from django.core import mail
 from django.db import connection, transaction
 
 from cases import services as case_services
-from reminders import services
+from reminders import selectors, services
 from reminders.emails import reminder_message
 from reminders.models import Notice, Reminder
 from tests.factories import CaseFactory, CourtFactory, SubscriptionFactory
@@ -76,6 +76,63 @@ def test_claim_takes_due_rows_and_expired_leases_only(django_capture_on_commit_c
     ]
     # and a second tick finds nothing more
     assert len(services.deliveries_claim_due(now=now)) == 0
+
+
+@pytest.mark.django_db
+def test_an_idle_tick_is_one_statement_without_a_transaction_or_locks(django_assert_num_queries, settings):
+    settings.REMINDERS_SEND_LEASE_SECONDS = 600
+    hearing = hearing_with_subscriber()
+    now = SEVEN_DAYS_BEFORE - dt.timedelta(minutes=1)
+    # given reminders not yet due, one sent, and a notice whose lease is still live
+    Reminder.objects.filter(offset_minutes=120).update(state="sent", due_at=now - dt.timedelta(days=1))
+    Notice.objects.create(
+        subscription=hearing.case.subscriptions.get(), hearing=hearing, kind="moved", due_at=now, state="sending",
+        claimed_at=now - dt.timedelta(minutes=9),
+    )  # fmt: skip
+    before = sorted(Reminder.objects.values_list("pk", "state", "claimed_at", "updated_at"))
+    with django_assert_num_queries(1) as queries:
+        claimed = services.deliveries_claim_due(now=now)
+    assert len(claimed) == 0
+    assert queries.captured_queries[0]["sql"].startswith("SELECT EXISTS")
+    assert sorted(Reminder.objects.values_list("pk", "state", "claimed_at", "updated_at")) == before
+
+
+@pytest.mark.parametrize(
+    ("model", "state", "due_in", "claimed_ago", "claimable"),
+    [
+        (Reminder, "pending", dt.timedelta(0), None, True),
+        (Reminder, "pending", dt.timedelta(seconds=1), None, False),
+        (Reminder, "sending", -dt.timedelta(hours=1), dt.timedelta(seconds=601), True),
+        (Reminder, "sending", -dt.timedelta(hours=1), dt.timedelta(seconds=599), False),
+        (Reminder, "sent", -dt.timedelta(hours=1), None, False),
+        (Notice, "pending", dt.timedelta(0), None, True),
+        (Notice, "pending", dt.timedelta(seconds=1), None, False),
+        (Notice, "sending", -dt.timedelta(hours=1), dt.timedelta(seconds=601), True),
+        (Notice, "sending", -dt.timedelta(hours=1), dt.timedelta(seconds=599), False),
+    ],
+)
+@pytest.mark.django_db
+def test_the_tick_claims_only_when_the_pre_check_finds_a_due_row_or_an_expired_lease(
+    model, state, due_in, claimed_ago, claimable, settings
+):
+    settings.REMINDERS_SEND_LEASE_SECONDS = 600
+    hearing = hearing_with_subscriber(offsets_minutes=[60])
+    Reminder.objects.all().delete()
+    now = SEVEN_DAYS_BEFORE
+    fields = {"state": state, "due_at": now + due_in, "claimed_at": claimed_ago and now - claimed_ago}
+    if model is Reminder:
+        row = Reminder.objects.create(
+            subscription=hearing.case.subscriptions.get(), hearing=hearing, offset_minutes=60,
+            hearing_starts_at=hearing.starts_at, **fields,
+        )  # fmt: skip
+    else:
+        row = Notice.objects.create(
+            subscription=hearing.case.subscriptions.get(), hearing=hearing, kind="moved", **fields
+        )
+    lease_over = now - dt.timedelta(seconds=600)
+    assert selectors.deliveries_claimable_exist(models=services.CLAIMABLE, now=now, lease_over=lease_over) is claimable
+    claimed = services.deliveries_claim_due(now=now)
+    assert (claimed.reminder_ids + claimed.notice_ids) == ([row.pk] if claimable else [])
 
 
 @pytest.mark.django_db(transaction=True)
@@ -213,6 +270,10 @@ def test_the_reminder_is_in_russian_with_both_time_zones_the_court_and_an_ics(lo
         "Страница дела: https://tracker.example.org/public/popova-v-moscow/",
     ]
     assert f"Отписаться (одним нажатием): https://tracker.example.org/reminders/unsubscribe/{token}/" in body
+    assert (
+        f"Изменить язык, часовой пояс или время напоминаний: https://tracker.example.org/reminders/settings/{token}/"
+        in body
+    )
     (attachment,) = message.iter_attachments()
     assert attachment.get_filename() == "hearing.ics"
     event = icalendar.Calendar.from_ical(attachment.get_content()).walk("VEVENT")[0]

@@ -146,3 +146,88 @@ def test_the_confirmation_email_carries_the_confirm_link_in_the_subscribers_lang
     assert message.subject == "Подтвердите подписку на заседания по делу «Popova v. Moscow»"
     assert f"https://tracker.example.org/reminders/confirm/{subscription.confirm_token}/" in message.body
     assert "List-Unsubscribe" not in message.extra_headers
+
+
+def reminder_rows():
+    return sorted(Reminder.objects.values_list("offset_minutes", "state", "due_at"))
+
+
+def test_changing_the_reminder_times_cancels_unwanted_ones_and_schedules_new_ones_still_ahead():
+    # given a subscriber of a hearing 20 days ahead, reminded 7 days, 1 day and 2 hours before;
+    # the 7-day reminder already went out
+    hearing_at = dt.datetime(2019, 10, 21, 10, 0, tzinfo=MSK)
+    case = CaseFactory()
+    subscription = SubscriptionFactory(case=case, offsets_minutes=[10080, 1440, 120])
+    case_services.hearing_schedule(case=case, court=CourtFactory(), starts_at=hearing_at)
+    Reminder.objects.filter(offset_minutes=10080).update(state="sent")
+    # when they keep 1 day, drop 2 hours and 7 days, add 1 hour and 30 days (30 days is already past)
+    changed = services.subscription_settings_change(
+        token=subscription.unsubscribe_token, language="ru", time_zone="Asia/Yekaterinburg",
+        offsets_minutes=[60, 1440, 43200],
+    )  # fmt: skip
+    assert (changed.language, str(changed.time_zone), changed.offsets_minutes) == (
+        "ru",
+        "Asia/Yekaterinburg",
+        [43200, 1440, 60],
+    )
+    # then the sent one is history, 2 hours is cancelled, 1 hour is new, 30 days is not made
+    assert reminder_rows() == [
+        (60, "pending", hearing_at - dt.timedelta(hours=1)),
+        (120, "cancelled", hearing_at - dt.timedelta(hours=2)),
+        (1440, "pending", hearing_at - dt.timedelta(days=1)),
+        (10080, "sent", hearing_at - dt.timedelta(days=7)),
+    ]
+    assert Reminder.objects.get(offset_minutes=120).last_error == (
+        "The subscriber no longer wants a reminder at this time."
+    )
+    # and adding 2 hours back brings the cancelled reminder back
+    services.subscription_settings_change(
+        token=subscription.unsubscribe_token, language="ru", time_zone="Asia/Yekaterinburg", offsets_minutes=[120]
+    )
+    assert [(offset, state) for offset, state, _ in reminder_rows()] == [
+        (60, "cancelled"),
+        (120, "pending"),
+        (1440, "cancelled"),
+        (10080, "sent"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"time_zone": "Mars/Olympus"}, "time_zone"),
+        ({"language": "de"}, "language"),
+        ({"offsets_minutes": []}, "offsets_minutes"),
+        ({"offsets_minutes": [0]}, "offsets_minutes"),
+    ],
+)
+def test_bad_settings_are_refused_with_a_field_message_and_nothing_changes(kwargs, field):
+    case = CaseFactory()
+    subscription = SubscriptionFactory(case=case, offsets_minutes=[1440])
+    case_services.hearing_schedule(
+        case=case, court=CourtFactory(), starts_at=dt.datetime(2019, 10, 21, 10, 0, tzinfo=MSK)
+    )
+    before = reminder_rows()
+    values = {"language": "en", "time_zone": "UTC", "offsets_minutes": [60]} | kwargs
+    with pytest.raises(ValidationError) as error:
+        services.subscription_settings_change(token=subscription.unsubscribe_token, **values)
+    assert list(error.value.message_dict) == [field]
+    assert reminder_rows() == before
+    subscription.refresh_from_db()
+    assert (subscription.language, str(subscription.time_zone), subscription.offsets_minutes) == (
+        "en",
+        "Europe/Berlin",
+        [1440],
+    )
+
+
+def test_a_cancelled_subscription_cannot_be_changed_and_an_unknown_token_is_not_found():
+    subscription = SubscriptionFactory(unsubscribed_at=NOW)
+    with pytest.raises(ValidationError):
+        services.subscription_settings_change(
+            token=subscription.unsubscribe_token, language="ru", time_zone="UTC", offsets_minutes=[60]
+        )
+    subscription.refresh_from_db()
+    assert (subscription.language, subscription.offsets_minutes) == ("en", [10080, 1440, 120])
+    with pytest.raises(Subscription.DoesNotExist):
+        services.subscription_settings_change(token="unknown", language="ru", time_zone="UTC", offsets_minutes=[60])
