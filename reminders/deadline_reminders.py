@@ -31,7 +31,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from cases.models import Case, Membership, Ruling
 from deadlines.models import Deadline
@@ -222,8 +222,15 @@ def deadline_reminder_message(row: DeadlineReminder) -> EmailMessage:
         else:
             when = ngettext("in %(count)d day", "in %(count)d days", row.offset_days) % {"count": row.offset_days}
         court = ruling.court
+        # The rule table (deadlines/rules.py) is in English; its Russian wording is in the
+        # dossier's catalogue (documents/dossier/labels.py), shared here so both say the same.
+        rule_title = pgettext("dossier: Deadline.rule_title", deadline.rule_title)
         context: dict[str, Any] = {
             "deadline": deadline,
+            "rule_title": rule_title,
+            "trigger_label": pgettext("dossier: Deadline.trigger_label", deadline.trigger_label)
+            if deadline.trigger_label
+            else "",
             "case": case,
             "when": when,
             "due_on": _date(deadline.due_on),
@@ -238,7 +245,7 @@ def deadline_reminder_message(row: DeadlineReminder) -> EmailMessage:
         # Translators: "when" is "today" or "in 2 days".
         subject = _("Deadline %(when)s: %(rule)s in %(title)s, due %(due_on)s") % {
             "when": when,
-            "rule": deadline.rule_title,
+            "rule": rule_title,
             "title": case.title,
             "due_on": context["due_on"],
         }

@@ -45,9 +45,7 @@ def subscription_ids_receiving(*, subscription_ids: Iterable[int]) -> set[int]:
     )
 
 
-def deliveries_claimable_exist(
-    *, models: Iterable[type[Delivery]], now: dt.datetime, lease_over: dt.datetime
-) -> bool:
+def deliveries_claimable_exist(*, models: Iterable[type[Delivery]], now: dt.datetime, lease_over: dt.datetime) -> bool:
     """Whether the beat tick has anything to claim: a row due, or one whose `sending` lease is
     over. One statement, outside any transaction and without locks; each EXISTS is one probe of
     a partial index (`*_pending_due`, `*_sending_claimed`).

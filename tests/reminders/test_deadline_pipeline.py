@@ -82,7 +82,8 @@ def test_lawyers_get_the_deadline_reminder_in_their_language_once_after_a_refusa
         f"Deadline in 7 days: {deadline.rule_title} in Popova v. Moscow, due {due.day} {due:%B %Y}"
     )
     assert str(ru["Subject"]).strip() == (
-        f"Срок истекает через 7 дней: {deadline.rule_title} по делу «Popova v. Moscow» ({due_ru})"
+        "Срок истекает через 7 дней: Апелляционная жалоба на решение суда первой инстанции по гражданскому делу "
+        f"(ГПК РФ) по делу «Popova v. Moscow» ({due_ru})"
     )
     assert body(ru).splitlines()[0] == "Процессуальный срок истекает через 7 дней."
     assert body(en).splitlines()[0] == "A procedural deadline is due in 7 days."

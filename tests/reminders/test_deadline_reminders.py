@@ -250,7 +250,9 @@ def test_the_message_in_the_lawyers_language_with_the_rule_date_explanation_link
     ru, en = by_to["anna@example.org"], by_to["olga@example.org"]
     rule = deadline.rule_title
     assert en.subject == f"Deadline in 2 days: {rule} in Popova v. Moscow, due 2 March 2020"
-    assert ru.subject == f"Срок истекает через 2 дня: {rule} по делу «Popova v. Moscow» (2 марта 2020)"
+    assert rule == "Appeal against a first-instance civil decision (Russia, GPK)"
+    ru_rule = "Апелляционная жалоба на решение суда первой инстанции по гражданскому делу (ГПК РФ)"
+    assert ru.subject == f"Срок истекает через 2 дня: {ru_rule} по делу «Popova v. Moscow» (2 марта 2020)"
     row = DeadlineReminder.objects.get(user=owner, offset_days=2)
     assert en.extra_headers["Message-ID"] == f"<deadline-reminder-{row.pk}.1@tracker.example.org>"
     assert (ru.extra_headers["Content-Language"], en.extra_headers["Content-Language"]) == ("ru", "en")
@@ -267,6 +269,8 @@ def test_the_message_in_the_lawyers_language_with_the_rule_date_explanation_link
     assert ru_lines[0] == "Процессуальный срок истекает через 2 дня."
     assert "Решение: Савёловский районный суд, 24 января 2020" in ru_lines
     assert "Истекает: 2 марта 2020" in ru_lines
+    assert f"Срок: {ru_rule} ({deadline.rule_source})" in ru_lines
+    assert ru_lines[6] == "Исчисляется от: изготовление решения в окончательной форме, 29 января 2020"
     ((name, ics, mimetype),) = en.attachments
     assert (name, mimetype) == ("deadline.ics", "text/calendar; charset=utf-8; method=PUBLISH")
     assert "DTSTART;VALUE=DATE:20200302\r\nDTEND;VALUE=DATE:20200303\r\n" in ics
