@@ -304,3 +304,13 @@ def test_members_reach_their_deadline_reminders_and_calendar_from_every_page(cli
     page = client.get(reverse("web:dashboard")).content.decode()
     assert f'<a href="{settings_url}">Напоминания и календарь</a>' in page
     assert client.get(settings_url).status_code == 200
+
+
+def test_in_russian_the_case_page_names_the_rule_and_its_trigger_in_russian(client, dues):
+    client.force_login(dues["viewer"])
+    client.post(reverse("set_language"), {"language": "ru", "next": "/"})
+    page = client.get(reverse("web:case_detail", args=["popova-v-moscow"])).content.decode()
+    assert "Апелляционная жалоба на решение суда первой инстанции по гражданскому делу (ГПК РФ)" in page
+    assert "изготовление решения в окончательной форме" in page
+    assert "Appeal against a first-instance civil decision" not in page
+    assert "decision in final form" not in page

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 
 from cases.models import CaseEvent, Court, Jurisdiction
@@ -127,6 +127,19 @@ def deadline_state(state: str) -> str:
         "closed": _("closed without filing"),
         "void": _("no longer applies"),
     }.get(state, state)
+
+
+@register.filter
+def deadline_rule(title: str) -> str:
+    """A rule's title in the page's language (the rule table is in English; its Russian wording
+    is kept once, in the dossier's catalogue: documents/dossier/labels.py)."""
+    return pgettext("dossier: Deadline.rule_title", title) if title else ""
+
+
+@register.filter
+def deadline_trigger(label: str) -> str:
+    """The event a deadline runs from, in the page's language (as `deadline_rule`)."""
+    return pgettext("dossier: Deadline.trigger_label", label) if label else ""
 
 
 @register.filter
