@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as UserModel
-from django.db.models import Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from cases.models import Appeal, Case, Hearing, Membership, Ruling
+from cases.models import Appeal, Case, Hearing, Membership, Ruling, Tag
 
 User = UserModel | AnonymousUser | None
 
@@ -36,6 +37,23 @@ def cases_visible_to(*, user: User) -> QuerySet[Case]:
         return Case.objects.all()
     condition = Q(is_public=True) if member is None else Q(is_public=True) | member
     return Case.objects.filter(condition)
+
+
+def cases_with_tag_names(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Each case with `tag_names` (sorted): on PostgreSQL an ARRAY(subquery) in the same query
+    (one query less per page than a prefetch, and no second round trip); elsewhere a prefetch,
+    which `tag_names_of` reads."""
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.expressions import ArraySubquery
+
+        names = Tag.objects.filter(cases=OuterRef("pk")).order_by("name").values("name")
+        return cases.annotate(tag_names=ArraySubquery(names))
+    return cases.prefetch_related("tags")
+
+
+def tag_names_of(case: Case) -> list[str]:
+    names = getattr(case, "tag_names", None)
+    return list(names) if names is not None else [tag.name for tag in case.tags.all()]
 
 
 def cases_of_member(*, user: User) -> QuerySet[Case]:

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 
 from cases import services as case_services  # a module import: cases.services imports this module
 from cases.models import Appeal, Case, Court, Ruling
+from changes.services import change_record
 from deadlines.applicability import Trigger, rules_for_ruling
 from deadlines.counting import deadline_compute
 from deadlines.models import Deadline
@@ -36,6 +37,8 @@ def _save(deadline: Deadline, *, actor: Actor, reason: str) -> Deadline:
     except IntegrityError as exc:
         # Two recomputes of one ruling at once (a row lock covers only rows that exist already).
         raise ValidationError(f"The deadlines of this ruling changed at the same time; try again. ({exc})") from exc
+    # Same transaction as the write: the sync feed never misses a recompute, override or close.
+    change_record(instance=deadline, op="upsert")
     return deadline
 
 

@@ -24,10 +24,13 @@ from cases.api.serializers import (
     CourtSerializer,
     HearingSerializer,
     PartySerializer,
+    RulingDetailSerializer,
     RulingSerializer,
 )
 from cases.models import Appeal, Case, Court, Hearing, Party, Ruling
-from cases.selectors import case_instance_chain, cases_visible_to, hearings_upcoming
+from cases.selectors import case_instance_chain, cases_visible_to, cases_with_tag_names, hearings_upcoming
+from deadlines.models import Deadline
+from deadlines.selectors import deadlines_for_case
 from tracker.api.conditional import etag_for, expected_version_from, if_none_match_hits
 from tracker.api.errors import PreconditionFailed
 
@@ -43,6 +46,17 @@ IF_MATCH = OpenApiParameter(
 IF_NONE_MATCH = OpenApiParameter(
     "If-None-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, description="Answer 304 if unchanged."
 )
+
+
+def deadlines_for_caller(request: Request, *, case: Case, ruling: Ruling | None = None) -> list[Deadline]:
+    """The deadlines a detail shows: none (and no query) unless the caller is a member of the
+    case's organization, even on a public case (deadlines/selectors.py says why)."""
+    if case.organization_id not in member_organizations(request):
+        return []
+    deadlines = deadlines_for_case(case=case)  # membership checked just above
+    if ruling is not None:
+        deadlines = deadlines.filter(ruling=ruling)
+    return list(deadlines)
 
 
 class StrictQueryParametersMixin:
@@ -190,7 +204,7 @@ class CaseViewSet(DomainViewSet):
         return CaseSerializer if self.action == "list" else CaseDetailSerializer
 
     def get_queryset(self) -> QuerySet[Case]:
-        return cases_visible_to(user=self.request.user).select_related("organization").prefetch_related("tags")
+        return cases_with_tag_names(cases_visible_to(user=self.request.user).select_related("organization"))
 
     def organization_of_new(self, validated: dict[str, Any]) -> int | None:
         return validated["organization"].pk
@@ -205,7 +219,12 @@ class CaseViewSet(DomainViewSet):
             step.ruling.case = instance
             for appeal in step.appeals:
                 appeal.case = instance
-        context = {**self.get_serializer_context(), "upcoming_hearings": upcoming, "appeal_chain": chain}
+        context = {
+            **self.get_serializer_context(),
+            "upcoming_hearings": upcoming,
+            "appeal_chain": chain,
+            "deadlines": deadlines_for_caller(self.request, case=instance),
+        }
         return CaseDetailSerializer(instance, context=context).data  # type: ignore[return-value]
 
 
@@ -245,6 +264,8 @@ class HearingViewSet(CaseBoundViewSet):
 
 
 class RulingViewSet(CaseBoundViewSet):
+    """Rulings. The detail also lists the ruling's deadlines, for members of the organization."""
+
     model = Ruling
     serializer_class = RulingSerializer
     filterset_class = filters.RulingFilter
@@ -252,6 +273,16 @@ class RulingViewSet(CaseBoundViewSet):
     update_service = services.ruling_update
     delete_service = services.ruling_delete
     record_kwarg = "ruling"
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:
+        return RulingSerializer if self.action == "list" else RulingDetailSerializer
+
+    def detail_payload(self, instance: Ruling) -> dict[str, Any]:
+        context = {
+            **self.get_serializer_context(),
+            "deadlines": deadlines_for_caller(self.request, case=instance.case, ruling=instance),
+        }
+        return RulingDetailSerializer(instance, context=context).data  # type: ignore[return-value]
 
 
 class AppealViewSet(CaseBoundViewSet):
