@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as UserModel
 from django.db import connection
-from django.db.models import OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from cases.models import Appeal, Case, Hearing, Membership, Ruling, Tag
@@ -37,6 +38,22 @@ def cases_visible_to(*, user: User) -> QuerySet[Case]:
         return Case.objects.all()
     condition = Q(is_public=True) if member is None else Q(is_public=True) | member
     return Case.objects.filter(condition)
+
+
+def visible_through_case(*, user: User, table: str) -> Q | RawSQL:
+    """The condition `case__in=cases_visible_to(user=user)` on records of a case (`table`, the
+    records' table), as a scalar subquery on the record's own case: PostgreSQL looks each
+    record's case up by its key, where `case__in` first collects every visible case (a scan of
+    all cases per query: 30 of 40 ms for a feed page of 1,000 hearings at 20,000 cases,
+    bench/api.py). Same rule as cases_visible_to: public, or of one of the user's organizations."""
+    member = _is_member_query(user)
+    if member is not None and not member:
+        return Q()  # a superuser sees everything
+    case = f'(SELECT {{}} FROM cases_case c WHERE c.id = "{table}"."case_id")'  # noqa: S608 (a table name)
+    if member is None:
+        return RawSQL(case.format("c.is_public"), [], BooleanField())  # noqa: S611 (no values in the text)
+    rule = "c.is_public OR c.organization_id IN (SELECT m.organization_id FROM cases_membership m WHERE m.user_id = %s)"
+    return RawSQL(case.format(rule), [user.pk], BooleanField())  # type: ignore[union-attr]  # noqa: S611
 
 
 def cases_with_tag_names(cases: QuerySet[Case]) -> QuerySet[Case]:
