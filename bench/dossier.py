@@ -9,6 +9,10 @@ Scenarios, each in its own process so that peak memory (ru_maxrss) is the scenar
 - cached: asking again for an unchanged case that already has its PDF (dossier_request).
 Targets: Popova < 1.5 s warm; large < 10 s and < 400 MB; cached < 50 ms.
 Figures are appended to bench/RESULTS.md with the date, machine and command.
+
+To see where a large render spends its time (pyinstrument, from requirements-dev.txt):
+
+    .venv/bin/python bench/dossier.py --profile var/dossier-profile.html
 """
 
 from __future__ import annotations
@@ -157,7 +161,34 @@ def scenario(name: str) -> dict:
     raise SystemExit(f"unknown scenario {name}")
 
 
+def profile(out: str) -> None:
+    """One render of the large case under pyinstrument, written as an HTML report."""
+    _setup()
+    from django.core.management import call_command
+    from pyinstrument import Profiler
+
+    from cases.models import Case
+    from documents.dossier.content import dossier_content
+    from documents.dossier.render import dossier_pdf
+
+    call_command("seed_demo", "--no-accounts", verbosity=0)
+    case = _large_case()
+    try:
+        _render_times(case, 1)  # warm: fonts and caches, as in a worker
+        profiler = Profiler(interval=0.002)
+        with profiler:
+            dossier_pdf(dossier_content(case=case, edition="internal", language="ru"))
+    finally:
+        Case.objects.filter(slug=LARGE_SLUG).delete()
+    Path(out).write_text(profiler.output_html())
+    print(profiler.output_text(unicode=False, color=False)[:4000])
+    print(f"full report: {out}", file=sys.stderr)
+
+
 def main() -> None:
+    if len(sys.argv) == 3 and sys.argv[1] == "--profile":
+        profile(sys.argv[2])
+        return
     if len(sys.argv) == 3 and sys.argv[1] == "--scenario":
         result = scenario(sys.argv[2])
         result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

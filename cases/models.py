@@ -176,12 +176,12 @@ class Case(VersionedModel):
             models.CheckConstraint(
                 condition=(Q(status="closed") & ~Q(outcome="")) | (~Q(status="closed") & Q(outcome="")),
                 name="case_outcome_iff_closed",
-                violation_error_message="A closed case needs an outcome, and only a closed case has one.",
+                violation_error_message=_("A closed case needs an outcome, and only a closed case has one."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="filed") | Q(filed_on__isnull=False),
                 name="case_filed_has_date",
-                violation_error_message="A case marked filed needs its filing date.",
+                violation_error_message=_("A case marked filed needs its filing date."),
             ),
         ]
         indexes = [models.Index(fields=["status"]), models.Index(fields=["updated_at"])]
@@ -204,7 +204,7 @@ class Docket(models.Model):
             models.UniqueConstraint(
                 fields=["court", "number"],
                 name="docket_number_unique_per_court",
-                violation_error_message="This docket number is already used at this court.",
+                violation_error_message=_("This docket number is already used at this court."),
             ),
             models.UniqueConstraint(fields=["case", "court"], name="docket_one_per_case_and_court"),
         ]
@@ -256,7 +256,7 @@ class Party(VersionedModel):
             models.CheckConstraint(
                 condition=Q(consent_to_publish=True) | ~Q(alias=""),
                 name="party_alias_without_consent",
-                violation_error_message="A party who has not consented to publication needs an alias.",
+                violation_error_message=_("A party who has not consented to publication needs an alias."),
             ),
             models.CheckConstraint(condition=~Q(represents=F("id")), name="party_not_represents_itself"),
         ]
@@ -306,12 +306,12 @@ class Hearing(VersionedModel):
             models.CheckConstraint(
                 condition=~Q(status="cancelled") | Q(outcome_notes=""),
                 name="hearing_cancelled_has_no_outcome",
-                violation_error_message="A cancelled hearing has no outcome.",
+                violation_error_message=_("A cancelled hearing has no outcome."),
             ),
             models.CheckConstraint(
                 condition=Q(duration_minutes__gt=0) & Q(duration_minutes__lte=24 * 60),
                 name="hearing_duration_within_a_day",
-                violation_error_message="A hearing lasts between one minute and one day.",
+                violation_error_message=_("A hearing lasts between one minute and one day."),
             ),
         ]
         indexes = [models.Index(fields=["starts_at"]), models.Index(fields=["status", "starts_at"])]
@@ -378,12 +378,12 @@ class Ruling(VersionedModel):
             models.CheckConstraint(
                 condition=Q(final_form_on__isnull=True) | Q(final_form_on__gte=F("decided_on")),
                 name="ruling_final_form_not_before_decision",
-                violation_error_message="The decision in final form cannot predate the decision.",
+                violation_error_message=_("The decision in final form cannot predate the decision."),
             ),
             models.CheckConstraint(
                 condition=Q(in_force_on__isnull=True) | (Q(in_force=True) & Q(in_force_on__gte=F("decided_on"))),
                 name="ruling_in_force_date_consistent",
-                violation_error_message="An entry-into-force date needs 'in force' and cannot predate the decision.",
+                violation_error_message=_("An entry-into-force date needs 'in force' and cannot predate the decision."),
             ),
         ]
 
@@ -433,17 +433,17 @@ class Appeal(VersionedModel):
             models.CheckConstraint(
                 condition=Q(decided_by__isnull=True) | Q(status="decided"),
                 name="appeal_decided_by_only_when_decided",
-                violation_error_message="Only a decided appeal has a deciding ruling.",
+                violation_error_message=_("Only a decided appeal has a deciding ruling."),
             ),
             models.CheckConstraint(
                 condition=~Q(decided_by=F("ruling")),
                 name="appeal_not_decided_by_challenged_ruling",
-                violation_error_message="An appeal is not decided by the ruling it challenges.",
+                violation_error_message=_("An appeal is not decided by the ruling it challenges."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="planned") | Q(filed_on__isnull=True),
                 name="appeal_planned_has_no_filing_date",
-                violation_error_message="A planned appeal has no filing date yet.",
+                violation_error_message=_("A planned appeal has no filing date yet."),
             ),
         ]
 

@@ -17,7 +17,8 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
+from django.utils.translation import gettext, gettext_lazy
 
 from cases.models import (
     Appeal,
@@ -42,16 +43,54 @@ Actor = User | AnonymousUser | None
 M = TypeVar("M", bound=models.Model)
 
 
+# The records' names in messages, in the reader's language (the models' verbose names are not
+# translated: changing them would only churn migrations).
+RECORD_NAMES = {
+    "organization": gettext_lazy("Organization"),
+    "membership": gettext_lazy("Membership"),
+    "court": gettext_lazy("Court"),
+    "case": gettext_lazy("Case"),
+    "docket": gettext_lazy("Docket number"),
+    "party": gettext_lazy("Party"),
+    "hearing": gettext_lazy("Hearing"),
+    "ruling": gettext_lazy("Ruling"),
+    "appeal": gettext_lazy("Appeal"),
+    "caseevent": gettext_lazy("Timeline fact"),
+    "deadline": gettext_lazy("Deadline"),
+}
+
+
+# Lower case and plural: what still refers to a record that cannot be deleted.
+RECORD_NAMES_PLURAL = {
+    "case": gettext_lazy("cases"),
+    "docket": gettext_lazy("docket numbers"),
+    "hearing": gettext_lazy("hearings"),
+    "ruling": gettext_lazy("rulings"),
+    "appeal": gettext_lazy("appeals"),
+}
+
+
+def record_name(instance: models.Model) -> str:
+    return str(RECORD_NAMES.get(instance._meta.model_name or "", capfirst(instance._meta.verbose_name)))
+
+
+def record_name_plural(instance: models.Model) -> str:
+    return str(RECORD_NAMES_PLURAL.get(instance._meta.model_name or "", instance._meta.verbose_name_plural))
+
+
 class VersionConflict(Exception):
-    """The record changed since the caller read it; nothing was written."""
+    """The record changed since the caller read it; nothing was written. The message is in
+    the language active when it is raised (the request's)."""
 
     def __init__(self, current: VersionedModel, expected_version: int) -> None:
         self.current = current
         self.expected_version = expected_version
         super().__init__(
-            f"{str(current._meta.verbose_name).capitalize()} was changed by someone else "
-            f"(your copy is version {expected_version}, the current one is {current.version}). "
-            "Reload it and apply your change again."
+            gettext(
+                "%(record)s was changed by someone else (your copy is version %(expected)s, "
+                "the current one is %(current)s). Reload it and apply your change again."
+            )
+            % {"record": record_name(current), "expected": expected_version, "current": current.version}
         )
 
 
@@ -67,7 +106,7 @@ def _assign(instance: M, fields: dict[str, Any], editable: Iterable[str]) -> lis
     allowed = set(editable)
     unknown = sorted(set(fields) - allowed)
     if unknown:
-        raise ValidationError({name: "This field cannot be changed here." for name in unknown})
+        raise ValidationError({name: gettext("This field cannot be changed here.") for name in unknown})
     changed = []
     for name, value in fields.items():
         field = instance._meta.get_field(name)
@@ -104,7 +143,7 @@ def _save(instance: M, *, actor: Actor, reason: str = "", exclude_clean: Iterabl
         instance.save()
     except IntegrityError as exc:
         # A concurrent writer got past full_clean at the same time; report it like full_clean would.
-        raise ValidationError(f"This change conflicts with another record: {exc}") from exc
+        raise ValidationError(gettext("This change conflicts with another record: %(error)s") % {"error": exc}) from exc
     change_record(instance=instance, op="upsert")  # same transaction: the sync feed never misses it
     return instance
 
@@ -115,10 +154,10 @@ def _delete(instance: models.Model, *, actor: Actor) -> None:
     try:
         instance.delete()
     except models.ProtectedError as exc:
-        names = sorted({str(obj._meta.verbose_name_plural) for obj in exc.protected_objects})
+        names = sorted({record_name_plural(obj) for obj in exc.protected_objects})
         raise ValidationError(
-            f"{str(instance._meta.verbose_name).capitalize()} is still referred to by: {', '.join(names)}. "
-            "Remove those first."
+            gettext("%(record)s is still referred to by: %(names)s. Remove those first.")
+            % {"record": record_name(instance), "names": ", ".join(names)}
         ) from exc
 
 
@@ -166,7 +205,9 @@ def membership_set(*, organization: Organization, user: User, role: str, actor: 
         organization=organization, user=user
     )
     membership.role = role
-    return _save(membership, actor=actor)
+    membership = _save(membership, actor=actor)
+    deadline_services.deadline_reminders_organization_sync(organization=organization)  # a new lawyer gets them
+    return membership
 
 
 @transaction.atomic
@@ -174,8 +215,9 @@ def membership_remove(*, membership: Membership, actor: Actor = None) -> None:
     organization = membership.organization
     owners = organization.memberships.filter(role=Membership.Role.OWNER)
     if membership.role == Membership.Role.OWNER and owners.count() == 1:
-        raise ValidationError("An organization keeps at least one owner; name another owner first.")
+        raise ValidationError(gettext("An organization keeps at least one owner; name another owner first."))
     _delete(membership, actor=actor)
+    deadline_services.deadline_reminders_organization_sync(organization=organization)
 
 
 COURT_FIELDS = ("name", "name_local", "jurisdiction", "level", "city", "address", "time_zone", "appeals_to", "website")
@@ -186,7 +228,7 @@ def _court_validate(court: Court) -> None:
     parent = court.appeals_to
     while parent is not None:
         if parent.pk in seen:
-            raise ValidationError({"appeals_to": "This would make the court hierarchy a loop."})
+            raise ValidationError({"appeals_to": gettext("This would make the court hierarchy a loop.")})
         seen.add(parent.pk)
         parent = parent.appeals_to
 
@@ -208,6 +250,8 @@ def court_update(*, court: Court, actor: Actor = None, expected_version: int | N
     _save(court, actor=actor)
     if {"jurisdiction", "level"} & set(changed):
         deadline_services.deadlines_recompute_court(court=court, actor=actor)
+    if "time_zone" in changed:  # deadline reminders go out at 09:00 in the court's zone
+        deadline_services.deadline_reminders_court_sync(court=court)
     return court
 
 
@@ -251,18 +295,24 @@ def _case_validate(case: Case, *, previous_status: str | None) -> None:
         if case.status not in CASE_TRANSITIONS[previous_status]:
             raise ValidationError(
                 {
-                    "status": f"A case cannot go from {Case.Status(previous_status).label.lower()} "
-                    f"to {Case.Status(case.status).label.lower()}."
+                    "status": gettext("A case cannot go from %(previous)s to %(new)s.")
+                    % {
+                        "previous": str(Case.Status(previous_status).label).lower(),
+                        "new": str(Case.Status(case.status).label).lower(),
+                    }
                 }
             )
     if case.filed_on and case.pk:
         earliest = case.rulings.order_by("decided_on").values_list("decided_on", flat=True).first()
         if earliest and earliest < case.filed_on:
             raise ValidationError(
-                {"filed_on": f"The case has a ruling of {earliest:%Y-%m-%d}; it cannot have been filed after it."}
+                {
+                    "filed_on": gettext("The case has a ruling of %(date)s; it cannot have been filed after it.")
+                    % {"date": f"{earliest:%Y-%m-%d}"}
+                }
             )
     if case.filed_on and case.filed_on > timezone.localdate():
-        raise ValidationError({"filed_on": "A filing date cannot be in the future."})
+        raise ValidationError({"filed_on": gettext("A filing date cannot be in the future.")})
 
 
 def _case_set_tags(case: Case, tags: Iterable[str]) -> None:
@@ -305,6 +355,8 @@ def case_update(
         _case_set_tags(case, tags)
     if "proceeding" in changed:
         deadline_services.deadlines_recompute_case(case=case, actor=actor)
+    elif "organization" in changed:  # its lawyers now get the deadline reminders
+        deadline_services.deadline_reminders_case_sync(case=case)
     if "is_public" in changed:
         change_record_case_visibility(case=case)
     return case
@@ -353,9 +405,9 @@ PARTY_FIELDS = (
 def _party_validate(party: Party) -> None:
     if party.represents is not None:
         if party.represents.case_id != party.case_id:
-            raise ValidationError({"represents": "A representative represents a party of the same case."})
+            raise ValidationError({"represents": gettext("A representative represents a party of the same case.")})
         if party.role != Party.Role.REPRESENTATIVE:
-            raise ValidationError({"represents": "Only a representative represents another party."})
+            raise ValidationError({"represents": gettext("Only a representative represents another party.")})
 
 
 @transaction.atomic
@@ -397,11 +449,11 @@ HEARING_FIELDS = (
 
 def _hearing_validate(hearing: Hearing) -> None:
     if hearing.starts_at is not None and timezone.is_naive(hearing.starts_at):
-        raise ValidationError({"starts_at": "Give the time with its time zone (the court's zone)."})
+        raise ValidationError({"starts_at": gettext("Give the time with its time zone (the court's zone).")})
     if hearing.status == Hearing.Status.HELD and hearing.starts_at and hearing.starts_at > timezone.now():
-        raise ValidationError({"status": "A hearing cannot be marked held before it starts."})
+        raise ValidationError({"status": gettext("A hearing cannot be marked held before it starts.")})
     if hearing.case_id and hearing.case.status == Case.Status.PREPARING and hearing.status == Hearing.Status.HELD:
-        raise ValidationError({"status": "A case that has not been filed has no hearings held."})
+        raise ValidationError({"status": gettext("A case that has not been filed has no hearings held.")})
 
 
 @transaction.atomic
@@ -526,18 +578,22 @@ def _ruling_validate(ruling: Ruling) -> None:
     case = ruling.case
     if ruling.decided_on and case.filed_on and ruling.decided_on < case.filed_on:
         raise ValidationError(
-            {"decided_on": f"The case was filed on {case.filed_on:%Y-%m-%d}; nothing is decided before that."}
+            {
+                "decided_on": gettext("The case was filed on %(date)s; nothing is decided before that.")
+                % {"date": f"{case.filed_on:%Y-%m-%d}"}
+            }
         )
     if ruling.decided_on and ruling.decided_on > timezone.localdate():
-        raise ValidationError({"decided_on": "A ruling cannot be dated in the future."})
+        raise ValidationError({"decided_on": gettext("A ruling cannot be dated in the future.")})
     if case.status == Case.Status.PREPARING:
-        raise ValidationError({"case": "The case has not been filed yet; it has no rulings."})
+        raise ValidationError({"case": gettext("The case has not been filed yet; it has no rulings.")})
     if ruling.pk:
         for appeal in ruling.appeals.all():
             if appeal.filed_on and ruling.decided_on and appeal.filed_on < ruling.decided_on:
                 raise ValidationError(
                     {
-                        "decided_on": f"An appeal against this ruling was filed on {appeal.filed_on:%Y-%m-%d}, before that date."
+                        "decided_on": gettext("An appeal against this ruling was filed on %(date)s, before that date.")
+                        % {"date": f"{appeal.filed_on:%Y-%m-%d}"}
                     }
                 )
 
@@ -590,27 +646,30 @@ APPEAL_FIELDS = (
 def _appeal_validate(appeal: Appeal) -> None:
     ruling = appeal.ruling
     if ruling.case_id != appeal.case_id:
-        raise ValidationError({"ruling": "An appeal challenges a ruling of the same case."})
+        raise ValidationError({"ruling": gettext("An appeal challenges a ruling of the same case.")})
     if appeal.court_id == ruling.court_id:
-        raise ValidationError({"court": "An appeal goes to a different court from the one that gave the ruling."})
+        raise ValidationError(
+            {"court": gettext("An appeal goes to a different court from the one that gave the ruling.")}
+        )
     if appeal.filed_on and appeal.filed_on < ruling.decided_on:
         raise ValidationError(
             {
-                "filed_on": f"The ruling challenged is of {ruling.decided_on:%Y-%m-%d}; an appeal cannot be filed before it."
+                "filed_on": gettext("The ruling challenged is of %(date)s; an appeal cannot be filed before it.")
+                % {"date": f"{ruling.decided_on:%Y-%m-%d}"}
             }
         )
     if appeal.filed_on and appeal.filed_on > timezone.localdate():
-        raise ValidationError({"filed_on": "A filing date cannot be in the future."})
+        raise ValidationError({"filed_on": gettext("A filing date cannot be in the future.")})
     if appeal.appellant is not None and appeal.appellant.case_id != appeal.case_id:
-        raise ValidationError({"appellant": "The appellant is a party of the same case."})
+        raise ValidationError({"appellant": gettext("The appellant is a party of the same case.")})
     decided_by = appeal.decided_by
     if decided_by is not None:
         if decided_by.case_id != appeal.case_id:
-            raise ValidationError({"decided_by": "The deciding ruling belongs to the same case."})
+            raise ValidationError({"decided_by": gettext("The deciding ruling belongs to the same case.")})
         if decided_by.court_id != appeal.court_id:
-            raise ValidationError({"decided_by": "The deciding ruling is one of the court appealed to."})
+            raise ValidationError({"decided_by": gettext("The deciding ruling is one of the court appealed to.")})
         if decided_by.decided_on < ruling.decided_on or (appeal.filed_on and decided_by.decided_on < appeal.filed_on):
-            raise ValidationError({"decided_by": "The deciding ruling cannot predate the appeal."})
+            raise ValidationError({"decided_by": gettext("The deciding ruling cannot predate the appeal.")})
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.models import Appeal, Case, Ruling, VersionedModel
@@ -64,12 +65,12 @@ class Deadline(VersionedModel):
             models.CheckConstraint(
                 condition=Q(override_due_on__isnull=True) | ~Q(override_reason=""),
                 name="deadline_override_has_reason",
-                violation_error_message="An overridden due date needs a reason.",
+                violation_error_message=_("An overridden due date needs a reason."),
             ),
             models.CheckConstraint(
                 condition=Q(trigger_on__isnull=False) | Q(computed_due_on__isnull=True),
                 name="deadline_computed_needs_trigger",
-                violation_error_message="A due date is computed only from a known trigger date.",
+                violation_error_message=_("A due date is computed only from a known trigger date."),
             ),
             models.CheckConstraint(
                 condition=Q(state__in=["open", "met", "late", "closed", "void"]), name="deadline_state_valid"

@@ -8,6 +8,7 @@ public case: unlike hearings, which are public events.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as UserModel
@@ -77,3 +78,34 @@ def deadlines_for_case(
     if not include_void:
         deadlines = deadlines.exclude(state=Deadline.State.VOID)
     return deadlines.order_by(F("due_on").asc(nulls_last=True), "id")
+
+
+def deadlines_for_dossier(*, case: Case, public: bool) -> list[dict[str, Any]]:
+    """The deadlines a dossier shows, as plain values (`documents/dossier/deadlines_hook.py`
+    words and translates them): open, met, late and closed ones, by due date, unknown dates last.
+
+    The public edition shows none. A deadline is computed from a public ruling, but whether it
+    is open, was met, was closed without filing, or had its date overridden (and the reason)
+    tells the other side the organization's strategy: the same reason deadlines stay inside
+    the organization on the web pages and in the API even for a public case. Those who may
+    receive an internal dossier are members, so the internal edition shows them all.
+    """
+    if public:
+        return []
+    return [
+        {
+            "due_on": d.due_on,
+            "computed_due_on": d.computed_due_on,
+            "override_due_on": d.override_due_on,
+            "override_reason": d.override_reason,
+            "rule_code": d.rule_code,
+            "rule_title": d.rule_title,
+            "rule_source": d.rule_source,
+            "step": d.step,
+            "state": d.state,
+            "state_reason": d.state_reason,
+            "trigger_label": d.trigger_label,
+            "trigger_on": d.trigger_on,
+        }
+        for d in deadlines_for_case(case=case)
+    ]

@@ -1,4 +1,4 @@
-"""Every write to deadlines. `cases.services` calls `deadlines_recompute` when a ruling is
+"""Every write to deadlines (and, through `_save`, to their reminders to the lawyers). `cases.services` calls `deadlines_recompute` when a ruling is
 recorded or changed and `deadlines_sync_appeal` when an appeal is filed, changed or deleted;
 lawyers call `deadline_override` and `deadline_close`.
 
@@ -14,14 +14,16 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from cases import services as case_services  # a module import: cases.services imports this module
-from cases.models import Appeal, Case, Court, Ruling
+from cases.models import Appeal, Case, Court, Organization, Ruling
 from changes.services import change_record
 from deadlines.applicability import Trigger, rules_for_ruling
 from deadlines.counting import deadline_compute
 from deadlines.models import Deadline
 from deadlines.rules import NoVersionInForce, rule_versions
+from reminders import deadline_reminders
 
 Actor = User | AnonymousUser | None
 
@@ -36,9 +38,13 @@ def _save(deadline: Deadline, *, actor: Actor, reason: str) -> Deadline:
         deadline.save()
     except IntegrityError as exc:
         # Two recomputes of one ruling at once (a row lock covers only rows that exist already).
-        raise ValidationError(f"The deadlines of this ruling changed at the same time; try again. ({exc})") from exc
+        raise ValidationError(
+            gettext("The deadlines of this ruling changed at the same time; try again. (%(error)s)") % {"error": exc}
+        ) from exc
     # Same transaction as the write: the sync feed never misses a recompute, override or close.
     change_record(instance=deadline, op="upsert")
+    # The lawyers' reminders (7 days, 2 days, on the day) follow the deadline in its transaction.
+    deadline_reminders.deadline_reminders_sync(deadline=deadline)
     return deadline
 
 
@@ -151,6 +157,32 @@ def deadlines_recompute_court(*, court: Court, actor: Actor = None) -> None:
 
 
 @transaction.atomic
+def deadline_reminders_organization_sync(*, organization: Organization) -> None:
+    """After a change to who are the organization's lawyers and owners: their open deadlines'
+    reminders go to the new set (a lawyer who joins gets those still ahead; one who leaves, none)."""
+    open_deadlines = Deadline.objects.select_for_update().filter(
+        case__organization=organization, state=Deadline.State.OPEN, due_on__isnull=False
+    )
+    for deadline in open_deadlines:
+        deadline_reminders.deadline_reminders_sync(deadline=deadline)
+
+
+@transaction.atomic
+def deadline_reminders_case_sync(*, case: Case) -> None:
+    """After the case moved to another organization: its lawyers get the reminders instead."""
+    for deadline in Deadline.objects.select_for_update().filter(case=case, state=Deadline.State.OPEN):
+        deadline_reminders.deadline_reminders_sync(deadline=deadline)
+
+
+@transaction.atomic
+def deadline_reminders_court_sync(*, court: Court) -> None:
+    """After a court's time zone changed: its deadlines' reminders move to 09:00 in the new zone."""
+    open_deadlines = Deadline.objects.select_for_update().filter(ruling__court=court, state=Deadline.State.OPEN)
+    for deadline in open_deadlines:
+        deadline_reminders.deadline_reminders_sync(deadline=deadline, retime=True)
+
+
+@transaction.atomic
 def deadline_override(
     *,
     deadline: Deadline,
@@ -165,10 +197,13 @@ def deadline_override(
     case_services._check_version(deadline, expected_version)
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"override_reason": "Give the reason for changing the due date."})
+        raise ValidationError({"override_reason": gettext("Give the reason for changing the due date.")})
     if due_on is not None and deadline.trigger_on is not None and due_on < deadline.trigger_on:
         raise ValidationError(
-            {"override_due_on": f"The period runs from {deadline.trigger_on}; the due date cannot be before it."}
+            {
+                "override_due_on": gettext("The period runs from %(date)s; the due date cannot be before it.")
+                % {"date": deadline.trigger_on}
+            }
         )
     _set(
         deadline,
@@ -191,10 +226,13 @@ def deadline_close(
     deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
     case_services._check_version(deadline, expected_version)
     if not reason.strip():
-        raise ValidationError({"state_reason": "Give the reason for closing the deadline."})
+        raise ValidationError({"state_reason": gettext("Give the reason for closing the deadline.")})
     if deadline.state != Deadline.State.OPEN:
         raise ValidationError(
-            {"state": f"Only an open deadline can be closed; this one is {deadline.get_state_display().lower()}."}
+            {
+                "state": gettext("Only an open deadline can be closed; this one is %(state)s.")
+                % {"state": str(deadline.get_state_display()).lower()}
+            }
         )
     _set(deadline, {"state": Deadline.State.CLOSED, "state_reason": reason.strip()[:300]})
     return _save(deadline, actor=actor, reason=f"Closed: {reason.strip()}")

@@ -83,6 +83,12 @@ class Dossier(models.Model):
     content_hash = models.CharField(
         max_length=64, help_text="SHA-256 of the case data the dossier is made from (and of the layout version)."
     )
+    data_fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="A cheap fingerprint of the case data (documents/dossier/fingerprint.py) last seen to give this "
+        "content hash: an unchanged case is answered from it without building the content.",
+    )
     document = models.ForeignKey(Document, on_delete=models.SET_NULL, null=True, blank=True, related_name="dossiers")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -99,7 +105,12 @@ class Dossier(models.Model):
             models.CheckConstraint(condition=Q(language__in=["ru", "en"]), name="dossier_language_valid"),
             models.CheckConstraint(condition=Q(progress__lte=100), name="dossier_progress_percent"),
         ]
-        indexes = [models.Index(fields=["case", "edition", "language", "content_hash"])]
+        indexes = [
+            models.Index(fields=["case", "edition", "language", "content_hash"]),
+            models.Index(fields=["case", "edition", "language", "data_fingerprint"], name="dossier_fingerprint"),
+            # The stale-render sweep looks only at renders in progress.
+            models.Index(fields=["started_at"], name="dossier_rendering", condition=Q(state="rendering")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} ({self.edition}, {self.language}): {self.state}"

@@ -19,12 +19,13 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case
 from documents.dossier.content import dossier_content
+from documents.dossier.fingerprint import dossier_fingerprint
 from documents.dossier.render import dossier_pdf
 from documents.models import Document, Dossier
 
@@ -119,12 +120,15 @@ def document_update(
 ) -> Document:
     unknown = sorted(set(fields) - set(DOCUMENT_FIELDS))
     if unknown:
-        raise ValidationError({name: "This field cannot be changed here." for name in unknown})
+        raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
     current = Document.objects.select_for_update().get(pk=document.pk)
     if expected_version is not None and current.version != expected_version:
         raise ValidationError(
-            f"The document was changed by someone else (your copy is version {expected_version}, "
-            f"the current one is {current.version}). Reload it and apply your change again."
+            _(
+                "The document was changed by someone else (your copy is version %(expected)s, "
+                "the current one is %(current)s). Reload it and apply your change again."
+            )
+            % {"expected": expected_version, "current": current.version}
         )
     for name, value in fields.items():
         setattr(current, name, value)
@@ -160,53 +164,89 @@ def _stale_before() -> dt.datetime:
 def _dossier_validate(*, edition: str, language: str) -> None:
     errors = {}
     if edition not in Dossier.Edition.values:
-        errors["edition"] = f"Choose one of: {', '.join(Dossier.Edition.values)}."
+        errors["edition"] = _("Choose one of: %(choices)s.") % {"choices": ", ".join(Dossier.Edition.values)}
     if language not in Dossier.Language.values:
-        errors["language"] = f"Choose one of: {', '.join(Dossier.Language.values)}."
+        errors["language"] = _("Choose one of: %(choices)s.") % {"choices": ", ".join(Dossier.Language.values)}
     if errors:
         raise ValidationError(errors)
 
 
-@transaction.atomic
+def _dossiers_live(*, case: Case, edition: str, language: str) -> QuerySet[Dossier]:
+    """Dossiers that answer a request: ready (with their PDF), or queued or being rendered by a
+    worker that is still within its time limit."""
+    return (
+        Dossier.objects.filter(case=case, edition=edition, language=language, state__in=LIVE_STATES)
+        .exclude(state=Dossier.State.READY, document__isnull=True)
+        .exclude(state=Dossier.State.RENDERING, started_at__lt=_stale_before())
+        .select_related("document")
+        .order_by("-created_at", "-id")
+    )
+
+
 def dossier_request(
     *, case: Case, edition: str, language: str, actor: Actor = None, enqueue: bool = True
 ) -> tuple[Dossier, bool]:
     """Ask for a dossier. Returns (dossier, created): an unchanged case gets the dossier already
     made (or being made) from the same data; otherwise a new one is queued for a worker.
 
+    An unchanged case is answered from the data fingerprint in two queries; only when the
+    fingerprint is new is the content built, to compare its hash.
+
     Who may ask for which edition is the caller's check (`selectors.dossier_edition_allowed`)."""
+    _dossier_validate(edition=edition, language=language)
+    fingerprint = dossier_fingerprint(case=case, edition=edition, language=language)
+    existing = _dossiers_live(case=case, edition=edition, language=language).filter(data_fingerprint=fingerprint)
+    found = existing.first()
+    if found is not None:
+        return found, False
+    return _dossier_request_by_content(case=case, edition=edition, language=language, actor=actor, enqueue=enqueue)
+
+
+@transaction.atomic
+def _dossier_request_by_content(
+    *, case: Case, edition: str, language: str, actor: Actor, enqueue: bool
+) -> tuple[Dossier, bool]:
     from documents.tasks import dossier_render_task
 
-    _dossier_validate(edition=edition, language=language)
     # One request at a time per case: two clicks on "Generate" make one dossier, not two.
     case = Case.objects.select_for_update().get(pk=case.pk)
+    # The fingerprint is read before the content, so it is never newer than what it vouches for.
+    dossiers_fail_stale(case=case)
+    fingerprint = dossier_fingerprint(case=case, edition=edition, language=language)
     content_hash = dossier_content(case=case, edition=edition, language=language).content_hash()
-    Dossier.objects.filter(case=case, state=Dossier.State.RENDERING, started_at__lt=_stale_before()).update(
-        state=Dossier.State.FAILED,
-        error="The render stopped without finishing (worker lost).",
-        finished_at=timezone.now(),
-    )
-    existing = (
-        Dossier.objects.filter(
-            case=case, edition=edition, language=language, content_hash=content_hash, state__in=LIVE_STATES
-        )
-        .exclude(state=Dossier.State.READY, document__isnull=True)
-        .select_related("document")
-        .order_by("-created_at", "-id")
-        .first()
-    )
+    existing = _dossiers_live(case=case, edition=edition, language=language).filter(content_hash=content_hash).first()
     if existing is not None:
+        # The data changed in a way this edition does not show (e.g. a private note in the
+        # public edition): the next request is answered from the fingerprint again.
+        Dossier.objects.filter(pk=existing.pk).update(data_fingerprint=fingerprint)
+        existing.data_fingerprint = fingerprint
         return existing, False
     dossier = Dossier.objects.create(
         case=case,
         edition=edition,
         language=language,
         content_hash=content_hash,
+        data_fingerprint=fingerprint,
         requested_by=_user_or_none(actor),
     )
     if enqueue:
         dossier_render_task.delay_on_commit(dossier.pk)
     return dossier, True
+
+
+def dossiers_fail_stale(*, case: Case | None = None) -> int:
+    """Mark failed the renders still 'rendering' past the hard time limit (their worker died:
+    killed for time or memory, or the machine went down), so that users see a sentence and
+    may ask again. Run by beat every few minutes, and for its case by a new request. Returns how
+    many were failed."""
+    stale = Dossier.objects.filter(state=Dossier.State.RENDERING, started_at__lt=_stale_before())
+    if case is not None:
+        stale = stale.filter(case=case)
+    return stale.update(
+        state=Dossier.State.FAILED,
+        error="The render stopped without finishing (the worker was lost). Ask for the dossier again.",
+        finished_at=timezone.now(),
+    )
 
 
 def _dossier_claim(dossier_id: int) -> Dossier | None:
@@ -254,6 +294,8 @@ def dossier_render(*, dossier_id: int) -> Dossier | None:
         return Dossier.objects.filter(pk=dossier_id).first()
     try:
         case = Case.objects.get(pk=dossier.case_id)
+        # Read before the content (see dossier_request): never newer than the PDF.
+        fingerprint = dossier_fingerprint(case=case, edition=dossier.edition, language=dossier.language)
         content = dossier_content(case=case, edition=dossier.edition, language=dossier.language)
         _dossier_progress(dossier, 20)
         pdf = dossier_pdf(content, on_progress=lambda percent: _dossier_progress(dossier, percent))
@@ -276,6 +318,7 @@ def dossier_render(*, dossier_id: int) -> Dossier | None:
                 progress=100,
                 document=document,
                 content_hash=content.content_hash(),
+                data_fingerprint=fingerprint,
                 finished_at=timezone.now(),
             )
     except Exception as exc:  # noqa: BLE001 (any failure becomes a sentence on the row; the worker lives on)

@@ -3,7 +3,7 @@
 Limits, per render (the issue's "bound each render"):
 - time: a soft limit raises inside the render, which marks the dossier failed with a sentence;
   the hard limit kills the child if even that does not return (the row is then failed by the
-  next request, see `services._stale_before`).
+  beat sweep `dossiers_fail_stale_task` or the next request, see `services.dossiers_fail_stale`).
 - memory: `worker_max_memory_per_child` only replaces a child *after* a task, so it cannot stop
   one runaway render (a case with 50,000 events, a huge table). Here the child's address space
   may grow by at most DOSSIER_MEMORY_LIMIT_MB during the render (RLIMIT_AS): past it, allocation
@@ -15,6 +15,7 @@ Limits, per render (the issue's "bound each render"):
 from __future__ import annotations
 
 import contextlib
+import gc
 import resource
 from collections.abc import Iterator
 
@@ -51,4 +52,13 @@ def memory_budget(megabytes: int) -> Iterator[None]:
 def dossier_render_task(dossier_id: int) -> str | None:
     with memory_budget(settings.DOSSIER_MEMORY_LIMIT_MB):
         dossier = services.dossier_render(dossier_id=dossier_id)
+    # The render ran without the cycle collector (documents.dossier.render): collect now that
+    # the dossier is stored and shown as ready.
+    gc.collect()
     return dossier.state if dossier is not None else None
+
+
+@shared_task(name="documents.dossiers_fail_stale_task")
+def dossiers_fail_stale_task() -> int:
+    """Beat, every five minutes: renders whose worker died are failed so users may ask again."""
+    return services.dossiers_fail_stale()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from reminders.models import Notice, Reminder, Subscription
+from reminders.models import DeadlineReminder, MemberReminderSettings, Notice, Reminder, Subscription
 
 
 @admin.register(Subscription)
@@ -62,3 +62,33 @@ class NoticeAdmin(DeliveryAdmin):
         "last_error",
     ]
     list_select_related = ["hearing__case", "ruling__court", "subscription__case"]
+
+
+@admin.register(DeadlineReminder)
+class DeadlineReminderAdmin(DeliveryAdmin):
+    """Lawyers' reminders of procedural deadlines (7 days, 2 days, on the day)."""
+
+    list_display = [
+        "id",
+        "deadline",
+        "user",
+        "offset_days",
+        "due_on",
+        "due_at",
+        "state",
+        "attempts",
+        "sent_at",
+        "last_error",
+    ]
+    list_filter = ["state", "offset_days"]
+    search_fields = ["user__email", "user__username", "deadline__case__title"]
+    list_select_related = ["deadline__case", "user"]
+
+
+@admin.register(MemberReminderSettings)
+class MemberReminderSettingsAdmin(admin.ModelAdmin):
+    list_display = ["user", "language", "updated_at"]
+    list_filter = ["language"]
+    search_fields = ["user__username", "user__email"]
+    readonly_fields = ["feed_token", "created_at", "updated_at"]
+    raw_id_fields = ["user"]

@@ -1,5 +1,7 @@
 """iCalendar (RFC 5545) for hearings, built with the `icalendar` library: one event per hearing,
-used by the public case feeds, the subscribers' private feeds and the `.ics` email attachments."""
+used by the public case feeds, the subscribers' private feeds and the `.ics` email attachments.
+Deadlines (all-day events) go only into the members' private feeds and the lawyers' reminders:
+never into a public case's feed."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case, Hearing
+from deadlines.models import Deadline
 
 # RFC 5545 section 3.8.1.11: what a calendar client shows for each of our states.
 _STATUS = {
@@ -74,7 +77,57 @@ def hearing_event(hearing: Hearing, *, stamp: dt.datetime | None = None) -> ical
     return event
 
 
-def hearings_calendar(hearings: Iterable[Hearing], *, name: str, method: str | None = None) -> bytes:
+def deadline_uid(deadline: Deadline) -> str:
+    return f"deadline-{deadline.pk}@{site_domain()}"
+
+
+# An ended deadline stays in the calendar (history); one that no longer runs is struck through.
+_DEADLINE_STATUS = {Deadline.State.CLOSED: "CANCELLED", Deadline.State.VOID: "CANCELLED"}
+_DEADLINE_MARK = {
+    Deadline.State.MET: " (met)",
+    Deadline.State.LATE: " (filed late)",
+    Deadline.State.CLOSED: " (closed)",
+    Deadline.State.VOID: " (no longer applies)",
+}
+
+
+def deadline_event(deadline: Deadline, *, stamp: dt.datetime | None = None) -> icalendar.Event:
+    """An all-day event on the due date. A due date is a day in law, not a moment: with
+    `DTSTART;VALUE=DATE` (and DTEND the next day, RFC 5545 3.6.1) no client shifts it into the
+    day before for a reader west of the court. The caller passes only deadlines with a date."""
+    assert deadline.due_on is not None  # noqa: S101
+    case = deadline.case
+    link = f"{settings.SITE_BASE_URL}{reverse('web:case_detail', args=[case.slug])}#deadlines"
+    event = icalendar.Event()
+    event.add("uid", deadline_uid(deadline))
+    event.add("dtstamp", stamp or timezone.now())
+    # Every write through deadlines.services raises `version`: SEQUENCE only ever grows.
+    event.add("sequence", max(deadline.version - 1, 0))
+    event.add("dtstart", deadline.due_on)
+    event.add("dtend", deadline.due_on + dt.timedelta(days=1))
+    event.add("transp", "TRANSPARENT")  # a deadline does not make anyone busy that day
+    mark = _DEADLINE_MARK.get(deadline.state, "")  # type: ignore[call-overload]
+    event.add("summary", f"Deadline{mark}: {deadline.rule_title}, {case.title}")
+    event.add("status", _DEADLINE_STATUS.get(deadline.state, "CONFIRMED"))  # type: ignore[call-overload]
+    event.add("categories", ["Deadline"])
+    event.add("url", link)
+    description = [case.title, f"{deadline.rule_title} ({deadline.rule_source})"]
+    if deadline.trigger_on:
+        description.append(f"Runs from {deadline.trigger_label}: {deadline.trigger_on.isoformat()}")
+    if deadline.override_due_on:
+        description.append(
+            f"Changed by hand from {deadline.computed_due_on.isoformat() if deadline.computed_due_on else 'no date'}: "
+            f"{deadline.override_reason}"
+        )
+    description.extend(deadline.explanation)
+    description.append(link)
+    event.add("description", "\n".join(description))
+    return event
+
+
+def hearings_calendar(
+    hearings: Iterable[Hearing], *, name: str, method: str | None = None, deadlines: Iterable[Deadline] = ()
+) -> bytes:
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Privacy litigation case tracker//Hearings//EN")
     calendar.add("version", "2.0")
@@ -86,6 +139,8 @@ def hearings_calendar(hearings: Iterable[Hearing], *, name: str, method: str | N
     events = [hearing_event(hearing, stamp=stamp) for hearing in hearings]
     for event in events:
         calendar.add_component(event)
+    for deadline in deadlines:  # all-day events: no TZID to define
+        calendar.add_component(deadline_event(deadline, stamp=stamp))
     body = calendar.to_ical()
     zones = sorted({str(e["DTSTART"].params["TZID"]) for e in events if "TZID" in e["DTSTART"].params})
     if zones:

@@ -41,3 +41,11 @@ def subscribe_initial() -> dict[str, object]:
         "language": language if language in Subscription.Language.values else Subscription.Language.ENGLISH,
         "time_zone": zone if zone in TIME_ZONE_NAMES else "Europe/Moscow",
     }
+
+
+class MemberSettingsForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language of my deadline reminders"),
+        choices=[("", _("The site's default (English)")), *Subscription.Language.choices],
+        required=False,
+    )

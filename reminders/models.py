@@ -164,3 +164,54 @@ class Notice(Delivery):
 
     def __str__(self) -> str:
         return f"Notice #{self.pk} ({self.kind}, {self.state})"
+
+
+class MemberReminderSettings(models.Model):
+    """A member's own reminder settings: the language of their deadline reminders and the
+    secret address of their private calendar feed (the organization's hearings and deadlines).
+
+    Made on first use (`reminders.deadline_reminders.member_settings_get`). Without a row, or
+    with no language chosen, reminders are in the site's default language."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_settings")
+    language = models.CharField(max_length=5, choices=Subscription.Language.choices, blank=True)
+    feed_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "member's reminder settings"
+        verbose_name_plural = "members' reminder settings"
+
+    def __str__(self) -> str:
+        return f"Reminder settings of {self.user}"
+
+
+class DeadlineReminder(Delivery):
+    """One reminder of one procedural deadline to one lawyer or owner of the case's organization,
+    `offset_days` before its due date (0: on the day), at 09:00 in the ruling's court's zone."""
+
+    deadline = models.ForeignKey("deadlines.Deadline", on_delete=models.CASCADE, related_name="reminders")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deadline_reminders")
+    offset_days = models.PositiveSmallIntegerField()
+    # The due date this reminder was scheduled for: when the date moves (recomputed, overridden)
+    # the row moves, and one already sent is sent again as a new message (a new generation).
+    due_on = models.DateField()
+    generation = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deadline", "user", "offset_days"], name="deadline_reminder_one_per_offset"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["due_at"], condition=Q(state="pending"), name="deadline_rem_pending_due"),
+            models.Index(fields=["claimed_at"], condition=Q(state="sending"), name="deadline_rem_sending_claimed"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"Deadline reminder #{self.pk} ({self.offset_days} days before deadline #{self.deadline_id}, {self.state})"
+        )

@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from cases.models import Case, Hearing, Membership
-from reminders.models import Subscription
+from deadlines.models import Deadline
+from deadlines.selectors import deadlines_visible_to
+from reminders.models import MemberReminderSettings, Subscription
 
 
 def _receives_condition(case: Case) -> Q:
@@ -49,3 +51,29 @@ def case_subscriber_count(*, case: Case) -> int:
     """How many people receive this case's reminders (confirmed, not unsubscribed): a number for
     the case's members, never the addresses."""
     return subscriptions_receiving(case=case).count()
+
+
+def member_feed_owner(*, token: str) -> MemberReminderSettings | None:
+    """The settings row of an active member whose private feed this token opens; None otherwise
+    (unknown or reset token, deactivated user)."""
+    return MemberReminderSettings.objects.select_related("user").filter(feed_token=token, user__is_active=True).first()
+
+
+def member_feed_cases(*, owner: MemberReminderSettings) -> QuerySet[Case]:
+    """The cases of the organizations the member belongs to (every case, for a superuser)."""
+    user = owner.user
+    if user.is_superuser:
+        return Case.objects.all()
+    return Case.objects.filter(organization__memberships__user=user).distinct()
+
+
+def deadlines_for_member_feed(*, owner: MemberReminderSettings) -> QuerySet[Deadline]:
+    """Deadlines with a known date that the member may see (members only, even on a public case:
+    `deadlines.selectors`), ended ones included so calendars learn a deadline was closed."""
+    return (
+        deadlines_visible_to(user=owner.user)
+        .filter(due_on__isnull=False)
+        .select_related("case")
+        .order_by("due_on", "id")
+        .distinct()
+    )

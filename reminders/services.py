@@ -26,7 +26,15 @@ from django.utils import timezone
 
 from cases.models import Case, Hearing, Ruling
 from cases.selectors import case_user_is_member
-from reminders.models import DEFAULT_OFFSETS_MINUTES, DeliveryState, Notice, Reminder, Subscription, new_token
+from reminders.models import (
+    DEFAULT_OFFSETS_MINUTES,
+    Delivery,
+    DeliveryState,
+    Notice,
+    Reminder,
+    Subscription,
+    new_token,
+)
 from reminders.selectors import subscription_receives, subscriptions_receiving
 
 logger = logging.getLogger(__name__)
@@ -421,7 +429,7 @@ def _send(message: EmailMessage, connection: BaseEmailBackend | None) -> None:
 
 
 def _deliver(
-    row: Reminder | Notice, build: Callable[[], EmailMessage], now: dt.datetime, connection: BaseEmailBackend | None
+    row: Delivery, build: Callable[[], EmailMessage], now: dt.datetime, connection: BaseEmailBackend | None
 ) -> None:
     """Send one row's message while its row lock is held, and record the result."""
     row.attempts += 1
@@ -442,7 +450,7 @@ def _deliver(
     row.save()
 
 
-def _finish(row: Reminder | Notice, state: str, reason: str) -> None:
+def _finish(row: Delivery, state: str, reason: str) -> None:
     row.state, row.last_error, row.claimed_at = state, reason, None
     row.save()
 

@@ -12,7 +12,7 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import get_connection
 
-from reminders import services
+from reminders import deadline_reminders, services
 
 TASK_OPTIONS = {"acks_late": True, "reject_on_worker_lost": True, "ignore_result": True}
 
@@ -24,9 +24,10 @@ def reminders_dispatch_due_task() -> int:
     deadline = time.monotonic() + settings.REMINDERS_TICK_BUDGET_SECONDS
     total = 0
     while time.monotonic() < deadline:
-        claimed = services.deliveries_claim_due()
-        total += len(claimed)
-        if len(claimed) == 0:
+        claimed = len(services.deliveries_claim_due())
+        claimed += len(deadline_reminders.deadline_reminders_claim_due())  # lawyers' deadline reminders
+        total += claimed
+        if claimed == 0:
             break
     return total
 
@@ -52,6 +53,17 @@ def notice_send_task(notice_ids: int | list[int]) -> None:
     try:
         for pk in _ids(notice_ids):
             services.notice_deliver(notice_id=pk, connection=connection)
+    finally:
+        connection.close()
+
+
+@shared_task(name="reminders.deadline_reminder_send", **TASK_OPTIONS)
+def deadline_reminder_send_task(deadline_reminder_ids: int | list[int]) -> None:
+    """Send a batch of claimed deadline reminders (to lawyers) over one SMTP connection."""
+    connection = get_connection(fail_silently=False)
+    try:
+        for pk in _ids(deadline_reminder_ids):
+            deadline_reminders.deadline_reminder_deliver(deadline_reminder_id=pk, connection=connection)
     finally:
         connection.close()
 

@@ -3,16 +3,18 @@ unsubscribe, and the calendar feeds. All writes go through `reminders.services`.
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from cases.selectors import cases_visible_to
-from reminders import selectors, services
+from reminders import deadline_reminders, selectors, services
 from reminders.calendar import hearings_calendar
-from reminders.forms import SubscribeForm, subscribe_initial
+from reminders.forms import MemberSettingsForm, SubscribeForm, subscribe_initial
 from reminders.models import Subscription
 
 
@@ -83,3 +85,40 @@ def subscriber_feed_view(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("Unknown feed.")
     hearings = selectors.hearings_for_feed(cases=cases)
     return _calendar_response(hearings_calendar(hearings, name="Hearings I follow"), "hearings.ics")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_settings_view(request: HttpRequest) -> HttpResponse:
+    """A member's deadline reminders and private calendar feed: the feed's secret address (and a
+    button for a new one), and the language of the reminders."""
+    user = request.user
+    member_settings = deadline_reminders.member_settings_get(user=user)  # type: ignore[arg-type]
+    form = MemberSettingsForm(request.POST or None, initial={"language": member_settings.language})
+    if request.method == "POST":
+        if "reset_feed" in request.POST:
+            deadline_reminders.member_feed_token_reset(user=user)  # type: ignore[arg-type]
+            return redirect("reminders:member-settings")
+        if form.is_valid():
+            deadline_reminders.member_settings_update(user=user, language=form.cleaned_data["language"])  # type: ignore[arg-type]
+            return redirect("reminders:member-settings")
+    context = {
+        "form": form,
+        "member_settings": member_settings,
+        "feed_url": request.build_absolute_uri(reverse("reminders:member-feed", args=[member_settings.feed_token])),
+        "receives": deadline_reminders.deadline_reminder_recipients_organizations(user=user),  # type: ignore[arg-type]
+    }
+    return render(request, "reminders/member_settings.html", context, status=400 if form.errors else 200)
+
+
+def member_feed_view(request: HttpRequest, token: str) -> HttpResponse:
+    """A member's private feed: the hearings and deadlines of their organizations' cases. The
+    token is the credential (calendar clients send no session); it stops working when reset or
+    when the user is deactivated, and shows only what the user may see today."""
+    owner = selectors.member_feed_owner(token=token)
+    if owner is None:
+        raise Http404("Unknown feed.")
+    hearings = selectors.hearings_for_feed(cases=selectors.member_feed_cases(owner=owner))
+    deadlines = selectors.deadlines_for_member_feed(owner=owner)
+    body = hearings_calendar(hearings, deadlines=deadlines, name="Hearings and deadlines")
+    return _calendar_response(body, "hearings-and-deadlines.ics")

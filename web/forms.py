@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Appeal, Case, Court, Hearing, Party, Ruling, Tag
+from cases.models import Appeal, Case, CaseEvent, Court, Hearing, Party, Ruling, Tag
 from documents.models import Document, Dossier
 from web.middleware import known_zones
 
@@ -290,3 +290,192 @@ class DossierForm(forms.Form):
         initial=Dossier.Edition.INTERNAL,
     )
     language = forms.ChoiceField(label=_("Language"), choices=[(v, _(label)) for v, label in Dossier.Language.choices])
+
+
+# --- Editing a case, its parties and its timeline facts -------------------------------------
+
+
+class CaseForm(VersionedForm):
+    """The case's own details; `cases.services.case_update` checks the status transitions and
+    the rest (a closed case has an outcome, a filed one its filing date, ...)."""
+
+    title = forms.CharField(label=_("Title"), max_length=250)
+    summary = forms.CharField(label=_("Summary (public)"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    claims = forms.CharField(
+        label=_("Claims"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the plaintiff asks the court for."),
+    )
+    legal_basis = forms.CharField(
+        label=_("Legal basis"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("E.g. 152-FZ; Constitution arts. 23-24; ECHR art. 8."),
+    )
+    proceeding = forms.ChoiceField(label=_("Proceeding"), choices=Case.Proceeding.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=Case.Status.choices)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[("", _("None (the case is not closed)")), *Case.Outcome.choices],
+        required=False,
+        help_text=_("Only for a closed case."),
+    )
+    filed_on = forms.DateField(label=_("Filed on"), required=False, widget=DateInput())
+    is_public = forms.BooleanField(
+        label=_("Public case"),
+        required=False,
+        help_text=_("Anyone may see a public case's page: its public facts, public names, hearings and rulings."),
+    )
+    tags = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        max_length=500,
+        help_text=_("Separated by commas, e.g. facial recognition, 152-FZ."),
+    )
+    sources = forms.CharField(
+        label=_("Sources"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Where the public facts come from, one per line."),
+    )
+    notes = forms.CharField(
+        label=_("Private notes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Seen only by your organization."),
+    )
+
+    SERVICE_FIELDS = (
+        "title",
+        "summary",
+        "claims",
+        "legal_basis",
+        "proceeding",
+        "status",
+        "outcome",
+        "filed_on",
+        "is_public",
+        "sources",
+        "notes",
+    )
+
+    def service_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        fields = {name: data[name] for name in self.SERVICE_FIELDS}
+        fields["tags"] = [name.strip() for name in data["tags"].split(",") if name.strip()]
+        return fields
+
+    @classmethod
+    def initial_for(cls, case: Case) -> dict[str, Any]:
+        initial = {name: getattr(case, name) for name in cls.SERVICE_FIELDS}
+        initial["tags"] = ", ".join(tag.name for tag in case.tags.all())
+        initial["version"] = case.version
+        return initial
+
+
+class PartyForm(VersionedForm):
+    role = forms.ChoiceField(label=_("Role"), choices=Party.Role.choices)
+    kind = forms.ChoiceField(label=_("Person or organization"), choices=Party.Kind.choices, initial=Party.Kind.PERSON)
+    name = forms.CharField(label=_("Name"), max_length=200, help_text=_("Full name; shown publicly only with consent."))
+    consent_to_publish = forms.BooleanField(
+        label=_("Consents to the name being published"),
+        required=False,
+        help_text=_("Without consent the public page, feeds and public dossier show the alias instead."),
+    )
+    alias = forms.CharField(
+        label=_("Public alias"),
+        max_length=200,
+        required=False,
+        help_text=_("Shown publicly instead of the name when there is no consent, e.g. “Witness A”."),
+    )
+    represents = forms.ModelChoiceField(
+        label=_("Represents"),
+        queryset=Party.objects.none(),
+        required=False,
+        empty_label=_("Nobody (not a representative)"),
+        help_text=_("For a representative: the party represented."),
+    )
+    description = forms.CharField(
+        label=_("Public description"), max_length=300, required=False, help_text=_("E.g. “campaigner”.")
+    )
+    contact_email = forms.EmailField(label=_("Email (private)"), required=False)
+    contact_phone = forms.CharField(label=_("Phone (private)"), max_length=50, required=False)
+    contact_address = forms.CharField(
+        label=_("Address (private)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    notes = forms.CharField(
+        label=_("Private notes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Contact details and notes are seen only by your organization."),
+    )
+
+    SERVICE_FIELDS = (
+        "role",
+        "kind",
+        "name",
+        "alias",
+        "consent_to_publish",
+        "represents",
+        "description",
+        "contact_email",
+        "contact_phone",
+        "contact_address",
+        "notes",
+    )
+
+    def __init__(self, *args: Any, case: Case, party: Party | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if party is None:
+            self.fields["version"].required = False
+        represents = self.fields["represents"]
+        assert isinstance(represents, forms.ModelChoiceField)  # noqa: S101 (narrowing for mypy)
+        others = case.parties.exclude(role=Party.Role.REPRESENTATIVE)
+        represents.queryset = others.exclude(pk=party.pk) if party is not None else others
+
+    def service_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.SERVICE_FIELDS}
+
+    @classmethod
+    def initial_for(cls, party: Party) -> dict[str, Any]:
+        initial = {name: getattr(party, name) for name in cls.SERVICE_FIELDS}
+        return {**initial, "version": party.version}
+
+
+class CaseEventForm(VersionedForm):
+    occurred_on = forms.DateField(
+        label=_("Date"),
+        widget=DateInput(),
+        help_text=_("If only the month or the year is known, give its first day and choose the precision."),
+    )
+    precision = forms.ChoiceField(label=_("Precision of the date"), choices=CaseEvent.Precision.choices)
+    title = forms.CharField(label=_("What happened"), max_length=250)
+    description = forms.CharField(label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=500,
+        required=False,
+        help_text=_("A link or a reference to where this is reported."),
+    )
+    is_confirmed = forms.BooleanField(
+        label=_("Confirmed"), required=False, initial=True, help_text=_("Unconfirmed facts are marked as such.")
+    )
+    is_public = forms.BooleanField(
+        label=_("Public"), required=False, initial=True, help_text=_("A private fact never leaves your organization.")
+    )
+
+    SERVICE_FIELDS = ("occurred_on", "precision", "title", "description", "source", "is_confirmed", "is_public")
+
+    def __init__(self, *args: Any, new: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if new:
+            self.fields["version"].required = False
+
+    def service_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.SERVICE_FIELDS}
+
+    @classmethod
+    def initial_for(cls, event: CaseEvent) -> dict[str, Any]:
+        initial = {name: getattr(event, name) for name in cls.SERVICE_FIELDS}
+        return {**initial, "version": event.version}

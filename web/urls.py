@@ -1,6 +1,6 @@
 from django.urls import path
 
-from web.views import account, documents, lawyer, public
+from web.views import account, case_edit, documents, lawyer, public
 
 app_name = "web"
 
@@ -9,6 +9,11 @@ urlpatterns = [
     path("dashboard/", lawyer.dashboard, name="dashboard"),
     path("cases/", lawyer.case_list, name="case_list"),
     path("cases/<slug:slug>/", lawyer.case_detail, name="case_detail"),
+    path("cases/<slug:slug>/edit/", case_edit.case_edit, name="case_edit"),
+    path("cases/<slug:slug>/parties/new/", case_edit.party_add, name="party_add"),
+    path("cases/<slug:slug>/parties/<int:pk>/edit/", case_edit.party_edit, name="party_edit"),
+    path("cases/<slug:slug>/facts/new/", case_edit.event_add, name="event_add"),
+    path("cases/<slug:slug>/facts/<int:pk>/edit/", case_edit.event_edit, name="event_edit"),
     path("cases/<slug:slug>/hearings/new/", lawyer.hearing_create, name="hearing_create"),
     path("cases/<slug:slug>/hearings/<int:pk>/edit/", lawyer.hearing_edit, name="hearing_edit"),
     path("cases/<slug:slug>/hearings/<int:pk>/reschedule/", lawyer.hearing_reschedule, name="hearing_reschedule"),

@@ -24,7 +24,7 @@ from documents.dossier import deadlines_hook
 from documents.models import Document, Dossier
 
 # Raise when the layout or the rules change: the same data then makes a different dossier.
-DOSSIER_FORMAT_VERSION = "2026-11-26.1"
+DOSSIER_FORMAT_VERSION = "2026-11-27.1"
 
 
 @dataclass
@@ -37,6 +37,7 @@ class TimelineEntry:
     detail: str = ""
     unconfirmed: bool = False
     private: bool = False
+    tags: list[str] = field(default_factory=list)  # shown as small labels after the title
 
 
 @dataclass

@@ -1,20 +1,21 @@
-"""The dossier's hook for known deadlines.
+"""The dossier's entries for a case's procedural deadlines.
 
-There is no `deadlines` app yet. When one exists, it provides in `deadlines/selectors.py`:
+`deadlines/selectors.py` provides, as plain values:
 
     def deadlines_for_dossier(*, case: Case, public: bool) -> list[dict]:
-        # one dict per known deadline, oldest first:
-        # {"due_on": date, "title": str, "detail": str, "is_estimate": bool}
-        # public=True: only deadlines that may be published (no internal reminders).
+        # one dict per deadline (open, met, late, closed; never void), by due date, unknown last:
+        # {"due_on", "computed_due_on", "override_due_on", "override_reason", "rule_title",
+        #  "rule_source", "state", "state_reason", "trigger_label", "trigger_on", ...}
+        # public=True: none (deadlines show the organization's strategy; see the selector)
 
-and the deadlines then appear on the dossier's timeline with no change here. Until then the
-timeline simply has no deadline entries.
+and this module words them for the timeline, in the dossier's language. A deadline whose
+trigger date is not recorded yet has no due date: it goes with the undated entries.
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.utils import formats
@@ -25,26 +26,71 @@ if TYPE_CHECKING:
     from documents.dossier.content import TimelineEntry
 
 
+def _date(value: Any) -> str:
+    return formats.date_format(value, pgettext("dossier", "j F Y"))
+
+
+def _worded(context: str, english: str) -> str:
+    """A rule's title or trigger in the dossier's language (labels.py lists them); a rule added
+    later without a translation shows in English rather than not at all."""
+    return pgettext(f"dossier: Deadline.{context}", english) if english else ""
+
+
+def _state(deadline: dict[str, Any]) -> str:
+    return {
+        "open": pgettext("dossier: Deadline.state", "open"),
+        "met": pgettext("dossier: Deadline.state", "met"),
+        "late": pgettext("dossier: Deadline.state", "filed late"),
+        "closed": pgettext("dossier: Deadline.state", "closed without filing"),
+    }.get(deadline["state"], deadline["state"])
+
+
+def _detail(deadline: dict[str, Any]) -> str:
+    trigger = _worded("trigger_label", deadline["trigger_label"])
+    if deadline["trigger_on"]:
+        runs = pgettext("dossier", "Runs from: %(trigger)s, %(date)s") % {
+            "trigger": trigger,
+            "date": _date(deadline["trigger_on"]),
+        }
+    else:
+        runs = pgettext("dossier", "Runs from: %(trigger)s (date not recorded yet)") % {"trigger": trigger}
+    lines = [f"{runs}. {deadline['rule_source']}."]
+    if deadline["override_due_on"]:
+        computed = _date(deadline["computed_due_on"]) if deadline["computed_due_on"] else ""
+        lines.append(
+            (
+                pgettext("dossier", "Due date set by hand (computed: %(computed)s). Reason: %(reason)s")
+                if computed
+                else pgettext("dossier", "Due date set by hand. Reason: %(reason)s")
+            )
+            % {"computed": computed, "reason": deadline["override_reason"]}
+        )
+    if deadline["state"] == "closed" and deadline["state_reason"]:
+        lines.append(pgettext("dossier", "Closed: %(reason)s") % {"reason": deadline["state_reason"]})
+    return " ".join(lines)
+
+
 def timeline_entries(*, case: Case, public: bool) -> list[TimelineEntry]:
     from documents.dossier.content import TimelineEntry
 
     if not apps.is_installed("deadlines"):
         return []
     selectors = importlib.import_module("deadlines.selectors")
-    provider = getattr(selectors, "deadlines_for_dossier", None)
-    if provider is None:
-        return []
     entries = []
-    for deadline in provider(case=case, public=public):
+    for deadline in selectors.deadlines_for_dossier(case=case, public=public):
+        due_on = deadline["due_on"]
+        tags = [_state(deadline)]
+        if deadline["override_due_on"]:
+            tags.append(pgettext("dossier", "set by hand"))
         entries.append(
             TimelineEntry(
-                sort_key=deadline["due_on"].isoformat(),
-                date=formats.date_format(deadline["due_on"], pgettext("dossier", "j F Y")),
+                sort_key=due_on.isoformat() if due_on else "",
+                date=_date(due_on) if due_on else pgettext("dossier", "date not known"),
                 kind="deadline",
                 kind_label=pgettext("dossier", "Deadline"),
-                title=deadline["title"],
-                detail=deadline.get("detail", ""),
-                unconfirmed=bool(deadline.get("is_estimate")),
+                title=_worded("rule_title", deadline["rule_title"]),
+                detail=_detail(deadline),
+                tags=tags,
             )
         )
     return entries

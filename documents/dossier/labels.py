@@ -73,3 +73,44 @@ CHOICE_LABELS = [
     pgettext_lazy("dossier: Document.kind", "Dossier (generated)"),
     pgettext_lazy("dossier: Document.kind", "Other"),
 ]
+
+# The deadline rules' titles and triggers (deadlines/rules.py keeps them in English), worded
+# by documents/dossier/deadlines_hook.py. A test checks every rule has its Russian wording.
+DEADLINE_LABELS = [
+    pgettext_lazy("dossier: Deadline.rule_title", "Appeal against a first-instance civil decision (Russia, GPK)"),
+    pgettext_lazy(
+        "dossier: Deadline.rule_title", "Appeal against a first-instance administrative-claim decision (Russia, KAS)"
+    ),
+    pgettext_lazy(
+        "dossier: Deadline.rule_title", "Cassation complaint to a cassation court of general jurisdiction (Russia, GPK)"
+    ),
+    pgettext_lazy("dossier: Deadline.rule_title", "Cassation complaint (Russia, KAS)"),
+    pgettext_lazy(
+        "dossier: Deadline.rule_title", "Cassation complaint to the Supreme Court (second cassation, Russia, GPK)"
+    ),
+    pgettext_lazy(
+        "dossier: Deadline.rule_title", "Complaint against a decision in an administrative-offence case (Russia, KoAP)"
+    ),
+    pgettext_lazy("dossier: Deadline.rule_title", "Application to the European Court of Human Rights"),
+    pgettext_lazy("dossier: Deadline.rule_title", "Appellant's notice (England and Wales, CPR)"),
+    pgettext_lazy("dossier: Deadline.rule_title", "Notice of appeal in a civil case (US federal)"),
+    pgettext_lazy(
+        "dossier: Deadline.rule_title",
+        "Notice of appeal in a civil case where the United States is a party (US federal)",
+    ),
+    pgettext_lazy("dossier: Deadline.rule_title", "Berufung (Germany, ZPO)"),
+    pgettext_lazy("dossier: Deadline.rule_title", "Appeal to the Court of Justice against a General Court decision"),
+    pgettext_lazy("dossier: Deadline.trigger_label", "decision in final form"),
+    pgettext_lazy("dossier: Deadline.trigger_label", "entry into force of the decision challenged"),
+    pgettext_lazy(
+        "dossier: Deadline.trigger_label",
+        "the reasoned appellate ruling is produced (where there was an appeal), else entry into force",
+    ),
+    pgettext_lazy("dossier: Deadline.trigger_label", "ruling of the cassation court"),
+    pgettext_lazy("dossier: Deadline.trigger_label", "delivery or receipt of a copy of the decision"),
+    pgettext_lazy("dossier: Deadline.trigger_label", "final domestic decision"),
+    pgettext_lazy("dossier: Deadline.trigger_label", "date of the decision of the lower court"),
+    pgettext_lazy("dossier: Deadline.trigger_label", "entry of the judgment or order appealed from"),
+    pgettext_lazy("dossier: Deadline.trigger_label", "service of the judgment in full form"),
+    pgettext_lazy("dossier: Deadline.trigger_label", "notification of the decision"),
+]

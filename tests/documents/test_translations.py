@@ -37,3 +37,16 @@ def test_dossier_labels_are_translated_in_their_own_context():
         assert translation.pgettext("dossier", "Summary") == "Суть дела"
         assert translation.pgettext("dossier: Appeal.kind", "Appeal") == "Апелляционная жалоба"
         assert translation.pgettext("dossier: Hearing.kind", "Appeal") == "апелляционное"
+
+
+def test_every_deadline_rule_title_and_trigger_has_a_russian_wording():
+    from deadlines.rules import RULES
+
+    with translation.override("ru"):
+        untranslated = [
+            (context, english)
+            for rule in RULES
+            for context, english in (("rule_title", rule.title), ("trigger_label", rule.trigger))
+            if translation.pgettext(f"dossier: Deadline.{context}", english) == english
+        ]
+    assert untranslated == []

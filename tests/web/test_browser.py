@@ -10,7 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from cases.models import Hearing, HearingReschedule, Ruling
+from cases import services
+from cases.models import Case, CaseEvent, Hearing, HearingReschedule, Party, Ruling
 from deadlines.models import Deadline
 from reminders.models import Subscription
 
@@ -238,6 +239,91 @@ def test_two_lawyers_edit_the_same_hearing_and_the_second_save_is_refused(browse
     assert (hearing.courtroom, hearing.version) == ("101", 2)
 
 
+def test_a_lawyer_edits_a_party_adds_a_fact_and_sees_them_on_the_case_page(browser, demo):
+    page = new_page(browser)
+    log_in(page, demo)
+    page.goto(f"{demo}/cases/popova-v-moscow/")
+    party = Party.objects.get(case__slug="popova-v-moscow", name="Sarkis Darbinyan")
+    page.get_by_role("link", name="Edit Sarkis Darbinyan").click()
+    # withdraw the consent without giving an alias: refused, the message next to the alias
+    page.get_by_label("Consents to the name being published").uncheck()
+    page.get_by_label("Phone (private):", exact=True).fill("+7 495 000 00 00")
+    page.get_by_role("button", name="Save").click()
+    error = page.locator(".has-error")
+    assert error.count() == 1
+    assert "A party who has not consented to publication needs an alias." in error.inner_text()
+    assert "Public alias" in error.inner_text()
+    shot(page, "11-party-form-error")
+    page.get_by_label("Public alias:", exact=True).fill("Lawyer D.")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_selector("text=Party saved.")
+    item = page.locator(f"#party-{party.pk}")
+    assert "public as “Lawyer D.”" in item.inner_text() and "+7 495 000 00 00" in item.inner_text()
+    party.refresh_from_db()
+    assert (party.consent_to_publish, party.alias, party.contact_phone, party.version) == (
+        False,
+        "Lawyer D.",
+        "+7 495 000 00 00",
+        2,
+    )
+
+    # a fact known only to the month goes on the timeline
+    page.get_by_role("link", name="Add a fact to the timeline").click()
+    page.get_by_label("Date:", exact=True).fill("2019-09-01")
+    page.get_by_label("Precision of the date:", exact=True).select_option("month")
+    page.get_by_label("What happened:", exact=True).fill("Cameras added along the protest route")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_selector("text=Fact added to the timeline.")
+    fact = CaseEvent.objects.get(title="Cameras added along the protest route")
+    assert "September 2019" in page.locator(f"#fact-{fact.pk}").inner_text()
+    shot(page, "12-case-page-edited")
+    # the public page shows the alias, never the name or the phone
+    public = new_page(browser)
+    public.goto(f"{demo}/public/popova-v-moscow/")
+    text = public.content()
+    assert "Lawyer D." in text and "Sarkis Darbinyan" not in text and "+7 495" not in text
+
+    # a colleague saves the party while this lawyer has its form open: refused, current values shown
+    page.goto(f"{demo}/cases/popova-v-moscow/parties/{party.pk}/edit/")
+    services.party_update(party=party, contact_phone="+7 495 111 11 11", expected_version=2)
+    page.get_by_label("Public description:", exact=True).fill("Lawyer")
+    page.get_by_role("button", name="Save").click()
+    alert = page.locator("#conflict")
+    assert "Not saved: someone else changed this record after you opened it." in alert.inner_text()
+    assert "+7 495 111 11 11" in alert.inner_text()
+    assert page.get_by_label("Public description:", exact=True).input_value() == "Lawyer"
+    shot(page, "17-party-conflict")
+    party.refresh_from_db()
+    assert (party.description, party.version) == ("Lawyer, Roskomsvoboda (per press reports)", 3)
+    page.goto(f"{demo}/cases/popova-v-moscow/")
+
+    # the case's details, in Russian: a status the case cannot move to is refused in Russian
+    before = Case.objects.values_list("status", "version").get(slug="popova-v-moscow")
+    page.get_by_label("Language", exact=True).select_option("ru")
+    page.get_by_role("button", name="Change").click()
+    page.wait_for_selector("text=Хронология")
+    page.get_by_role("link", name="Изменить дело").click()
+    page.get_by_label("Статус:", exact=True).select_option("preparing")
+    page.get_by_role("button", name="Сохранить").click()
+    error = page.locator(".has-error")
+    assert error.count() == 1
+    assert "Дело не может перейти из состояния" in error.inner_text() and "Статус" in error.inner_text()
+    shot(page, "13-case-form-error-ru")
+    assert Case.objects.values_list("status", "version").get(slug="popova-v-moscow") == before
+
+    # on a phone: the forms and the case page fit the width
+    phone = new_page(browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    log_in(phone, demo)
+    for path, name in (
+        (f"/cases/popova-v-moscow/parties/{party.pk}/edit/", "14-party-form-phone"),
+        ("/cases/popova-v-moscow/edit/", "15-case-form-phone"),
+        ("/cases/popova-v-moscow/", "16-case-page-phone"),
+    ):
+        phone.goto(demo + path)
+        assert (path, phone.evaluate("document.documentElement.scrollWidth")) == (path, 390)
+        shot(phone, name)
+
+
 UNLABELLED = """() => [...document.querySelectorAll('input, select, textarea')]
   .filter(el => el.type !== 'hidden' && !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
   .map(el => el.outerHTML)"""
@@ -260,6 +346,7 @@ def test_every_input_has_a_label_and_the_login_works_from_the_keyboard(browser, 
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "content"
     ruling = Ruling.objects.filter(case__slug="popova-v-moscow").first()
+    party = Party.objects.filter(case__slug="popova-v-moscow").first()
     for path in (
         "/dashboard/",
         "/cases/",
@@ -267,6 +354,10 @@ def test_every_input_has_a_label_and_the_login_works_from_the_keyboard(browser, 
         "/cases/popova-v-moscow/hearings/new/",
         "/cases/popova-v-moscow/rulings/new/",
         f"/cases/popova-v-moscow/rulings/{ruling.pk}/appeal/",
+        "/cases/popova-v-moscow/edit/",
+        "/cases/popova-v-moscow/parties/new/",
+        f"/cases/popova-v-moscow/parties/{party.pk}/edit/",
+        "/cases/popova-v-moscow/facts/new/",
         "/preferences/",
         "/public/popova-v-moscow/",
     ):

@@ -236,6 +236,20 @@ def test_bad_override_input_is_refused_next_to_its_field(client, dues, post, err
     assert (deadline.due_on, deadline.override_due_on, deadline.version) == (D(2019, 12, 11), None, 1)
 
 
+def test_in_russian_the_override_refusal_is_russian_and_next_to_the_date(client, dues):
+    deadline = dues["early"]
+    client.cookies["django_language"] = "ru"
+    client.force_login(dues["lawyer"])
+    post = {"version": deadline.version, "due_on": "2019-11-01", "reason": "Вручили поздно"}
+    response = client.post(_override_url(deadline), post)
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "due_on": ["Срок течёт с 2019-11-11; дата его окончания не может быть раньше."]
+    }
+    deadline.refresh_from_db()
+    assert (deadline.override_due_on, deadline.version) == (None, 1)
+
+
 def test_a_stale_override_form_is_refused_with_the_current_values(client, dues):
     # given the lawyer opened the form, and a colleague overrode the date meanwhile
     deadline = dues["early"]
@@ -278,3 +292,15 @@ def test_the_override_form_queries(client, dues, django_assert_num_queries):
     url = _override_url(dues["early"])
     with django_assert_num_queries(5):
         assert client.get(url).status_code == 200
+
+
+def test_members_reach_their_deadline_reminders_and_calendar_from_every_page(client, dues):
+    settings_url = reverse("reminders:member-settings")
+    assert f'href="{settings_url}"' not in client.get(reverse("web:public_case_list")).content.decode()
+    client.force_login(dues["lawyer"])
+    page = client.get(reverse("web:dashboard")).content.decode()
+    assert f'<a href="{settings_url}">Reminders and calendar</a>' in page
+    client.post(reverse("set_language"), {"language": "ru", "next": "/"})
+    page = client.get(reverse("web:dashboard")).content.decode()
+    assert f'<a href="{settings_url}">Напоминания и календарь</a>' in page
+    assert client.get(settings_url).status_code == 200
