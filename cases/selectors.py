@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as UserModel
-from django.db.models import Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from cases.models import Appeal, Case, Hearing, Membership, Ruling
+from cases.models import Appeal, Case, Hearing, Membership, Ruling, Tag
 
 User = UserModel | AnonymousUser | None
 
@@ -36,6 +38,39 @@ def cases_visible_to(*, user: User) -> QuerySet[Case]:
         return Case.objects.all()
     condition = Q(is_public=True) if member is None else Q(is_public=True) | member
     return Case.objects.filter(condition)
+
+
+def visible_through_case(*, user: User, table: str) -> Q | RawSQL:
+    """The condition `case__in=cases_visible_to(user=user)` on records of a case (`table`, the
+    records' table), as a scalar subquery on the record's own case: PostgreSQL looks each
+    record's case up by its key, where `case__in` first collects every visible case (a scan of
+    all cases per query: 30 of 40 ms for a feed page of 1,000 hearings at 20,000 cases,
+    bench/api.py). Same rule as cases_visible_to: public, or of one of the user's organizations."""
+    member = _is_member_query(user)
+    if member is not None and not member:
+        return Q()  # a superuser sees everything
+    case = f'(SELECT {{}} FROM cases_case c WHERE c.id = "{table}"."case_id")'  # noqa: S608 (a table name)
+    if member is None:
+        return RawSQL(case.format("c.is_public"), [], BooleanField())  # noqa: S611 (no values in the text)
+    rule = "c.is_public OR c.organization_id IN (SELECT m.organization_id FROM cases_membership m WHERE m.user_id = %s)"
+    return RawSQL(case.format(rule), [user.pk], BooleanField())  # type: ignore[union-attr]  # noqa: S611
+
+
+def cases_with_tag_names(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Each case with `tag_names` (sorted): on PostgreSQL an ARRAY(subquery) in the same query
+    (one query less per page than a prefetch, and no second round trip); elsewhere a prefetch,
+    which `tag_names_of` reads."""
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.expressions import ArraySubquery
+
+        names = Tag.objects.filter(cases=OuterRef("pk")).order_by("name").values("name")
+        return cases.annotate(tag_names=ArraySubquery(names))
+    return cases.prefetch_related("tags")
+
+
+def tag_names_of(case: Case) -> list[str]:
+    names = getattr(case, "tag_names", None)
+    return list(names) if names is not None else [tag.name for tag in case.tags.all()]
 
 
 def cases_of_member(*, user: User) -> QuerySet[Case]:

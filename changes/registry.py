@@ -2,7 +2,7 @@
 other synced records. Other apps register theirs from their AppConfig.ready():
 
     from changes.registry import register
-    register(Deadline, "deadline", case_of=lambda d: d.case)
+    register(Deadline, "deadline", case_of=lambda d: d.case, members_only=True, deleted_with=("case", "ruling"))
 """
 
 from __future__ import annotations
@@ -23,6 +23,11 @@ class FeedType:
     # Records whose state a delete changes without a service write of their own: rows that the
     # database cascades away (tombstones) or sets a key to NULL on (upserts).
     dependents_on_delete: Callable[[Any], Iterable[tuple[models.Model, str]]] = field(default=lambda instance: ())
+    # Only members of the case's organization ever learn of it, even on a public case.
+    members_only: bool = False
+    # Foreign keys along which the database cascades a delete to this type: deleting the record
+    # they point to deletes these rows too, so each needs a tombstone.
+    deleted_with: tuple[str, ...] = ()
 
 
 _BY_MODEL: dict[type[models.Model], FeedType] = {}
@@ -35,15 +40,28 @@ def register(
     *,
     case_of: Callable[[Any], Any] | None = None,
     dependents_on_delete: Callable[[Any], Iterable[tuple[models.Model, str]]] | None = None,
+    members_only: bool = False,
+    deleted_with: Iterable[str] = (),
 ) -> None:
     feed_type = FeedType(
         name=name,
         model=model,
         case_of=case_of or (lambda instance: None),
         dependents_on_delete=dependents_on_delete or (lambda instance: ()),
+        members_only=members_only,
+        deleted_with=tuple(deleted_with),
     )
     _BY_MODEL[model] = feed_type
     _BY_NAME[name] = feed_type
+
+
+def cascaded_deletes(instance: models.Model) -> Iterable[models.Model]:
+    """The registered records the database deletes along with `instance` through a
+    `deleted_with` key of theirs (a ruling's deadlines, when the ruling goes)."""
+    for feed_type in _BY_NAME.values():
+        for key in feed_type.deleted_with:
+            if feed_type.model._meta.get_field(key).related_model is type(instance):
+                yield from feed_type.model._default_manager.filter(**{key: instance})
 
 
 def feed_type_of(model: type[models.Model]) -> FeedType | None:

@@ -10,7 +10,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from changes.models import Change, ChangeLogPruned
-from changes.registry import feed_type_of
+from changes.registry import cascaded_deletes, feed_type_of
 
 
 def _current_txid() -> RawSQL | int:
@@ -35,8 +35,12 @@ def change_record(*, instance: models.Model, op: str, audience_public: bool | No
     if op == Change.Op.DELETE:
         for dependent, dependent_op in list(feed_type.dependents_on_delete(instance)):
             change_record(instance=dependent, op=dependent_op)
+        for cascaded in list(cascaded_deletes(instance)):
+            change_record(instance=cascaded, op=Change.Op.DELETE)
     case = feed_type.case_of(instance)
-    if audience_public is None:
+    if feed_type.members_only:
+        audience_public = False
+    elif audience_public is None:
         audience_public = case is None or bool(case.is_public)
     return Change.objects.create(
         txid=_current_txid(),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 
 from cases import services as case_services  # a module import: cases.services imports this module
 from cases.models import Appeal, Case, Court, Organization, Ruling
+from changes.services import change_record
 from deadlines.applicability import Trigger, rules_for_ruling
 from deadlines.counting import deadline_compute
 from deadlines.models import Deadline
@@ -40,6 +41,8 @@ def _save(deadline: Deadline, *, actor: Actor, reason: str) -> Deadline:
         raise ValidationError(
             gettext("The deadlines of this ruling changed at the same time; try again. (%(error)s)") % {"error": exc}
         ) from exc
+    # Same transaction as the write: the sync feed never misses a recompute, override or close.
+    change_record(instance=deadline, op="upsert")
     # The lawyers' reminders (7 days, 2 days, on the day) follow the deadline in its transaction.
     deadline_reminders.deadline_reminders_sync(deadline=deadline)
     return deadline

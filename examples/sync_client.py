@@ -5,6 +5,12 @@ the token can see, losing neither updates nor deletions. Standard library only.
     python examples/sync_client.py --url http://127.0.0.1:8000 --token lt_... --db replica.sqlite3
     python examples/sync_client.py ... --follow        # keep polling every few seconds
 
+Every record is kept as JSON in `record`; deadlines (members of the case's organization only)
+are also kept in a `deadline` table with their own columns, so a calendar or a reminder script
+can query due dates directly:
+
+    SELECT rule_code, due_on, case_id FROM deadline WHERE state = 'open' ORDER BY due_on;
+
 Each page of changes is applied in one SQLite transaction together with the new cursor, so an
 interrupted run resumes exactly where it stopped. A 410 (cursor older than the server keeps)
 empties the replica and syncs again from scratch; a 429 waits for Retry-After.
@@ -26,7 +32,34 @@ CREATE TABLE IF NOT EXISTS record (
     type TEXT NOT NULL, id INTEGER NOT NULL, version INTEGER, data TEXT NOT NULL, PRIMARY KEY (type, id)
 );
 CREATE TABLE IF NOT EXISTS sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS deadline (
+    id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL, ruling_id INTEGER NOT NULL, rule_code TEXT NOT NULL,
+    step TEXT NOT NULL, trigger_on TEXT, computed_due_on TEXT, override_due_on TEXT, override_reason TEXT NOT NULL,
+    due_on TEXT, state TEXT NOT NULL, state_reason TEXT NOT NULL, closed_by_appeal_id INTEGER, version INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS deadline_open_due ON deadline (state, due_on);
 """
+
+# The `deadline` table's columns and the feed's field each comes from.
+DEADLINE_COLUMNS = {
+    "id": "id",
+    "case_id": "case",
+    "ruling_id": "ruling",
+    "rule_code": "rule_code",
+    "step": "step",
+    "trigger_on": "trigger_on",
+    "computed_due_on": "computed_due_on",
+    "override_due_on": "override_due_on",
+    "override_reason": "override_reason",
+    "due_on": "due_on",
+    "state": "state",
+    "state_reason": "state_reason",
+    "closed_by_appeal_id": "closed_by_appeal",
+    "version": "version",
+}
+_DEADLINE_UPSERT = "INSERT OR REPLACE INTO deadline ({}) VALUES ({})".format(  # noqa: S608 (constant names)
+    ", ".join(DEADLINE_COLUMNS), ", ".join("?" * len(DEADLINE_COLUMNS))
+)
 
 
 class SyncClient:
@@ -46,17 +79,26 @@ class SyncClient:
     def records(self) -> dict[tuple[str, int], dict[str, Any]]:
         return {(t, i): json.loads(d) for t, i, d in self.db.execute("SELECT type, id, data FROM record")}
 
+    def deadlines(self) -> dict[int, dict[str, Any]]:
+        cursor = self.db.execute(f"SELECT {', '.join(DEADLINE_COLUMNS)} FROM deadline")  # noqa: S608 (constants)
+        return {row[0]: dict(zip(DEADLINE_COLUMNS, row, strict=True)) for row in cursor}
+
     def _apply(self, page: dict[str, Any]) -> None:
         self.db.execute("BEGIN")
         try:
             for item in page["results"]:
                 if item["op"] == "delete":
                     self.db.execute("DELETE FROM record WHERE type = ? AND id = ?", (item["type"], item["id"]))
+                    if item["type"] == "deadline":
+                        self.db.execute("DELETE FROM deadline WHERE id = ?", (item["id"],))
                 else:
                     self.db.execute(
                         "INSERT OR REPLACE INTO record (type, id, version, data) VALUES (?, ?, ?, ?)",
                         (item["type"], item["id"], item["version"], json.dumps(item["data"], sort_keys=True)),
                     )
+                    if item["type"] == "deadline":
+                        data = item["data"]
+                        self.db.execute(_DEADLINE_UPSERT, [data[field] for field in DEADLINE_COLUMNS.values()])
             self.db.execute("INSERT OR REPLACE INTO sync_state (key, value) VALUES ('cursor', ?)", (page["next"],))
             self.db.execute("COMMIT")
         except BaseException:
@@ -66,6 +108,7 @@ class SyncClient:
     def _reset(self) -> None:
         self.db.execute("BEGIN")
         self.db.execute("DELETE FROM record")
+        self.db.execute("DELETE FROM deadline")
         self.db.execute("DELETE FROM sync_state")
         self.db.execute("COMMIT")
 

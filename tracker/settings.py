@@ -263,6 +263,7 @@ SPECTACULAR_SETTINGS = {
         "AppealKindEnum": "cases.models.Appeal.Kind",
         "CaseOutcomeEnum": "cases.models.Case.Outcome",
         "RulingOutcomeEnum": "cases.models.Ruling.Outcome",
+        "DeadlineStepEnum": "deadlines.models.Deadline.Step",
         "DossierLanguageEnum": "documents.models.Dossier.Language",
         "SubscriptionLanguageEnum": "reminders.models.Subscription.Language",
     },

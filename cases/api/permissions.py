@@ -30,7 +30,9 @@ def _memberships(request: Request) -> tuple[OrganizationIds, OrganizationIds]:
     elif user.is_superuser:
         result = (ALL, ALL)
     else:
-        rows = list(Membership.objects.filter(user=user).values_list("organization_id", "role"))
+        rows = getattr(user, "api_memberships", None)  # read with the API token (apitokens.authentication)
+        if rows is None:
+            rows = list(Membership.objects.filter(user=user).values_list("organization_id", "role"))
         writers = (Membership.Role.OWNER, Membership.Role.LAWYER)
         result = (frozenset(org for org, _ in rows), frozenset(org for org, role in rows if role in writers))
     request._tracker_memberships = result  # type: ignore[attr-defined]

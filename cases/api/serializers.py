@@ -21,7 +21,8 @@ from rest_framework.settings import api_settings
 from timezone_field.rest_framework import TimeZoneSerializerField
 
 from cases.models import Appeal, Case, Court, Hearing, Organization, Party, Ruling
-from cases.selectors import Instance, cases_visible_to
+from cases.selectors import Instance, cases_visible_to, tag_names_of
+from deadlines.models import Deadline
 
 
 class AllOrganizations:
@@ -63,8 +64,11 @@ class AwareDateTimeField(serializers.DateTimeField):
 class TagNamesField(serializers.ListField):
     child = serializers.CharField(max_length=60)
 
+    def get_attribute(self, instance: Any) -> Any:
+        return instance  # the case: tag_names_of reads the annotation or the prefetch
+
     def to_representation(self, data: Any) -> list[str]:
-        return [tag.name for tag in data.all()]
+        return tag_names_of(data)
 
 
 class FastReadMixin(serializers.ModelSerializer):
@@ -312,6 +316,68 @@ class AppealSerializer(CaseBoundMixin, PrivateFieldsMixin):
                 field.queryset = model._default_manager.filter(case__in=visible)
 
 
+class DeadlineSerializer(FastReadMixin):
+    """A procedural deadline, for members of the case's organization only (deadlines/selectors.py):
+    in a ruling's and a case's detail and as `deadline` items of the sync feed. Read-only here:
+    lawyers change a due date on the case page or in the admin, with the reason."""
+
+    explanation = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="How the date was reached, step by step."
+    )
+
+    class Meta:
+        model = Deadline
+        fields = [
+            "id",
+            "case",
+            "ruling",
+            "rule_code",
+            "rule_version",
+            "rule_title",
+            "rule_source",
+            "step",
+            "trigger_label",
+            "trigger_on",
+            "computed_due_on",
+            "override_due_on",
+            "override_reason",
+            "due_on",
+            "state",
+            "state_reason",
+            "closed_by_appeal",
+            "explanation",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+DEADLINES_HELP = (
+    "The deadlines that run from it and still apply (not void), by due date. Members of the case's "
+    "organization only: for everyone else always an empty list, even on a public case."
+)
+
+
+def _deadlines_field(context: dict[str, Any], deadlines: list[Deadline]) -> list[dict[str, Any]]:
+    return DeadlineSerializer(deadlines, many=True, context=context).data  # type: ignore[return-value]
+
+
+class RulingDetailSerializer(RulingSerializer):
+    """A ruling's detail: the ruling and, for members, its deadlines (context `deadlines`, read
+    by the view with the caller's visibility). Lists and the sync feed carry the ruling alone;
+    the feed has its own `deadline` items."""
+
+    deadlines = serializers.SerializerMethodField(help_text=DEADLINES_HELP)
+
+    class Meta(RulingSerializer.Meta):
+        fields = [*RulingSerializer.Meta.fields, "deadlines"]
+
+    @extend_schema_field(DeadlineSerializer(many=True))
+    def get_deadlines(self, ruling: Ruling) -> list[dict[str, Any]]:
+        return _deadlines_field(self.context, self.context.get("deadlines", []))
+
+
 class CaseSerializer(PrivateFieldsMixin):
     organization = serializers.SlugRelatedField(slug_field="slug", queryset=Organization.objects.all())
     tags = TagNamesField(required=False, help_text="Tag names; a write replaces them all.")
@@ -367,9 +433,19 @@ class CaseDetailSerializer(CaseSerializer):
     upcoming_hearings = serializers.SerializerMethodField()
     latest_ruling = serializers.SerializerMethodField()
     appeal_chain = serializers.SerializerMethodField()
+    deadlines = serializers.SerializerMethodField(
+        help_text=DEADLINES_HELP.replace("that run from it", "of the case's rulings")
+    )
 
     class Meta(CaseSerializer.Meta):
-        fields = [*CaseSerializer.Meta.fields, "parties", "upcoming_hearings", "latest_ruling", "appeal_chain"]
+        fields = [
+            *CaseSerializer.Meta.fields,
+            "parties",
+            "upcoming_hearings",
+            "latest_ruling",
+            "appeal_chain",
+            "deadlines",
+        ]
 
     @extend_schema_field(PartyBriefSerializer(many=True))
     def get_parties(self, case: Case) -> list[dict[str, Any]]:
@@ -392,3 +468,7 @@ class CaseDetailSerializer(CaseSerializer):
     def get_appeal_chain(self, case: Case) -> list[dict[str, Any]]:
         chain = self.context.get("appeal_chain", [])
         return InstanceSerializer(chain, many=True, context=self.context).data  # type: ignore[return-value]
+
+    @extend_schema_field(DeadlineSerializer(many=True))
+    def get_deadlines(self, case: Case) -> list[dict[str, Any]]:
+        return _deadlines_field(self.context, self.context.get("deadlines", []))

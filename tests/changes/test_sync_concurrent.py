@@ -1,8 +1,11 @@
 """Writers hammer the API concurrently (real HTTP, real PostgreSQL transactions in the live
 server's request threads) while the reference client (examples/sync_client.py) syncs two
 replicas: a member's and an anonymous one. At the end each replica equals, record for record,
-what the server shows that caller."""
+what the server shows that caller. The writers also record and change rulings, file and delete
+appeals and override due dates, so deadlines are recomputed, closed, reopened and deleted under
+the same load: the member's replica has them (in its `deadline` table too), the public one never."""
 
+import datetime as dt
 import json
 import random
 import threading
@@ -13,12 +16,15 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import connection
 
 from cases import services
 from cases.models import Membership
 from changes.api.views import FEED_READERS
-from examples.sync_client import SyncClient
+from deadlines import services as deadline_services
+from deadlines.models import Deadline
+from examples.sync_client import DEADLINE_COLUMNS, SyncClient
 from tests.factories import OrganizationFactory, UserFactory
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -39,10 +45,13 @@ def server_state(user, member_of):
 
 
 class Writer:
-    def __init__(self, base_url, token, organization_slug, court_id, seed):
+    def __init__(self, base_url, token, organization_slug, court_id, seed, *, appeal_court_id, user):
         self.base_url, self.token, self.org, self.court = base_url, token, organization_slug, court_id
+        self.appeal_court, self.user = appeal_court_id, user
         self.random = random.Random(seed)  # noqa: S311
         self.cases, self.parties, self.hearings = [], [], []
+        self.rulings = []  # (ruling id, case id)
+        self.overrides = 0
         self.server_errors = []
         self.statuses = []
 
@@ -64,8 +73,66 @@ class Writer:
             self.server_errors.append((method, path, status, raw[:300]))
         return status, (json.loads(raw) if raw else None), etag
 
+    def deadline_step(self, n):
+        """Writes that compute, recompute, override, close, reopen and delete deadlines."""
+        r = self.random
+        choice = r.random()
+        if not self.rulings or choice < 0.35:
+            case = r.choice(self.cases)
+            final_form = r.choice([None, f"2020-02-{r.randint(1, 28):02d}"])
+            status, body, _ = self.call(
+                "POST",
+                "/api/v1/rulings/",
+                {
+                    "case": case,
+                    "court": self.court,
+                    "decided_on": "2020-01-24",
+                    "final_form_on": final_form,
+                    "outcome": "dismissed",
+                },
+            )
+            if status == 201:
+                self.rulings.append((body["id"], case))
+        elif choice < 0.55:
+            ruling, _ = r.choice(self.rulings)
+            self.call("PATCH", f"/api/v1/rulings/{ruling}/", {"final_form_on": f"2020-03-{r.randint(1, 28):02d}"})
+        elif choice < 0.7:
+            ruling, case = r.choice(self.rulings)
+            self.call(
+                "POST",
+                "/api/v1/appeals/",
+                {
+                    "case": case,
+                    "ruling": ruling,
+                    "court": self.appeal_court,
+                    "kind": "appeal",
+                    "status": r.choice(["filed", "planned"]),
+                    "filed_on": "2020-04-01",
+                },
+            )
+        elif choice < 0.88:
+            ruling, _ = r.choice(self.rulings)
+            try:  # a lawyer moves the date with a reason (the case page's path: the service)
+                deadline = Deadline.objects.filter(ruling_id=ruling).first()
+                if deadline is not None:
+                    deadline_services.deadline_override(
+                        deadline=deadline,
+                        due_on=dt.date(2020, 5, r.randint(1, 28)),
+                        reason=f"served late {n}",
+                        actor=self.user,
+                    )
+                    self.overrides += 1
+            except (ObjectDoesNotExist, ValidationError):  # deleted meanwhile, or a stale copy
+                pass
+        else:
+            ruling, _ = self.rulings.pop(r.randrange(len(self.rulings)))
+            self.call("DELETE", f"/api/v1/rulings/{ruling}/")  # 400 while an appeal challenges it
+
     def step(self, n):
         r = self.random
+        if self.cases and r.random() < 0.3:
+            self.deadline_step(n)
+            return
         choice = r.random()
         if not self.cases or choice < 0.2:
             status, body, _ = self.call(
@@ -124,8 +191,11 @@ class Writer:
             self.call("DELETE", f"/api/v1/cases/{self.cases.pop(r.randrange(len(self.cases)))}/")
 
     def run(self):
-        for n in range(OPERATIONS_PER_WRITER):
-            self.step(n)
+        try:
+            for n in range(OPERATIONS_PER_WRITER):
+                self.step(n)
+        finally:
+            connection.close()  # this thread's Django connection (the overrides)
 
 
 def test_replicas_equal_server_state_after_concurrent_writers(live_server, tmp_path):
@@ -134,12 +204,17 @@ def test_replicas_equal_server_state_after_concurrent_writers(live_server, tmp_p
 
     org = OrganizationFactory()
     court = services.court_create(name="Tverskoy", jurisdiction="ru", level="first_instance", time_zone="Europe/Moscow")
+    appeal_court = services.court_create(
+        name="Moscow City Court", jurisdiction="ru", level="appeal", time_zone="Europe/Moscow"
+    )
     writers = []
     for i in range(WRITERS):
         user = UserFactory(username=f"writer{i}")
         services.membership_set(organization=org, user=user, role=Membership.Role.LAWYER)
         _, raw = api_token_create(user=user, name="writer")
-        writers.append(Writer(live_server.url, raw, org.slug, court.pk, seed=i))
+        writers.append(
+            Writer(live_server.url, raw, org.slug, court.pk, seed=i, appeal_court_id=appeal_court.pk, user=user)
+        )
     member = UserFactory(username="syncer")
     services.membership_set(organization=org, user=member, role=Membership.Role.VIEWER)
     _, member_token = api_token_create(user=member, name="sync", read_only=True)
@@ -191,6 +266,8 @@ def test_replicas_equal_server_state_after_concurrent_writers(live_server, tmp_p
             time.sleep(0.1)
         results["member"] = member_replica.records()
         results["public"] = public_replica.records()
+        results["member_deadlines"] = member_replica.deadlines()
+        results["public_deadlines"] = public_replica.deadlines()
 
     results = {}
     syncer = threading.Thread(target=syncer_main)
@@ -212,6 +289,18 @@ def test_replicas_equal_server_state_after_concurrent_writers(live_server, tmp_p
     public_expected = server_state(AnonymousUser(), frozenset())
     assert results["member"] == member_expected
     assert results["public"] == public_expected
+    # and the member's deadline table holds exactly the server's deadlines, column for column
+    assert results["member_deadlines"] == {
+        pk: {column: data[field] for column, field in DEADLINE_COLUMNS.items()}
+        for (type_name, pk), data in member_expected.items()
+        if type_name == "deadline"
+    }
+    assert results["public_deadlines"] == {}
+    assert not any(type_name == "deadline" for type_name, _ in public_expected)
+    deadlines = Deadline.objects.all()
+    assert len(results["member_deadlines"]) == deadlines.count() > 0
+    assert sum(w.overrides for w in writers) > 0 and deadlines.exclude(override_due_on=None).exists()
+    assert deadlines.filter(state__in=["met", "late"]).exists()  # closed by a filed appeal
     # and the public replica holds no private detail
     assert "contact_email" not in json.dumps(list(results["public"].values()))
     assert len(member_expected) > len(public_expected) > 0

@@ -1,0 +1,172 @@
+"""Records rendered to JSON by PostgreSQL, for the hot read paths (the case list and the sync
+feed): the row's JSON text comes out of the same query that reads it, and Python only joins
+the texts, with no model instances, no per-field serializer calls and no json.dumps.
+
+Why: bench/api.py's profile of the case list spent most of its CPU building model instances
+and running the serializers' fields; the issue asks the list to stay within 3x of reading the
+page with one raw query.
+
+The SQL is derived from the serializers' own field lists (FastReadMixin's read plan), with the
+same private-field rules (PrivateFieldsMixin.private_fields, a party's public name), so a field
+added to a serializer appears here too or fails loudly (UnsupportedField) instead of silently
+diverging. tests/api/test_sql_json.py checks the output is identical to the serializers'.
+PostgreSQL only: other databases take the serializers' path.
+
+Only names from the models' metadata and the serializers' declarations are written into the
+SQL text; every value (the viewer's zone, the member organizations) is a query parameter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection
+from django.db.models import Model
+from django.utils import timezone
+from rest_framework import serializers
+from timezone_field.rest_framework import TimeZoneSerializerField
+
+from cases.api.serializers import (
+    AllOrganizations,
+    CaseSerializer,
+    FastReadMixin,
+    PartySerializer,
+    PrivateFieldsMixin,
+)
+
+
+class UnsupportedField(TypeError):
+    """A serializer field this module cannot render in SQL: add it to `_special` below."""
+
+
+def available() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _datetime(column: str) -> str:
+    """A timestamptz as DRF writes it: isoformat() in the current zone (the viewer's, when
+    web.middleware activated one), microseconds only when non-zero, and "Z" for UTC."""
+    local = f"({column} AT TIME ZONE %s)"
+    offset = f"(EXTRACT(EPOCH FROM ({local} - ({column} AT TIME ZONE 'UTC'))) / 60)::int"
+    return (
+        f"CASE WHEN {column} IS NULL THEN NULL ELSE "
+        f"to_char({local}, 'YYYY-MM-DD\"T\"HH24:MI:SS')"
+        f" || CASE WHEN EXTRACT(MICROSECONDS FROM {column})::int %% 1000000 = 0 THEN '' "
+        f"ELSE to_char({local}, '.US') END"
+        f" || CASE WHEN {offset} = 0 THEN 'Z' ELSE"
+        f" CASE WHEN {offset} > 0 THEN '+' ELSE '-' END"
+        f" || lpad((abs({offset}) / 60)::text, 2, '0') || ':' || lpad((abs({offset}) %% 60)::text, 2, '0')"
+        " END END"
+    )
+
+
+_ZONE_PLACEHOLDERS = _datetime("x").count("%s")  # the zone is the only parameter of _datetime's text
+
+
+def _datetime_utc(column: str) -> str:
+    """The same in UTC (the API's zone unless a viewer chose one), without the offset arithmetic:
+    about half the database's time for a page of records."""
+    return (
+        f"CASE WHEN {column} IS NULL THEN NULL ELSE "
+        f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS')"
+        f" || CASE WHEN EXTRACT(MICROSECONDS FROM {column})::int %% 1000000 = 0 THEN '' "
+        f"ELSE to_char({column} AT TIME ZONE 'UTC', '.US') END || 'Z' END"
+    )
+
+
+def _special(serializer: Any, name: str, table: str, member: bool) -> str | None:
+    """Fields that are not a plain column of the row."""
+    if isinstance(serializer, CaseSerializer):
+        if name == "organization":
+            return f'(SELECT o.slug FROM cases_organization o WHERE o.id = {table}."organization_id")'  # noqa: S608
+        if name == "tags":
+            return (
+                "ARRAY(SELECT t.name FROM cases_case_tags ct JOIN cases_tag t ON t.id = ct.tag_id "  # noqa: S608
+                f'WHERE ct.case_id = {table}."id" ORDER BY t.name)'
+            )
+    if isinstance(serializer, PartySerializer):
+        public_name = f'CASE WHEN {table}."consent_to_publish" THEN {table}."name" ELSE {table}."alias" END'
+        if name == "public_name" or (name == "name" and not member):
+            return public_name  # without consent, outsiders know the person by the alias only
+    return None
+
+
+def _field_sql(
+    serializer: Any, model: type[Model], name: str, kind: str, field: Any, table: str, member: bool, utc: bool
+):  # type: ignore[no-untyped-def]
+    special = _special(serializer, name, table, member)
+    if special is not None:
+        return special, []
+    attribute = field.source_attrs[0] if field.source != "*" and len(field.source_attrs) == 1 else None
+    if attribute is None:
+        raise UnsupportedField(f"{type(serializer).__name__}.{name}")
+    if kind == "key":
+        return f'{table}."{model._meta.get_field(attribute).column}"', []  # type: ignore[union-attr]
+    if kind in ("text", "int", "bool", "choice", "date"):
+        return f'{table}."{model._meta.get_field(attribute).column}"', []  # type: ignore[union-attr]
+    if isinstance(field, serializers.IntegerField) and not getattr(field, "coerce_to_string", False):
+        return f'{table}."{model._meta.get_field(attribute).column}"', []  # type: ignore[union-attr]
+    if isinstance(field, serializers.DateTimeField):
+        column = f'{table}."{model._meta.get_field(attribute).column}"'  # type: ignore[union-attr]
+        if utc:
+            return _datetime_utc(column), []
+        return _datetime(column), [timezone.get_current_timezone_name()] * _ZONE_PLACEHOLDERS
+    if isinstance(field, TimeZoneSerializerField):
+        return f'{table}."{model._meta.get_field(attribute).column}"', []  # type: ignore[union-attr]
+    if isinstance(field, serializers.ListField) and model._meta.get_field(attribute).get_internal_type() == "JSONField":  # type: ignore[union-attr]
+        return f'{table}."{model._meta.get_field(attribute).column}"', []  # type: ignore[union-attr]
+    raise UnsupportedField(f"{type(serializer).__name__}.{name} ({type(field).__name__})")
+
+
+_CACHE: dict[tuple[type, bool, bool], tuple[str, int]] = {}
+
+
+def _object_sql(serializer: FastReadMixin, model: type[Model], table: str, *, member: bool) -> tuple[str, list[Any]]:
+    # The text depends only on the serializer class and the audience; its only parameters are
+    # the current zone (datetimes). Building it walks the serializer's fields: once per process.
+    zone = timezone.get_current_timezone_name()
+    key = (type(serializer), member, zone == "UTC")
+    cached = _CACHE.get(key)
+    if cached is None:
+        private = set(getattr(serializer, "private_fields", ())) if not member else set()
+        parts, placeholders = [], 0
+        for name, kind, field in serializer._read_plan():
+            if name in private:
+                continue
+            sql, field_params = _field_sql(serializer, model, name, kind, field, table, member, key[2])
+            parts.append(f"'{name}', {sql}")
+            placeholders += len(field_params)
+        cached = _CACHE[key] = (f"json_build_object({', '.join(parts)})", placeholders)
+    sql, placeholders = cached
+    return sql, [zone] * placeholders
+
+
+_SERIALIZERS: dict[type, Any] = {}
+
+
+def row_json(serializer_class: type[FastReadMixin], *, member_organizations: Any) -> tuple[str, list[Any]]:
+    """SQL (and its parameters) giving, for each row of `serializer_class`'s model in a queryset,
+    the text of the JSON the serializer would give this caller. Annotate a queryset with it."""
+    serializer = _SERIALIZERS.get(serializer_class) or _SERIALIZERS.setdefault(serializer_class, serializer_class())
+    model: Any = serializer.Meta.model
+    table = f'"{model._meta.db_table}"'
+    member_sql, member_params = _object_sql(serializer, model, table, member=True)
+    if not isinstance(serializer, PrivateFieldsMixin):
+        return f"({member_sql})::text", member_params
+    if isinstance(member_organizations, AllOrganizations):
+        return f"({member_sql})::text", member_params
+    outsider_sql, outsider_params = _object_sql(serializer, model, table, member=False)
+    organizations = sorted(member_organizations)
+    if not organizations:
+        return f"({outsider_sql})::text", outsider_params
+    if model._meta.db_table == "cases_case":
+        organization = f'{table}."organization_id"'
+    else:  # a record of a case: the case's organization
+        organization = f'(SELECT c.organization_id FROM cases_case c WHERE c.id = {table}."case_id")'  # noqa: S608
+    sql = f"(CASE WHEN {organization} = ANY(%s::bigint[]) THEN {member_sql} ELSE {outsider_sql} END)::text"
+    return sql, [organizations, *member_params, *outsider_params]
+
+
+def json_array(texts: Iterable[str]) -> str:
+    return "[" + ",".join(texts) + "]"
