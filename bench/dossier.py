@@ -218,8 +218,8 @@ def _report(results: dict) -> None:
         f"\n## Dossier rendering, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
         "",
         f"Machine: {platform.machine()}, `nproc` = {os.cpu_count()}, Python {platform.python_version()}; "
-        f"shared with other developers' test runs: load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} "
-        "at the end. Wall time is inflated by the neighbours; CPU time (this process) is the steadier figure.",
+        f"load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} at the end (above 2, the neighbours inflate "
+        "wall time; CPU time of this process is then the steadier figure).",
         "```",
         free,
         "```",

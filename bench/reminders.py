@@ -249,7 +249,7 @@ def main() -> None:  # noqa: PLR0915 (a script, read top to bottom)
             services.deliveries_claim_due()
         statements = [query["sql"] for query in idle_tick.captured_queries]
         say(f"idle tick: median {statistics.median(timings):.2f} ms, p95 {timings[94]:.2f} ms, "
-            f"max {timings[-1]:.2f} ms over 100 ticks (target < 20 ms; both tables); {len(statements)} statement(s) "
+            f"max {timings[-1]:.2f} ms over 100 ticks (target < 20 ms; hearing reminders, notices and deadline reminders); {len(statements)} statement(s) "
             f"per idle tick: {', '.join(sql.split()[0] for sql in statements)}")  # fmt: skip
         say(f"idle tick CPU (this process): median {statistics.median(cpu_timings):.2f} ms, "
             f"p95 {cpu_timings[94]:.2f} ms; load average (1 min) {os.getloadavg()[0]:.1f}")  # fmt: skip
