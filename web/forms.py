@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Appeal, Case, CaseEvent, Court, Hearing, Party, Ruling, Tag
+from cases.services import CASE_EVENT_FIELDS, CASE_FIELDS, PARTY_FIELDS
 from documents.models import Document, Dossier
 from web.middleware import known_zones
 
@@ -346,19 +347,8 @@ class CaseForm(VersionedForm):
         help_text=_("Seen only by your organization."),
     )
 
-    SERVICE_FIELDS = (
-        "title",
-        "summary",
-        "claims",
-        "legal_basis",
-        "proceeding",
-        "status",
-        "outcome",
-        "filed_on",
-        "is_public",
-        "sources",
-        "notes",
-    )
+    # What `case_update` takes, but the organization and the slug (not edited here).
+    SERVICE_FIELDS = tuple(name for name in CASE_FIELDS if name not in ("organization", "slug"))
 
     def service_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -411,19 +401,8 @@ class PartyForm(VersionedForm):
         help_text=_("Contact details and notes are seen only by your organization."),
     )
 
-    SERVICE_FIELDS = (
-        "role",
-        "kind",
-        "name",
-        "alias",
-        "consent_to_publish",
-        "represents",
-        "description",
-        "contact_email",
-        "contact_phone",
-        "contact_address",
-        "notes",
-    )
+    # What `party_add` / `party_update` take, but the case (fixed by the page).
+    SERVICE_FIELDS = tuple(name for name in PARTY_FIELDS if name != "case")
 
     def __init__(self, *args: Any, case: Case, party: Party | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -465,7 +444,7 @@ class CaseEventForm(VersionedForm):
         label=_("Public"), required=False, initial=True, help_text=_("A private fact never leaves your organization.")
     )
 
-    SERVICE_FIELDS = ("occurred_on", "precision", "title", "description", "source", "is_confirmed", "is_public")
+    SERVICE_FIELDS = tuple(name for name in CASE_EVENT_FIELDS if name != "case")
 
     def __init__(self, *args: Any, new: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
