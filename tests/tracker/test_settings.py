@@ -39,3 +39,12 @@ def test_without_a_secret_key_and_debug_off_it_refuses_to_start(tmp_path):
     assert result.stderr == (
         "Configuration error: SECRET_KEY is not set. Set it in the environment (or set DEBUG=true for local work).\n"
     )
+
+
+def test_every_command_says_which_setting_is_missing_never_a_traceback(tmp_path):
+    for command in (["makemigrations", "--check", "--dry-run"], ["migrate", "--plan"], ["showmigrations"]):
+        result = run_manage(*command, env={"DEBUG": "false", "TRACKER_VAR_DIR": str(tmp_path)})
+        assert result.returncode == 1, command
+        assert result.stderr == (
+            "Configuration error: SECRET_KEY is not set. Set it in the environment (or set DEBUG=true for local work).\n"
+        ), command
