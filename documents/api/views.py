@@ -13,15 +13,15 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from cases.selectors import cases_visible_to
 from documents import selectors, services
 from documents.api.serializers import DossierRequestSerializer, DossierSerializer
+from tracker.api.throttling import AnonAddressThrottle
 
 
-class DossierRequestThrottle(AnonRateThrottle):
+class DossierRequestThrottle(AnonAddressThrottle):
     """Strangers may ask for public editions; a render costs seconds of a worker, so they may
     not ask often. (Members are not throttled here: they are accountable.)"""
 

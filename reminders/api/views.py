@@ -8,16 +8,18 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 
 from cases.selectors import cases_visible_to
 from reminders import services
 from reminders.api.serializers import SubscribeSerializer, SubscriptionSerializer
 from reminders.models import Subscription
+from tracker.api.throttling import AnonAddressThrottle
 
 
-class SubscribeThrottle(AnonRateThrottle):
+class SubscribeThrottle(AnonAddressThrottle):
     """Per client address: the endpoint sends email, so it must not be a way to flood inboxes."""
+
+    scope = "subscribe"
 
     def get_rate(self) -> str:
         return settings.REMINDERS_SUBSCRIBE_RATE

@@ -4,10 +4,10 @@ import re
 import pikepdf
 import pypdf
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 
 from cases.models import Case
+from tracker.api.throttling import throttle_counts_reset
 
 
 @pytest.fixture(autouse=True)
@@ -19,9 +19,9 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def no_throttle_history():
-    """The API's throttle counts requests in the cache (Redis), which outlives a test. Only its
-    key goes: the same Redis database carries the Celery broker."""
-    cache.delete("throttle_dossier_request_anon_127.0.0.1")
+    """The API's throttle counts requests in Redis, which outlives a test. Only the counts go:
+    the same Redis database carries the Celery broker."""
+    throttle_counts_reset()
 
 
 @pytest.fixture
