@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
 from apitokens.models import ApiToken
-from tests.factories import UserFactory
+from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +71,26 @@ def test_a_garbage_token_is_401(api):
 @pytest.fixture
 def api():
     return APIClient()
+
+
+def test_a_removed_membership_or_a_deactivated_user_counts_from_the_next_request(case):
+    """The token's user and memberships are read afresh with every request (one statement)."""
+    case.is_public = False
+    case.save()
+    membership = MembershipFactory(organization=case.organization, role="lawyer", user=UserFactory(username="desk"))
+    raw, _ = _create("desk")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    detail = f"/api/v1/cases/{case.pk}/"
+    assert [record["id"] for record in client.get("/api/v1/cases/").json()["results"]] == [case.pk]
+    assert "notes" in client.get(detail).json()
+
+    membership.delete()
+    assert client.get("/api/v1/cases/").json()["results"] == []
+    assert client.get(detail).status_code == 404
+
+    membership.user.is_active = False
+    membership.user.save()
+    response = client.get("/api/v1/cases/")
+    assert response.status_code == 401
+    assert response.json()["error"]["message"] == "Unknown or revoked API token."
