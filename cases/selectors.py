@@ -5,7 +5,9 @@ write; private contact details stay inside the organization."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as UserModel
@@ -38,6 +40,19 @@ def cases_visible_to(*, user: User) -> QuerySet[Case]:
         return Case.objects.all()
     condition = Q(is_public=True) if member is None else Q(is_public=True) | member
     return Case.objects.filter(condition)
+
+
+def case_visibility_sql(*, organizations: Collection[int] | None) -> tuple[str, list[Any]]:
+    """cases_visible_to's rule as an SQL condition on a "cases_case" row, for a caller whose
+    organizations are already known (the API reads them with the token): public cases, and
+    those of `organizations`; None stands for a superuser (every case). For hot read paths
+    that write their own statement (cases/api/case_page.py); tests/api/test_case_page.py checks
+    it selects what cases_visible_to does."""
+    if organizations is None:
+        return "TRUE", []
+    if not organizations:
+        return '"cases_case"."is_public"', []
+    return '("cases_case"."is_public" OR "cases_case"."organization_id" = ANY(%s::bigint[]))', [sorted(organizations)]
 
 
 def visible_through_case(*, user: User, table: str) -> Q | RawSQL:

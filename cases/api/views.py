@@ -19,8 +19,10 @@ from rest_framework.response import Response
 
 from cases import services
 from cases.api import filters, sql_json
+from cases.api.case_page import CasePageQuery
 from cases.api.permissions import StaffWritesCourts, WriteScope, member_organizations, require_writer
 from cases.api.serializers import (
+    AllOrganizations,
     AppealSerializer,
     CaseDetailSerializer,
     CaseSerializer,
@@ -31,7 +33,13 @@ from cases.api.serializers import (
     RulingSerializer,
 )
 from cases.models import Appeal, Case, Court, Hearing, Party, Ruling
-from cases.selectors import case_instance_chain, cases_visible_to, cases_with_tag_names, hearings_upcoming
+from cases.selectors import (
+    case_instance_chain,
+    case_visibility_sql,
+    cases_visible_to,
+    cases_with_tag_names,
+    hearings_upcoming,
+)
 from deadlines.models import Deadline
 from deadlines.selectors import deadlines_for_case
 from tracker.api.conditional import etag_for, expected_version_from, if_none_match_hits
@@ -221,11 +229,17 @@ class CaseViewSet(DomainViewSet):
         instances and serializer fields). The browsable API and other databases take DRF's path."""
         if not (sql_json.available() and request.accepted_renderer.format == "json"):
             return super().list(request, *args, **kwargs)
-        sql, params = sql_json.row_json(CaseSerializer, member_organizations=member_organizations(request))
-        cases = cases_visible_to(user=request.user)
+        organizations = member_organizations(request)
+        sql, params = sql_json.row_json(CaseSerializer, member_organizations=organizations)
+        rows: Any
         if set(request.query_params) & set(self.filterset_class.base_filters):
-            cases = self.filter_queryset(cases)  # else nothing to filter: spare building the filter form
-        rows = cases.annotate(list_json=RawSQL(sql, params)).values("id", "list_json")  # noqa: S611 (sql_json: values are parameters)
+            cases = self.filter_queryset(cases_visible_to(user=request.user))
+            rows = cases.annotate(list_json=RawSQL(sql, params)).values("id", "list_json")  # noqa: S611 (sql_json: values are parameters)
+        else:  # no filter: the page's fixed statement (case_page.py), same pages and cursors
+            where, where_params = case_visibility_sql(
+                organizations=None if isinstance(organizations, AllOrganizations) else organizations
+            )
+            rows = CasePageQuery(sql, params, where, where_params)
         page = self.paginate_queryset(rows)
         paginator: Any = self.paginator
         assert page is not None and paginator is not None  # noqa: S101 (pagination is always on)
