@@ -225,6 +225,7 @@ X_FRAME_OPTIONS = "DENY"
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "tracker.api.negotiation.JsonFirstContentNegotiation",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "apitokens.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",  # the browsable API
