@@ -24,7 +24,7 @@ from documents.dossier import deadlines_hook
 from documents.models import Document, Dossier
 
 # Raise when the layout or the rules change: the same data then makes a different dossier.
-DOSSIER_FORMAT_VERSION = "2026-11-27.1"
+DOSSIER_FORMAT_VERSION = "2026-11-27.2"
 
 
 @dataclass
@@ -101,11 +101,12 @@ def _court_name(court: Court, language: str) -> str:
 
 
 def _hearing_when(hearing: Hearing) -> tuple[str, str]:
+    """The day and the time on the court's clock (its zone is named once, with the court)."""
     local = hearing.starts_at.astimezone(hearing.court.time_zone)
     date_text = _date(local.date())
     if hearing.time_to_be_confirmed:
         return date_text, pgettext("dossier", "time not confirmed")
-    return date_text, f"{local:%H:%M} ({hearing.court.time_zone})"
+    return date_text, f"{local:%H:%M}"
 
 
 class _Redactor:
@@ -281,6 +282,7 @@ def _hearing_row(hearing: Hearing, language: str, public: bool, redact: _Redacto
         "date": date_text,
         "time": time_text,
         "court": _court_name(hearing.court, language),
+        "time_zone": str(hearing.court.time_zone),
         "courtroom": hearing.courtroom,
         "judge": hearing.judge,
         "kind": _label(hearing, "kind"),

@@ -139,7 +139,12 @@ def test_hearings_show_the_courts_zone_and_the_chain_has_its_caption(popova):
     pdf = dossier_pdf(content)
     text = pdf_text(pdf)
 
-    assert "21 October 2019 time not confirmed Savyolovsky District Court of Moscow" in text
+    # the court heads its hearings with its time zone; each row reads across its columns
+    assert (
+        "Date Time Courtroom Judge Kind Status "
+        "Savyolovsky District Court of Moscow (Europe/Moscow) "
+        "21 October 2019 time not confirmed — — Merits Held"
+    ) in text
     assert "Chain of instances: each box is a decision" in text
 
 
