@@ -117,6 +117,8 @@ def test_sections_come_in_reading_order_with_toc_page_numbers_and_bookmarks(popo
         "6 November 2019",
     ]
     assert [timeline.index(x) for x in order] == sorted(timeline.index(x) for x in order)
+    # each row reads date, kind, what happened (the date and the kind are one text split by a tab)
+    assert "21 October 2019 Hearing Merits hearing at Savyolovsky District Court of Moscow (held)" in timeline
 
     # the table of contents gives each section's real page
     for number, heading in enumerate(headings, start=1):
