@@ -384,7 +384,7 @@ def _chain(rulings: list[Ruling], appeals: list[Appeal], language: str, public: 
 def _exhibit_row(number: int, document: Document, public: bool) -> dict[str, Any]:
     return {
         "number": number,
-        "title": document.title,
+        "title": " ".join(document.title.split()),  # one line: set after the number's tab
         "date": _date(document.date) if document.date else "",
         "kind": _label(document, "kind"),
         "sha256": document.sha256,
