@@ -5,7 +5,9 @@
 Scenarios, each in its own process so that peak memory (ru_maxrss) is the scenario's own:
 - popova: the demo's Popova dossier, rendered repeatedly in one warm process (fonts and
   WeasyPrint's caches reused, as in a worker child); median of the warm runs;
-- large: a synthetic case with 500 timeline events, 200 hearings and 100 exhibits;
+- large: a synthetic case with 500 timeline events, 200 hearings and 100 exhibits, rendered at
+  least 3 times in one process: the median of all the runs, and the first (the process's first
+  render: fonts loaded, caches empty) on its own;
 - cached: asking again for an unchanged case that already has its PDF (dossier_request).
 Targets: Popova < 1.5 s warm; large < 10 s and < 400 MB; cached < 50 ms.
 Figures are appended to bench/RESULTS.md with the date, machine and command.
@@ -138,10 +140,17 @@ def scenario(name: str) -> dict:
     if name == "large":
         case = _large_case()
         try:
-            times, cpu = _render_times(case, max(1, RUNS // 2))
+            # At least 3, so that the median is not the mean of the cold run and one warm one.
+            times, cpu = _render_times(case, max(3, RUNS // 2))
         finally:
             Case.objects.filter(slug=LARGE_SLUG).delete()
-        return {"median_s": statistics.median(times), "median_cpu_s": statistics.median(cpu), "runs_s": times}
+        return {
+            "cold_s": times[0],
+            "cold_cpu_s": cpu[0],
+            "median_s": statistics.median(times),
+            "median_cpu_s": statistics.median(cpu),
+            "runs_s": times,
+        }
     if name == "cached":
         dossier, _ = services.dossier_request(case=popova, edition="public", language="en", enqueue=False)
         if dossier.state != "ready":
@@ -234,6 +243,8 @@ def _report(results: dict) -> None:
         f"| Popova, peak RSS | {popova['peak_rss_mb']:.0f} MB | | | |",
         f"| 500 events, 200 hearings, 100 exhibits ({len(large['runs_s'])} runs) | {large['median_s']:.2f} s "
         f"| {large['median_cpu_s']:.2f} s | < 10 s | {verdict(large['median_s'] < 10)} |",
+        f"| same, cold first render of the process | {large['cold_s']:.2f} s | {large['cold_cpu_s']:.2f} s "
+        f"| < 10 s | {verdict(large['cold_s'] < 10)} |",
         f"| same, peak RSS of the process | {large['peak_rss_mb']:.0f} MB | | < 400 MB | {verdict(large['peak_rss_mb'] < 400)} |",
         f"| unchanged case served from cache (20 runs) | {cached['median_ms']:.1f} ms (max {cached['max_ms']:.1f}) "
         f"| {cached['median_cpu_ms']:.1f} ms | < 50 ms | {verdict(cached['median_ms'] < 50)} |",

@@ -23,6 +23,7 @@ from celery import shared_task
 from django.conf import settings
 
 from documents import services
+from documents.dossier.render import without_cyclic_gc
 
 
 def _address_space() -> int:
@@ -50,10 +51,10 @@ def memory_budget(megabytes: int) -> Iterator[None]:
     acks_late=True,
 )
 def dossier_render_task(dossier_id: int) -> str | None:
-    with memory_budget(settings.DOSSIER_MEMORY_LIMIT_MB):
+    # Without the cycle collector until the dossier is stored and shown as ready (see
+    # documents.dossier.render.without_cyclic_gc): the render's garbage is collected after that.
+    with memory_budget(settings.DOSSIER_MEMORY_LIMIT_MB), without_cyclic_gc():
         dossier = services.dossier_render(dossier_id=dossier_id)
-    # The render ran without the cycle collector (documents.dossier.render): collect now that
-    # the dossier is stored and shown as ready.
     gc.collect()
     return dossier.state if dossier is not None else None
 

@@ -33,7 +33,7 @@ def test_a_rescheduled_hearing_shows_its_move_on_the_timeline_and_in_the_table(d
     ]
     # and the hearings table gives the court's local time and the move
     [row] = content.hearings
-    assert (row["date"], row["time"]) == ("28 October 2019", "14:30 (Europe/Moscow)")
+    assert (row["date"], row["time"], row["time_zone"]) == ("28 October 2019", "14:30", "Europe/Moscow")
     assert row["reschedules"] == [{"from": "21 October 2019", "to": "28 October 2019", "reason": "Judge ill"}]
 
 

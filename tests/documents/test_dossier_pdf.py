@@ -1,5 +1,6 @@
 """The Popova dossier rendered for real (WeasyPrint) and read back (pypdf, pikepdf)."""
 
+import datetime as dt
 import io
 import re
 from xml.etree import ElementTree
@@ -7,6 +8,7 @@ from xml.etree import ElementTree
 import pikepdf
 import pypdf
 
+from documents import services
 from documents.dossier.chain_svg import chain_svg
 from documents.dossier.content import dossier_content
 from documents.dossier.render import dossier_pdf
@@ -117,6 +119,8 @@ def test_sections_come_in_reading_order_with_toc_page_numbers_and_bookmarks(popo
         "6 November 2019",
     ]
     assert [timeline.index(x) for x in order] == sorted(timeline.index(x) for x in order)
+    # each row reads date, kind, what happened (the date and the kind are one text split by a tab)
+    assert "21 October 2019 Hearing Merits hearing at Savyolovsky District Court of Moscow (held)" in timeline
 
     # the table of contents gives each section's real page
     for number, heading in enumerate(headings, start=1):
@@ -139,7 +143,12 @@ def test_hearings_show_the_courts_zone_and_the_chain_has_its_caption(popova):
     pdf = dossier_pdf(content)
     text = pdf_text(pdf)
 
-    assert "21 October 2019 time not confirmed Savyolovsky District Court of Moscow" in text
+    # the court heads its hearings with its time zone; each row reads across its columns
+    assert (
+        "Date Time Courtroom, judge Kind Status "
+        "Savyolovsky District Court of Moscow (Europe/Moscow) "
+        "21 October 2019 time not confirmed — Merits Held"
+    ) in text
     assert "Chain of instances: each box is a decision" in text
 
 
@@ -157,3 +166,25 @@ def test_chain_diagram_lists_each_instance_and_appeal_with_escaped_text(popova):
         "Appeal",
     ]
     assert root.get("aria-label") == "Chain <of> instances"
+
+
+def test_exhibits_read_number_title_date_kind_size_then_the_checksum(popova):
+    # given an exhibit whose title has stray whitespace
+    document = services.document_add(
+        case=popova,
+        title="Statement  of\tclaim",
+        file=io.BytesIO(b"claim text"),
+        filename="claim.txt",
+        date=dt.date(2019, 10, 2),
+        is_public=True,
+    )
+
+    # when the dossier is rendered
+    text = pdf_text(dossier_pdf(dossier_content(case=popova, edition="public", language="en")))
+
+    # then its row reads across the columns (number and title are one text split by a tab), the
+    # title on one line, then the checksum
+    assert (
+        "No. Title Date Kind Size "
+        f"1 Statement of claim 2 October 2019 {document.get_kind_display()} 10 bytes SHA-256 {document.sha256}"
+    ) in text
