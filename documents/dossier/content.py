@@ -22,7 +22,7 @@ from django.utils import formats, translation
 from django.utils.translation import pgettext
 
 from cases.models import Appeal, Case, CaseEvent, Court, Hearing, HearingReschedule, Party, Ruling
-from documents.dossier import deadlines_hook
+from documents.dossier import deadlines_hook, layout
 from documents.models import Document, Dossier
 
 # Raise when the layout or the rules change: the same data then makes a different dossier.
@@ -69,8 +69,12 @@ class DossierContent:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
     def content_hash(self) -> str:
+        """What a PDF is made from: this content, and the layout and wordings that present it
+        (documents/dossier/layout.py): two requests share a PDF only if both are the same."""
         payload = json.dumps(
-            {"format": DOSSIER_FORMAT_VERSION, **self.as_dict()}, sort_keys=True, ensure_ascii=False
+            {"format": DOSSIER_FORMAT_VERSION, "layout": layout.layout_digest(), **self.as_dict()},
+            sort_keys=True,
+            ensure_ascii=False,
         ).encode()
         return hashlib.sha256(payload).hexdigest()
 

@@ -23,9 +23,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from pathlib import Path
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import Model
 
@@ -42,6 +40,7 @@ from cases.models import (
     Ruling,
     Tag,
 )
+from documents.dossier import layout
 from documents.dossier.content import DOSSIER_FORMAT_VERSION
 from documents.models import Document
 
@@ -84,24 +83,9 @@ def _query() -> str:
     return "SELECT concat_ws('|', " + ", ".join(f"coalesce({p}::text, '-')" for p in parts) + ")"
 
 
-@functools.cache
-def _layout_digest() -> str:
-    """The template, the stylesheet and the translations, read once per process: a deployment
-    that changes the wording or the layout makes new dossiers even if DOSSIER_FORMAT_VERSION
-    was not raised."""
-    digest = hashlib.sha256(DOSSIER_FORMAT_VERSION.encode())
-    here = Path(__file__).resolve().parent.parent
-    files = sorted((here / "templates" / "documents").glob("dossier.*"))
-    for root in [here / "locale", *map(Path, settings.LOCALE_PATHS)]:
-        files += sorted(root.glob("*/LC_MESSAGES/*.mo"))
-    for path in files:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 def dossier_fingerprint(*, case: Case, edition: str, language: str) -> str:
     with connection.cursor() as cursor:
         cursor.execute(_query(), {"case": case.pk})
         (state,) = cursor.fetchone()
-    return hashlib.sha256(f"{_layout_digest()}|{edition}|{language}|{state}".encode()).hexdigest()
+    presentation = f"{DOSSIER_FORMAT_VERSION}|{layout.layout_digest()}"
+    return hashlib.sha256(f"{presentation}|{edition}|{language}|{state}".encode()).hexdigest()

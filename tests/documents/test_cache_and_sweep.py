@@ -15,6 +15,7 @@ from cases.models import Appeal, CaseEvent, Court, Hearing, Party, Ruling
 from deadlines import services as deadline_services
 from deadlines.models import Deadline
 from documents import services
+from documents.dossier import layout
 from documents.dossier.fingerprint import dossier_fingerprint
 from documents.models import Document, Dossier
 from documents.tasks import dossiers_fail_stale_task
@@ -105,6 +106,23 @@ def test_a_change_the_edition_does_not_show_costs_one_content_build_then_is_fast
     with django_assert_max_num_queries(2):
         again, created = services.dossier_request(case=popova, edition="public", language="en", enqueue=False)
     assert (again.pk, created) == (dossier.pk, False)
+
+
+def test_a_new_layout_or_wording_renders_again_even_for_an_unchanged_case(popova, monkeypatch):
+    """A deployment that changes the template, the stylesheet or a translation must not hand
+    out the PDF the old one made: neither by the fingerprint nor by the content hash."""
+    # given a rendered dossier
+    first, _ = services.dossier_request(case=popova, edition="internal", language="ru", enqueue=False)
+    first = services.dossier_render(dossier_id=first.pk)
+    assert services.dossier_request(case=popova, edition="internal", language="ru", enqueue=False) == (first, False)
+
+    # when the layout changes (a new translation compiled, say) and nothing in the case does
+    monkeypatch.setattr(layout, "layout_digest", lambda: "another layout")
+    again, created = services.dossier_request(case=popova, edition="internal", language="ru", enqueue=False)
+
+    # then a new dossier is made, and it is the one found from then on
+    assert created and again.pk != first.pk and again.content_hash != first.content_hash
+    assert services.dossier_request(case=popova, edition="internal", language="ru", enqueue=False) == (again, False)
 
 
 def test_the_sweep_fails_renders_past_the_time_limit_and_leaves_the_others(popova, settings):
