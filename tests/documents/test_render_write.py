@@ -28,7 +28,7 @@ def test_each_stream_is_deflated_once_and_the_file_is_the_same(monkeypatch):
     plain = document.write_pdf(pdf_variant=render.PDF_VARIANT, pdf_tags=True)
 
     # given a count of every serialization of the streams WeasyPrint made
-    made: set[int] = set()
+    made: list[pydyf.Stream] = []  # the objects themselves: their ids must not be reused meanwhile
     serialized: Counter[int] = Counter()
     real_data = pydyf.Stream.data
 
@@ -39,7 +39,7 @@ def test_each_stream_is_deflated_once_and_the_file_is_the_same(monkeypatch):
     monkeypatch.setattr(pydyf.Stream, "data", property(counted))
 
     def finisher(document, pdf):
-        made.update(id(obj) for obj in pdf.objects if isinstance(obj, pydyf.Stream))
+        made.extend(obj for obj in pdf.objects if isinstance(obj, pydyf.Stream))
         render._serialize_each_object_once(document, pdf)
 
     # when the same document is written with the finisher
@@ -47,7 +47,7 @@ def test_each_stream_is_deflated_once_and_the_file_is_the_same(monkeypatch):
 
     # then each of those streams was serialized exactly once, and the file is byte for byte the same
     assert made
-    assert {serialized[stream] for stream in made} == {1}
+    assert {serialized[id(stream)] for stream in made} == {1}
     assert once == plain
     # and it still carries the identifier PDF/A requires
     with pikepdf.open(io.BytesIO(once)) as pdf:
