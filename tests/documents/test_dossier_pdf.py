@@ -188,3 +188,18 @@ def test_exhibits_read_number_title_date_kind_size_then_the_checksum(popova):
         "No. Title Date Kind Size "
         f"1 Statement of claim 2 October 2019 {document.get_kind_display()} 10 bytes SHA-256 {document.sha256}"
     ) in text
+
+
+def test_a_case_without_parties_says_so_instead_of_an_empty_table(db):
+    from tests.factories import CaseFactory
+
+    case = CaseFactory(title="Nobody v. Nothing")
+    for language, heading, said in (
+        ("ru", "Стороны", "Стороны не указаны."),
+        ("en", "Parties", "No parties recorded."),
+    ):
+        text = " ".join(
+            pdf_text(dossier_pdf(dossier_content(case=case, edition="internal", language=language))).split()
+        )
+        # the section's heading is followed by the sentence, with no column heads over nothing
+        assert f"{heading} {said}" in text, language
