@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import time
+from abc import ABC, abstractmethod
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -66,7 +67,7 @@ def throttle_counts_reset() -> None:
     _storage().reset()
 
 
-class WindowRateThrottle(BaseThrottle):
+class WindowRateThrottle(BaseThrottle, ABC):
     """At most `rate` requests per period for each client (`ident`) in this `scope`; a refused
     request gets 429 with Retry-After (DRF's `wait`), the seconds until the oldest counted
     request leaves the window."""
@@ -85,9 +86,9 @@ class WindowRateThrottle(BaseThrottle):
         rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
         return None if rate is None else str(rate)
 
+    @abstractmethod
     def ident(self, request: Request, view: APIView) -> str | None:
         """Who is counted; None: this throttle does not apply to the request."""
-        raise NotImplementedError
 
     def allow_request(self, request: Request, view: APIView) -> bool:
         rate, ident = self.get_rate(), self.ident(request, view)
