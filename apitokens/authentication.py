@@ -3,11 +3,13 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
+from apitokens.cache import current_epoch, token_rows
 from apitokens.models import ApiToken
 from apitokens.services import token_digest
 from cases.models import Membership
@@ -21,8 +23,9 @@ def _lookup_sql() -> tuple[str, list[str], list[str]]:
     ORM's building and compiling of this query at about a third of a whole case-list request.
     The column lists come from the models' metadata, so a field added to either model is read
     too. The memberships come in the same statement (cases.api.permissions reads them): one
-    round trip, still read afresh on every request, so a revoked token or a removed membership
-    counts from the very next request."""
+    round trip. Each process remembers the row while nothing that bears on it changes
+    (apitokens/cache.py), so a revoked token or a removed membership still counts from the very
+    next request."""
     user_model = get_user_model()
     token_columns = [field.attname for field in ApiToken._meta.concrete_fields]
     user_columns = [field.attname for field in user_model._meta.concrete_fields]
@@ -40,16 +43,22 @@ def _lookup_sql() -> tuple[str, list[str], list[str]]:
 
 def active_token(raw: str) -> ApiToken | None:
     """The unrevoked token with this secret, its `user` loaded (with `api_memberships` on
-    PostgreSQL), or None."""
+    PostgreSQL), or None. On PostgreSQL the lookup's row is remembered by the process while
+    nothing that bears on it changes (apitokens/cache.py)."""
     digest = token_digest(raw)
     if connection.vendor != "postgresql":
         return ApiToken.objects.select_related("user").filter(digest=digest, revoked_at__isnull=True).first()
     sql, token_columns, user_columns = _lookup_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [digest])
-        row = cursor.fetchone()
+    epoch = current_epoch() if settings.API_TOKEN_CACHE_SECONDS > 0 else None
+    row = token_rows.get(digest, epoch) if epoch is not None else None
     if row is None:
-        return None
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [digest])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        if epoch is not None:
+            token_rows.put(digest, epoch, row)
     split = len(token_columns)
     token = ApiToken.from_db(connection.alias, token_columns, row[:split])
     user: Any = get_user_model().from_db(connection.alias, user_columns, row[split : split + len(user_columns)])

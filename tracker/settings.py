@@ -248,6 +248,10 @@ REST_FRAMEWORK = {
 }
 # How long the sync feed keeps superseded rows and tombstones (`manage.py prune_changes`).
 CHANGE_LOG_RETENTION_DAYS = env.int("CHANGE_LOG_RETENTION_DAYS", default=30)
+# Each process remembers the API tokens it authenticated (apitokens/cache.py): for at most this
+# many seconds (0: read the database on every request) and this many tokens.
+API_TOKEN_CACHE_SECONDS = env.int("API_TOKEN_CACHE_SECONDS", default=60)
+API_TOKEN_CACHE_SIZE = env.int("API_TOKEN_CACHE_SIZE", default=4096)
 CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {})
 CELERY_BEAT_SCHEDULE["change-log-prune"] = {"task": "changes.tasks.change_log_prune_task", "schedule": 24 * 3600}
 SPECTACULAR_SETTINGS = {

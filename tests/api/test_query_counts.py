@@ -1,6 +1,7 @@
 """Exact query counts for every list and detail endpoint, the same for 2 records as for 12
 (no query per row). Counts with a token: 1 query for the token with its user and the user's
-memberships, then the data.
+memberships (on a token's first request: the process then remembers it, tests/apitokens/test_cache.py),
+then the data.
 A case's tags come in the case query itself (an ARRAY subquery), not a second query. Members
 also get the deadlines of a case or ruling detail (one query); outsiders get none, and no query."""
 

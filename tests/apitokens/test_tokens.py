@@ -74,7 +74,8 @@ def api():
 
 
 def test_a_removed_membership_or_a_deactivated_user_counts_from_the_next_request(case):
-    """The token's user and memberships are read afresh with every request (one statement)."""
+    """The token's user and memberships count from the next request, although each process
+    remembers them between requests (apitokens/cache.py)."""
     case.is_public = False
     case.save()
     membership = MembershipFactory(organization=case.organization, role="lawyer", user=UserFactory(username="desk"))
