@@ -52,7 +52,17 @@ def case_visibility_sql(*, organizations: Collection[int] | None) -> tuple[str, 
         return "TRUE", []
     if not organizations:
         return '"cases_case"."is_public"', []
-    return '("cases_case"."is_public" OR "cases_case"."organization_id" = ANY(%s::bigint[]))', [sorted(organizations)]
+    return '("cases_case"."is_public" OR "cases_case"."organization_id" = ANY(%s::bigint[]))', [
+        bigint_array(organizations)
+    ]
+
+
+def bigint_array(values: Collection[int]) -> str:
+    """A PostgreSQL array literal of integers ('{3,7}'), to pass as a parameter cast with
+    `%s::bigint[]`: psycopg sends a text parameter as it is, where a Python list goes through its
+    array adapter (bench/api.py's profile: an eighth of the case list's query call). Every value
+    goes through int(), so nothing but digits and signs reaches the literal."""
+    return "{" + ",".join(str(int(value)) for value in sorted(values)) + "}"
 
 
 def visible_through_case(*, user: User, table: str) -> Q | RawSQL:

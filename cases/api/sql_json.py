@@ -34,6 +34,7 @@ from cases.api.serializers import (
     PartySerializer,
     PrivateFieldsMixin,
 )
+from cases.selectors import bigint_array
 
 
 class UnsupportedField(TypeError):
@@ -119,10 +120,11 @@ def _field_sql(
 _CACHE: dict[tuple[type, bool, bool], tuple[str, int]] = {}
 
 
-def _object_sql(serializer: FastReadMixin, model: type[Model], table: str, *, member: bool) -> tuple[str, list[Any]]:
+def _object_sql(
+    serializer: FastReadMixin, model: type[Model], table: str, *, member: bool, zone: str
+) -> tuple[str, list[Any]]:
     # The text depends only on the serializer class and the audience; its only parameters are
     # the current zone (datetimes). Building it walks the serializer's fields: once per process.
-    zone = timezone.get_current_timezone_name()
     key = (type(serializer), member, zone == "UTC")
     cached = _CACHE.get(key)
     if cached is None:
@@ -148,21 +150,21 @@ def row_json(serializer_class: type[FastReadMixin], *, member_organizations: Any
     serializer = _SERIALIZERS.get(serializer_class) or _SERIALIZERS.setdefault(serializer_class, serializer_class())
     model: Any = serializer.Meta.model
     table = f'"{model._meta.db_table}"'
-    member_sql, member_params = _object_sql(serializer, model, table, member=True)
+    zone = timezone.get_current_timezone_name()
+    member_sql, member_params = _object_sql(serializer, model, table, member=True, zone=zone)
     if not isinstance(serializer, PrivateFieldsMixin):
         return f"({member_sql})::text", member_params
     if isinstance(member_organizations, AllOrganizations):
         return f"({member_sql})::text", member_params
-    outsider_sql, outsider_params = _object_sql(serializer, model, table, member=False)
-    organizations = sorted(member_organizations)
-    if not organizations:
+    outsider_sql, outsider_params = _object_sql(serializer, model, table, member=False, zone=zone)
+    if not member_organizations:
         return f"({outsider_sql})::text", outsider_params
     if model._meta.db_table == "cases_case":
         organization = f'{table}."organization_id"'
     else:  # a record of a case: the case's organization
         organization = f'(SELECT c.organization_id FROM cases_case c WHERE c.id = {table}."case_id")'  # noqa: S608
     sql = f"(CASE WHEN {organization} = ANY(%s::bigint[]) THEN {member_sql} ELSE {outsider_sql} END)::text"
-    return sql, [organizations, *member_params, *outsider_params]
+    return sql, [bigint_array(member_organizations), *member_params, *outsider_params]
 
 
 def json_array(texts: Iterable[str]) -> str:

@@ -98,3 +98,34 @@ def test_visibility_sql_selects_what_cases_visible_to_does(world, caller):
         selected = [row[0] for row in cursor.fetchall()]
     assert selected == list(cases_visible_to(user=user).order_by("id").values_list("id", flat=True))
     assert 0 < len(selected) <= Case.objects.count()
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    [
+        "http://testserver/api/v1/cases/?page_size=50",
+        "http://testserver/api/v1/cases/?cursor=cD01&status=open&status=decided&q=%D0%BF%D0%BE%D0%BF+ova&empty=",
+        "https://example.org/api/v1/cases/",
+        "http://testserver/api/v1/cases/?z=1&a=%2B#part",
+    ],
+)
+def test_links_are_drfs_own(base_url):
+    """StableCursorPagination builds its links from the page's URL taken apart once: the links
+    are still exactly DRF's (parameters sorted, other parameters kept, the old cursor replaced)."""
+    from rest_framework.pagination import Cursor, CursorPagination
+
+    from tracker.api.pagination import StableCursorPagination
+
+    ours, drfs = StableCursorPagination(), CursorPagination()
+    ours.base_url = drfs.base_url = base_url
+    for cursor in (Cursor(0, False, "5"), Cursor(3, True, None), Cursor(0, True, "a+/="), Cursor(0, False, None)):
+        assert ours.encode_cursor(cursor) == drfs.encode_cursor(cursor)
+
+
+def test_organization_arrays_are_integers_only():
+    from cases.selectors import bigint_array
+
+    assert bigint_array({7, 3, 12}) == "{3,7,12}"
+    assert bigint_array([]) == "{}"
+    with pytest.raises(ValueError):
+        bigint_array(["1}; DROP TABLE cases_case; --"])

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from base64 import b64encode
 from typing import Any
+from urllib import parse
 
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import Cursor, CursorPagination
@@ -28,3 +30,25 @@ class StableCursorPagination(CursorPagination):
             if not valid:
                 raise NotFound(self.invalid_cursor_message)
         return cursor
+
+    def encode_cursor(self, cursor: Cursor) -> str:
+        """DRF's link (the same URL: parameters sorted, the cursor among them), with the page's
+        own URL taken apart once for both links instead of once per link (bench/api.py: the two
+        links were a tenth of a case-list request)."""
+        tokens: dict[str, Any] = {}
+        if cursor.offset != 0:
+            tokens["o"] = str(cursor.offset)
+        if cursor.reverse:
+            tokens["r"] = "1"
+        if cursor.position is not None:
+            tokens["p"] = cursor.position
+        encoded = b64encode(parse.urlencode(tokens).encode("ascii")).decode("ascii")
+        parts = getattr(self, "_link_parts", None)
+        if parts is None or parts[0] != self.base_url:
+            scheme, netloc, path, query, fragment = parse.urlsplit(str(self.base_url))
+            others = parse.parse_qs(query, keep_blank_values=True)
+            others.pop(self.cursor_query_param, None)
+            parts = self._link_parts = (self.base_url, scheme, netloc, path, fragment, others)
+        _, scheme, netloc, path, fragment, others = parts
+        query = parse.urlencode(sorted({**others, self.cursor_query_param: [encoded]}.items()), doseq=True)
+        return parse.urlunsplit((scheme, netloc, path, query, fragment))
