@@ -26,3 +26,10 @@ def test_several_servers_each_have_their_client():
     assert backend._cache.get_client(None) is reader
     backend.set("shared", "yes", 30)  # written through the first server, read through the second
     assert backend.get("shared") == "yes"
+
+
+def test_redis_replies_are_parsed_by_hiredis():
+    """requirements.txt pins hiredis: redis-py then parses replies (and packs commands) in C."""
+    import redis.utils
+
+    assert redis.utils.HIREDIS_AVAILABLE
