@@ -56,8 +56,9 @@ def change_record_case_visibility(*, case: models.Model) -> None:
     """A case became public or private: every one of its records appears to or disappears for
     outsiders, so each is announced to everyone (the feed resolves it per reader)."""
     change_record(instance=case, op=Change.Op.UPSERT, audience_public=True)
-    for related in (case.parties.all(), case.hearings.all(), case.rulings.all(), case.appeals.all()):  # type: ignore[attr-defined]
-        for instance in related:
+    related_sets = (case.parties, case.hearings, case.rulings, case.appeals, case.documents)  # type: ignore[attr-defined]
+    for related in related_sets:
+        for instance in related.all():
             change_record(instance=instance, op=Change.Op.UPSERT, audience_public=True)
 
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case
+from changes.services import change_record
 from documents.dossier.content import dossier_content
 from documents.dossier.fingerprint import dossier_fingerprint
 from documents.dossier.render import dossier_pdf
@@ -111,7 +112,13 @@ def document_add(
     document.full_clean(exclude=["file"])
     document._history_user = _user_or_none(actor)  # type: ignore[attr-defined]
     document.save()
+    change_record(instance=document, op="upsert", audience_public=_public(document))  # same transaction
     return document
+
+
+def _public(document: Document) -> bool:
+    """Whether outsiders see the document (documents/selectors.py: it and its case are public)."""
+    return bool(document.is_public and document.case.is_public)
 
 
 @transaction.atomic
@@ -130,6 +137,7 @@ def document_update(
             )
             % {"expected": expected_version, "current": current.version}
         )
+    was_public = _public(current)
     for name, value in fields.items():
         setattr(current, name, value)
     _document_validate(current)
@@ -137,6 +145,9 @@ def document_update(
     current.version += 1
     current._history_user = _user_or_none(actor)  # type: ignore[attr-defined]
     current.save()
+    # Outsiders hear of it if they saw it before or see it now: a document made private reaches
+    # them as a delete (the feed resolves each reader's view at read time).
+    change_record(instance=current, op="upsert", audience_public=was_public or _public(current))
     return current
 
 
@@ -145,6 +156,7 @@ def document_delete(*, document: Document, actor: Actor = None) -> None:
     name = document.file.name
     storage = document.file.storage
     document._history_user = _user_or_none(actor)  # type: ignore[attr-defined]
+    change_record(instance=document, op="delete", audience_public=_public(document))  # before the delete
     document.delete()
     # The file goes only once the row is gone for good.
     transaction.on_commit(lambda: storage.delete(name))

@@ -36,6 +36,8 @@ from cases.selectors import bigint_array, cases_visible_to, cases_with_tag_names
 from changes.models import Change
 from changes.selectors import ChangeRow, CursorExpired, CursorInvalid, FeedCursor, changes_visible_to
 from deadlines.selectors import deadlines_visible_to
+from documents.api.serializers import DocumentSerializer
+from documents.selectors import documents_visible_to
 from tracker.api.errors import Gone
 
 DEFAULT_LIMIT = 500
@@ -66,6 +68,8 @@ FEED_READERS: dict[str, Reader] = {
     # Members of the case's organization only, even on a public case (deadlines/selectors.py);
     # their change rows are members-only too (changes/registry.py: members_only).
     "deadline": (lambda user: deadlines_visible_to(user=user), DeadlineSerializer),
+    # Members see their cases' documents; others public documents of public cases only.
+    "document": (lambda user: documents_visible_to(user=user).select_related("case"), DocumentSerializer),
 }
 
 CHANGE_ITEM_FIELDS: dict[str, serializers.Field] = {

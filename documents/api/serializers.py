@@ -5,7 +5,8 @@ from typing import Any
 from django.urls import reverse
 from rest_framework import serializers
 
-from documents.models import Dossier
+from cases.api.serializers import PrivateFieldsMixin
+from documents.models import Document, Dossier
 
 
 class DossierRequestSerializer(serializers.Serializer):
@@ -51,3 +52,31 @@ class DossierSerializer(serializers.ModelSerializer):
             "size": document.size,
             "filename": document.original_name,
         }
+
+
+class DocumentSerializer(PrivateFieldsMixin):
+    """A document of a case, as the sync feed carries it (`document` items): what it is, its
+    size and SHA-256 (to check a copy), never the file itself. `notes` only for members of the
+    case's organization; outsiders see public documents of public cases only
+    (documents/selectors.py)."""
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "case",
+            "title",
+            "kind",
+            "date",
+            "original_name",
+            "content_type",
+            "sha256",
+            "size",
+            "is_public",
+            "description",
+            "notes",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields

@@ -14,7 +14,7 @@ from cases import services
 from changes.models import Change
 from changes.services import change_log_prune
 from tests.api.conftest import client_with_token
-from tests.factories import CourtFactory, MembershipFactory, OrganizationFactory, UserFactory
+from tests.factories import CourtFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -53,11 +53,6 @@ def sync(client, since=None, limit=100):
 
 def summary(page):
     return [(item["type"], item["id"], item["op"]) for item in page["results"]]
-
-
-@pytest.fixture
-def org():
-    return OrganizationFactory()
 
 
 def _new_case(org, *, public=True, title="Popova v. Moscow"):

@@ -15,20 +15,10 @@ from deadlines import services as deadline_services
 from deadlines.models import Deadline
 from tests.api.conftest import client_with_token
 from tests.changes.test_feed import _new_case, summary, sync
-from tests.factories import CourtFactory, MembershipFactory, OrganizationFactory, UserFactory
+from tests.factories import CourtFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 D = dt.date
-
-
-@pytest.fixture
-def org():
-    return OrganizationFactory()
-
-
-@pytest.fixture
-def member(org):
-    return MembershipFactory(organization=org, role="viewer", user=UserFactory(username="member")).user
 
 
 def _record_ruling(case, **dates):
