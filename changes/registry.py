@@ -64,6 +64,18 @@ def cascaded_deletes(instance: models.Model) -> Iterable[models.Model]:
                 yield from feed_type.model._default_manager.filter(**{key: instance})
 
 
+def case_records(case: models.Model) -> Iterable[models.Model]:
+    """Every record of `case` that the feed carries to outsiders (registered types with a `case`
+    key, members-only ones aside), in registration order: what a change of the case's
+    visibility must announce."""
+    for feed_type in _BY_NAME.values():
+        if feed_type.members_only or not any(
+            field.name == "case" and field.many_to_one for field in feed_type.model._meta.get_fields()
+        ):
+            continue
+        yield from feed_type.model._default_manager.filter(case=case)
+
+
 def feed_type_of(model: type[models.Model]) -> FeedType | None:
     return _BY_MODEL.get(model)
 

@@ -10,7 +10,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from changes.models import Change, ChangeLogPruned
-from changes.registry import cascaded_deletes, feed_type_of
+from changes.registry import cascaded_deletes, case_records, feed_type_of
 
 
 def _current_txid() -> RawSQL | int:
@@ -56,10 +56,8 @@ def change_record_case_visibility(*, case: models.Model) -> None:
     """A case became public or private: every one of its records appears to or disappears for
     outsiders, so each is announced to everyone (the feed resolves it per reader)."""
     change_record(instance=case, op=Change.Op.UPSERT, audience_public=True)
-    related_sets = (case.parties, case.hearings, case.rulings, case.appeals, case.documents)  # type: ignore[attr-defined]
-    for related in related_sets:
-        for instance in related.all():
-            change_record(instance=instance, op=Change.Op.UPSERT, audience_public=True)
+    for instance in list(case_records(case)):
+        change_record(instance=instance, op=Change.Op.UPSERT, audience_public=True)
 
 
 @transaction.atomic

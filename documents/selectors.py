@@ -35,6 +35,11 @@ def documents_visible_to(*, user: User) -> QuerySet[Document]:
     return Document.objects.filter(Q(case__in=_member_cases(user)) | Q(is_public=True, case__is_public=True))
 
 
+def document_is_public(document: Document) -> bool:
+    """documents_visible_to's rule for outsiders, on one document: it and its case are public."""
+    return bool(document.is_public and document.case.is_public)
+
+
 def dossier_edition_allowed(*, user: User, case: Case, edition: str) -> bool:
     if case_user_is_member(user=user, case=case):
         return True

@@ -29,6 +29,7 @@ from documents.dossier.content import dossier_content
 from documents.dossier.fingerprint import dossier_fingerprint
 from documents.dossier.render import dossier_pdf
 from documents.models import Document, Dossier
+from documents.selectors import document_is_public
 
 logger = logging.getLogger(__name__)
 
@@ -112,13 +113,8 @@ def document_add(
     document.full_clean(exclude=["file"])
     document._history_user = _user_or_none(actor)  # type: ignore[attr-defined]
     document.save()
-    change_record(instance=document, op="upsert", audience_public=_public(document))  # same transaction
+    change_record(instance=document, op="upsert", audience_public=document_is_public(document))  # same transaction
     return document
-
-
-def _public(document: Document) -> bool:
-    """Whether outsiders see the document (documents/selectors.py: it and its case are public)."""
-    return bool(document.is_public and document.case.is_public)
 
 
 @transaction.atomic
@@ -137,7 +133,7 @@ def document_update(
             )
             % {"expected": expected_version, "current": current.version}
         )
-    was_public = _public(current)
+    was_public = document_is_public(current)
     for name, value in fields.items():
         setattr(current, name, value)
     _document_validate(current)
@@ -147,7 +143,7 @@ def document_update(
     current.save()
     # Outsiders hear of it if they saw it before or see it now: a document made private reaches
     # them as a delete (the feed resolves each reader's view at read time).
-    change_record(instance=current, op="upsert", audience_public=was_public or _public(current))
+    change_record(instance=current, op="upsert", audience_public=was_public or document_is_public(current))
     return current
 
 
@@ -156,7 +152,7 @@ def document_delete(*, document: Document, actor: Actor = None) -> None:
     name = document.file.name
     storage = document.file.storage
     document._history_user = _user_or_none(actor)  # type: ignore[attr-defined]
-    change_record(instance=document, op="delete", audience_public=_public(document))  # before the delete
+    change_record(instance=document, op="delete", audience_public=document_is_public(document))  # before the delete
     document.delete()
     # The file goes only once the row is gone for good.
     transaction.on_commit(lambda: storage.delete(name))
