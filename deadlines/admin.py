@@ -153,4 +153,6 @@ class DeadlineAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="How the date was reached")
     def how_computed(self, obj: Deadline) -> str:
-        return format_html("<ol>{}</ol>", format_html_join("", "<li>{}</li>", ((step,) for step in obj.explanation)))
+        return format_html(
+            "<ol>{}</ol>", format_html_join("", "<li>{}</li>", ((step,) for step in obj.explanation_sentences))
+        )

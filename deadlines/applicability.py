@@ -13,16 +13,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_noop as N_
+
 from cases.models import Case, Court, Jurisdiction, Ruling
 from deadlines.rules import NoVersionInForce, rule_in_force
 
 RU, FIRST, APPEAL = Jurisdiction.RUSSIA.value, Court.Level.FIRST_INSTANCE.value, Court.Level.APPEAL.value
 CIVIL, ADMINISTRATIVE = Case.Proceeding.CIVIL.value, Case.Proceeding.ADMINISTRATIVE.value
 
+# Translated where a deadline's explanation is read (deadlines/explanation.py).
 DATE_LABELS = {
-    "decided_on": "date the decision was pronounced",
-    "final_form_on": "date of the decision in final form",
-    "in_force_on": "date of entry into force",
+    "decided_on": N_("date the decision was pronounced"),
+    "final_form_on": N_("date of the decision in final form"),
+    "in_force_on": N_("date of entry into force"),
 }
 
 
@@ -49,7 +52,7 @@ APPLICABILITY: tuple[Applies, ...] = (
         frozenset({FIRST}),
         frozenset({Case.Proceeding.ADMINISTRATIVE_OFFENCE.value}),
         (("final_form_on", None),),
-        why="Runs from receipt of a copy, which the data model does not hold: the final-form date is the earliest.",
+        why=N_("Runs from receipt of a copy, which the data model does not hold: the final-form date is the earliest."),
     ),
     # GPK RF art. 376(1): cassation lies only after the appeal was used, so it runs from
     # appellate rulings, which enter into force when pronounced (GPK RF art. 329(5)).
@@ -60,8 +63,10 @@ APPLICABILITY: tuple[Applies, ...] = (
         frozenset({CIVIL}),
         (("final_form_on", "2024-09-01"), ("in_force_on", None)),
         needs_in_force=True,
-        why="Since 2024-09-01 the period runs from the reasoned appellate ruling; before that, or while its "
-        "date is unknown, from entry into force (the earlier date).",
+        why=N_(
+            "Since 2024-09-01 the period runs from the reasoned appellate ruling; before that, or while its "
+            "date is unknown, from entry into force (the earlier date)."
+        ),
     ),
     Applies("ru-kas-cassation", RU, frozenset({APPEAL}), frozenset({ADMINISTRATIVE}), (("in_force_on", None),), True),
     Applies(
@@ -89,7 +94,7 @@ APPLICABILITY: tuple[Applies, ...] = (
         frozenset({FIRST}),
         frozenset({CIVIL, Case.Proceeding.JUDICIAL_REVIEW.value}),
         (("decided_on", None),),
-        why="Runs from entry of the judgment; the decision date is the earliest.",
+        why=N_("Runs from entry of the judgment; the decision date is the earliest."),
     ),
     Applies(
         "de-zpo-appeal",
@@ -98,7 +103,7 @@ APPLICABILITY: tuple[Applies, ...] = (
         frozenset({CIVIL}),
         (("final_form_on", None),),
         pronounced_field="decided_on",
-        why="Runs from service of the full judgment; the final-form date is the earliest.",
+        why=N_("Runs from service of the full judgment; the final-form date is the earliest."),
     ),
     Applies(
         "eu-cjeu-appeal",
@@ -106,7 +111,7 @@ APPLICABILITY: tuple[Applies, ...] = (
         frozenset({FIRST}),
         None,
         (("decided_on", None),),
-        why="Runs from notification; the decision date is the earliest.",
+        why=N_("Runs from notification; the decision date is the earliest."),
     ),
 )
 

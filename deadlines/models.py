@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.models import Appeal, Case, Ruling, VersionedModel
+from deadlines.explanation import explanation_text
 
 
 class Deadline(VersionedModel):
@@ -55,6 +56,7 @@ class Deadline(VersionedModel):
     closed_by_appeal = models.ForeignKey(
         Appeal, on_delete=models.SET_NULL, null=True, blank=True, related_name="closed_deadlines"
     )
+    # Steps without a language (deadlines/explanation.py); `explanation_sentences` reads them.
     explanation = models.JSONField(default=list, blank=True, help_text="How the date was reached, step by step.")
     history = HistoricalRecords()
 
@@ -81,6 +83,11 @@ class Deadline(VersionedModel):
     def __str__(self) -> str:
         due = self.due_on.isoformat() if self.due_on else "date unknown"
         return f"{self.rule_code}: {due} ({self.case})"
+
+    @property
+    def explanation_sentences(self) -> list[str]:
+        """How the date was reached, in the active language."""
+        return explanation_text(self.explanation)
 
     def is_overdue(self, today: dt.date) -> bool:
         return self.state == self.State.OPEN and self.due_on is not None and self.due_on < today

@@ -14,6 +14,8 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils.translation import gettext_noop as N_
+
 
 class Unit(StrEnum):
     DAYS = "days"
@@ -213,7 +215,9 @@ RULES: tuple[Rule, ...] = (
         counting_source="Otto v. Germany (dec.), 2005; Sabri Gunes v. Turkey [GC], 2012 (no roll-over)",
         valid_from=D(2022, 2, 1),
         rolls_over_on=None,
-        note="Applications against Russia: Russia ceased to be a party on 16 September 2022: only facts before that date can be brought.",
+        note=N_(
+            "Applications against Russia: Russia ceased to be a party on 16 September 2022: only facts before that date can be brought."
+        ),
     ),
     Rule(
         code="ew-cpr-appeal",

@@ -15,12 +15,14 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as N_
 
 from cases import services as case_services  # a module import: cases.services imports this module
 from cases.models import Appeal, Case, Court, Organization, Ruling
 from changes.services import change_record
 from deadlines.applicability import Trigger, rules_for_ruling
 from deadlines.counting import deadline_compute
+from deadlines.explanation import msg, step
 from deadlines.models import Deadline
 from deadlines.rules import NoVersionInForce, rule_versions
 from reminders import deadline_reminders
@@ -84,15 +86,20 @@ def _computed_fields(trigger: Trigger, ruling: Ruling) -> dict[str, Any]:
             "trigger_on": None,
             "computed_due_on": None,
             "explanation": [
-                f"Trigger date unknown: the ruling has no {trigger.label} yet, so no due date can be computed. "
-                "Enter the date on the ruling (or override the due date with the reason)."
+                step(
+                    N_(
+                        "Trigger date unknown: the ruling has no %(label)s yet, so no due date can be computed. "
+                        "Enter the date on the ruling (or override the due date with the reason)."
+                    ),
+                    label=msg(trigger.label),
+                )
             ],
         }
     pronounced_on = getattr(ruling, applies.pronounced_field) if applies.pronounced_field else None
     result = deadline_compute(applies.rule_code, trigger.on, pronounced_on=pronounced_on)
-    steps = [f"Trigger taken from the ruling's {trigger.label}."]
+    steps = [step(N_("Trigger taken from the ruling's %(label)s."), label=msg(trigger.label))]
     if applies.why:
-        steps.append(applies.why)
+        steps.append(step(applies.why))
     return {
         "rule_version": result.rule.version,
         "rule_title": result.rule.title,

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import icalendar
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases.models import Case, Hearing
 from deadlines.models import Deadline
@@ -119,7 +119,9 @@ def deadline_event(deadline: Deadline, *, stamp: dt.datetime | None = None) -> i
             f"Changed by hand from {deadline.computed_due_on.isoformat() if deadline.computed_due_on else 'no date'}: "
             f"{deadline.override_reason}"
         )
-    description.extend(deadline.explanation)
+    # The event's other lines are in English: so are the steps, whatever the request's language.
+    with translation.override("en"):
+        description.extend(deadline.explanation_sentences)
     description.append(link)
     event.add("description", "\n".join(description))
     return event

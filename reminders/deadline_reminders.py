@@ -241,6 +241,7 @@ def deadline_reminder_message(row: DeadlineReminder) -> EmailMessage:
             "case_link": f"{settings.SITE_BASE_URL}{reverse('web:case_detail', args=[case.slug])}#deadlines",
             "settings_url": f"{settings.SITE_BASE_URL}{reverse('reminders:member-settings')}",
             "organization": case.organization.name,
+            "explanation": deadline.explanation_sentences,
         }
         # Translators: "when" is "today" or "in 2 days".
         subject = _("Deadline %(when)s: %(rule)s in %(title)s, due %(due_on)s") % {

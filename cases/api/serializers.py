@@ -322,7 +322,10 @@ class DeadlineSerializer(FastReadMixin):
     lawyers change a due date on the case page or in the admin, with the reason."""
 
     explanation = serializers.ListField(
-        child=serializers.CharField(), read_only=True, help_text="How the date was reached, step by step."
+        child=serializers.CharField(),
+        source="explanation_sentences",
+        read_only=True,
+        help_text="How the date was reached, step by step, in the request's language (Accept-Language).",
     )
 
     class Meta:

@@ -97,7 +97,8 @@ def _field_sql(
     if special is not None:
         return special, []
     attribute = field.source_attrs[0] if field.source != "*" and len(field.source_attrs) == 1 else None
-    if attribute is None:
+    if attribute is None or attribute not in _columns(model):
+        # A property computed in Python (e.g. a text in the reader's language) has no column.
         raise UnsupportedField(f"{type(serializer).__name__}.{name}")
     if kind == "key":
         return f'{table}."{model._meta.get_field(attribute).column}"', []  # type: ignore[union-attr]
@@ -117,6 +118,27 @@ def _field_sql(
     raise UnsupportedField(f"{type(serializer).__name__}.{name} ({type(field).__name__})")
 
 
+def _columns(model: type[Model]) -> set[str]:
+    return {field.name for field in model._meta.concrete_fields} | {
+        field.attname for field in model._meta.concrete_fields
+    }
+
+
+def renders(serializer_class: type[FastReadMixin]) -> bool:
+    """Whether every field of the serializer can be rendered in SQL; a serializer with a field
+    that only Python can give (a deadline's explanation in the reader's language) takes the
+    serializers' path instead."""
+    if serializer_class not in _RENDERS:
+        try:
+            row_json(serializer_class, member_organizations=AllOrganizations())
+        except UnsupportedField:
+            _RENDERS[serializer_class] = False
+        else:
+            _RENDERS[serializer_class] = True
+    return _RENDERS[serializer_class]
+
+
+_RENDERS: dict[type, bool] = {}
 _CACHE: dict[tuple[type, bool, bool], tuple[str, int]] = {}
 
 

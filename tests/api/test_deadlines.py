@@ -52,6 +52,17 @@ def test_member_sees_the_rulings_deadlines_with_the_override(lawyer_api, ruling,
     assert deadline["explanation"][0] == "Trigger taken from the ruling's date of the decision in final form."
 
 
+def test_the_explanation_is_in_the_requests_language(lawyer_api, ruling):
+    english = lawyer_api.get(f"/api/v1/rulings/{ruling.pk}/").json()["deadlines"][0]["explanation"]
+    russian = lawyer_api.get(f"/api/v1/rulings/{ruling.pk}/", HTTP_ACCEPT_LANGUAGE="ru").json()["deadlines"][0]
+    assert english[-1] == "Due on 2020-03-02."
+    assert russian["explanation"][-1] == "Срок истекает 2020-03-02."
+    assert russian["explanation"][-2] == (
+        "2020-02-29 — суббота; 2020-03-01 — воскресенье -> 2020-03-02, следующий рабочий день."
+    )
+    assert len(russian["explanation"]) == len(english)
+
+
 def test_member_sees_the_cases_deadlines_but_not_void_ones(lawyer_api, case, ruling, overridden):
     # given a second ruling whose deadline no longer applies (its court became an appeal court)
     other = services.ruling_record(

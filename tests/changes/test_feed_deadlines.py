@@ -3,13 +3,16 @@
 when the ruling or the case goes. Real committed transactions, as in test_feed.py."""
 
 import datetime as dt
+import json
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from cases import services
+from cases.api.serializers import ALL, DeadlineSerializer
 from changes.models import Change
 from deadlines import services as deadline_services
 from deadlines.models import Deadline
@@ -120,6 +123,28 @@ def test_filing_the_appeal_is_an_upsert_of_the_deadline_it_closes(org, member):
     services.appeal_delete(appeal=appeal)
     item = next(i for i in sync(client, page["next"])["results"] if i["type"] == "deadline")
     assert (item["op"], item["data"]["state"], item["data"]["closed_by_appeal"]) == ("upsert", "open", None)
+
+
+def test_deadline_items_read_in_the_requests_language_equal_the_serializers(org, member):
+    # given a deadline (its steps are read in the reader's language, so PostgreSQL cannot make
+    # its JSON: the feed's JSON path renders it with the serializer)
+    ruling = _record_ruling(_new_case(org), final_form_on=D(2020, 1, 29))
+    deadline = Deadline.objects.get(ruling=ruling)
+    client = client_with_token(member)
+    sync(client)  # until the feed's horizon has passed the deadline's transaction
+    # when the member reads the feed in Russian and in English
+    pages = {
+        language: client.get("/api/v1/changes/?limit=500", HTTP_ACCEPT_LANGUAGE=language) for language in ("ru", "en")
+    }
+    # then each gets the deadline in its language, exactly as the serializer gives it
+    for language, response in pages.items():
+        assert response["Content-Type"] == "application/json"
+        item = next(i for i in response.json()["results"] if i["type"] == "deadline")
+        with translation.override(language):
+            expected = json.loads(json.dumps(DeadlineSerializer(deadline, context={"member_organizations": ALL}).data))
+        assert item["data"] == expected
+    russian = next(i for i in pages["ru"].json()["results"] if i["type"] == "deadline")["data"]["explanation"]
+    assert russian[-1] == "Срок истекает 2020-03-02."
 
 
 def test_feed_query_count_with_deadlines_is_constant(org, member):

@@ -57,8 +57,8 @@ def test_recording_a_ruling_computes_its_appeal_deadline(kas_case, district, law
     assert summary(ruling) == [("ru-kas-appeal", "2015-09-15", D(2020, 1, 29), D(2020, 3, 2), D(2020, 3, 2), "open")]
     deadline = Deadline.objects.get(ruling=ruling)
     assert (deadline.case, deadline.step, deadline.rule_source) == (kas_case, "appeal", "KAS RF art. 298(1)")
-    assert deadline.explanation[0] == "Trigger taken from the ruling's date of the decision in final form."
-    assert deadline.explanation[-2:] == [
+    assert deadline.explanation_sentences[0] == "Trigger taken from the ruling's date of the decision in final form."
+    assert deadline.explanation_sentences[-2:] == [
         "2020-02-29 is a Saturday; 2020-03-01 is a Sunday -> 2020-03-02, the next working day.",
         "Due on 2020-03-02.",
     ]
@@ -78,7 +78,7 @@ def test_an_unknown_final_form_date_is_recorded_as_such_not_guessed(kas_case, di
         None,
         "open",
     )
-    assert deadline.explanation == [
+    assert deadline.explanation_sentences == [
         "Trigger date unknown: the ruling has no date of the decision in final form yet, so no due date can be "
         "computed. Enter the date on the ruling (or override the due date with the reason)."
     ]

@@ -271,6 +271,10 @@ def test_the_message_in_the_lawyers_language_with_the_rule_date_explanation_link
     assert "Истекает: 2 марта 2020" in ru_lines
     assert f"Срок: {ru_rule} ({deadline.rule_source})" in ru_lines
     assert ru_lines[6] == "Исчисляется от: изготовление решения в окончательной форме, 29 января 2020"
+    # how it was computed, in Russian too (deadlines/explanation.py)
+    assert "- Начало отсчёта взято из даты изготовления решения в окончательной форме." in ru_lines
+    assert "- 2020-02-29 — суббота; 2020-03-01 — воскресенье -> 2020-03-02, следующий рабочий день." in ru_lines
+    assert not any("is a Saturday" in line for line in ru_lines)
     ((name, ics, mimetype),) = en.attachments
     assert (name, mimetype) == ("deadline.ics", "text/calendar; charset=utf-8; method=PUBLISH")
     assert "DTSTART;VALUE=DATE:20200302\r\nDTEND;VALUE=DATE:20200303\r\n" in ics

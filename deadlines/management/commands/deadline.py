@@ -2,7 +2,9 @@ import datetime as dt
 import json
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
 from deadlines.counting import deadline_compute
 from deadlines.rules import NoVersionInForce, UnknownRule, rule_codes
@@ -25,8 +27,20 @@ class Command(BaseCommand):
             "--pronounced-on", help="Date the judgment was pronounced, for rules capped from it (de-zpo-appeal)."
         )
         parser.add_argument("--json", action="store_true", help="Print JSON instead of text.")
+        parser.add_argument(
+            "--lang",
+            default=settings.LANGUAGE_CODE,
+            help=f"Language of the steps: {', '.join(code for code, _ in settings.LANGUAGES)}.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        languages = [code for code, _ in settings.LANGUAGES]
+        if options["lang"] not in languages:
+            raise CommandError(f"Unknown language {options['lang']!r}: use one of {', '.join(languages)}.")
+        with translation.override(options["lang"]):
+            self._print(options)
+
+    def _print(self, options: dict[str, Any]) -> None:
         trigger_on = _date(options["trigger_date"], "trigger date")
         pronounced_on = _date(options["pronounced_on"], "pronouncement date") if options["pronounced_on"] else None
         try:
@@ -39,5 +53,5 @@ class Command(BaseCommand):
         self.stdout.write(result.due_on.isoformat())
         self.stdout.write(f"Rule: {result.rule.code}, version {result.rule.version}: {result.rule.title}.")
         self.stdout.write(f"Source: {result.rule.source}; counting: {result.rule.counting_source}.")
-        for step in result.steps:
+        for step in result.as_dict()["steps"]:
             self.stdout.write(f"  - {step}")
