@@ -3,6 +3,9 @@ import datetime as dt
 import pytest
 
 from cases.models import Case, Hearing, Party
+from rest_framework.test import APIClient
+
+from apitokens.services import api_token_create
 from tests.api.conftest import client_with_token
 from tests.factories import CaseFactory, HearingFactory, PartyFactory, RulingFactory
 
@@ -204,6 +207,23 @@ def test_unknown_api_url_is_json_404(api):
     response = api.get("/api/v1/nothing-here/")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_a_write_to_an_unknown_api_url_is_json_404_not_the_csrf_page(lawyer, method):
+    # given a client with a valid token, checked for CSRF as a browser would be (a token client
+    # sends no CSRF cookie: Django's CSRF page used to answer before the 404 could)
+    _, raw = api_token_create(user=lawyer, name="test")
+    client = APIClient(enforce_csrf_checks=True)
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    # when it writes to a path no endpoint serves
+    response = getattr(client, method)("/api/v1/nothing-here/", {"title": "x"}, format="json")
+    # then it gets the API's JSON error envelope with 404
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "error": {"status": 404, "code": "not_found", "message": "No API endpoint at /api/v1/nothing-here/."}
+    }
 
 
 def test_superuser_sees_private_cases(case):
