@@ -1,11 +1,10 @@
 import datetime as dt
 
 import pytest
-
-from cases.models import Case, Hearing, Party
 from rest_framework.test import APIClient
 
 from apitokens.services import api_token_create
+from cases.models import Case, Hearing, Party
 from tests.api.conftest import client_with_token
 from tests.factories import CaseFactory, HearingFactory, PartyFactory, RulingFactory
 
