@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from tracker.views import favicon, healthz
+from tracker.views import favicon, healthz, readyz
 
 admin.site.site_header = "Privacy litigation case tracker"
 admin.site.site_title = "Case tracker"
@@ -10,6 +10,7 @@ admin.site.index_title = "Cases, hearings, rulings and appeals"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     # Browsers ask for /favicon.ico on pages that name none (the admin, the browsable API).
     path("favicon.ico", favicon),
     path("api/", include("tracker.api.urls")),
