@@ -6,12 +6,20 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 
 from cases.models import Case, Hearing, Membership
 from deadlines.models import Deadline
 from deadlines.selectors import deadlines_visible_to
-from reminders.models import Delivery, DeliveryState, MemberReminderSettings, Subscription
+from reminders.models import (
+    DeadlineReminder,
+    Delivery,
+    DeliveryState,
+    MemberReminderSettings,
+    Notice,
+    Reminder,
+    Subscription,
+)
 
 
 def _receives_condition(case: Case) -> Q:
@@ -115,3 +123,17 @@ def deadlines_for_member_feed(*, owner: MemberReminderSettings) -> QuerySet[Dead
         .order_by("due_on", "id")
         .distinct()
     )
+
+
+def delivery_figures(*, now: dt.datetime) -> dict[str, dict[str, object]]:
+    """For /metrics: per kind of delivery (hearing reminders, deadline reminders, notices), the
+    rows in each state, how many pending rows are due, and the oldest due one's due time."""
+    figures: dict[str, dict[str, object]] = {}
+    for kind, model in (("hearing", Reminder), ("deadline", DeadlineReminder), ("notice", Notice)):
+        states = dict.fromkeys(DeliveryState.values, 0)
+        states.update(dict(model.objects.values_list("state").annotate(n=Count("pk")).order_by()))
+        due = model.objects.filter(state=DeliveryState.PENDING, due_at__lte=now).aggregate(
+            n=Count("pk"), oldest=Min("due_at")
+        )
+        figures[kind] = {"states": states, "due": due["n"], "oldest_due_at": due["oldest"]}
+    return figures

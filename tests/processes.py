@@ -39,6 +39,21 @@ def clean_env(**overrides: str) -> dict[str, str]:
     return env
 
 
+def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
+    """Production's environment (DEBUG off, PostgreSQL, Redis) on this test session's database and
+    Redis, with its files under tmp_path."""
+    return clean_env(
+        DEBUG="false",
+        SECRET_KEY="a-production-like-secret-key-for-the-smoke-test-0123456789",
+        ALLOWED_HOSTS="127.0.0.1",
+        DATABASE_URL=session_database_url(),
+        REDIS_URL=os.environ["REDIS_URL"],  # the suite's own Redis database
+        STATIC_ROOT=str(tmp_path / "static"),
+        TRACKER_VAR_DIR=str(tmp_path / "var"),
+        **overrides,
+    )
+
+
 def session_database_url() -> str:
     """The URL of the database this test session runs on (pytest-django's test database)."""
     s = connection.settings_dict

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -147,6 +148,9 @@ else:
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
     (VAR_DIR / "celery-results").mkdir(parents=True, exist_ok=True)
 
+# /metrics (tracker/metrics.py): readable from these addresses or networks, or with this bearer token.
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 # /readyz answers 503 when the beat's last tick (tracker/beat.py) is older than this; 0: not checked.
 READYZ_BEAT_MAX_AGE_SECONDS = env.int("READYZ_BEAT_MAX_AGE_SECONDS", default=180)
 
@@ -343,6 +347,9 @@ MIDDLEWARE.insert(
 )
 # django-axes must come last: it turns a flagged login failure into the lockout page.
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+# ... but for django-prometheus' closing half, which times the whole request (tracker/metrics.py).
+MIDDLEWARE.append("django_prometheus.middleware.PrometheusAfterMiddleware")
+INSTALLED_APPS += ["django_prometheus"]
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 # Lock a username from one address after 5 failures for an hour: an attacker elsewhere cannot lock
 # a lawyer out of every device by guessing at the username alone.

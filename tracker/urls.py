@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from tracker.metrics import metrics
 from tracker.views import favicon, healthz, readyz
 
 admin.site.site_header = "Privacy litigation case tracker"
@@ -11,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
     # Browsers ask for /favicon.ico on pages that name none (the admin, the browsable API).
     path("favicon.ico", favicon),
     path("api/", include("tracker.api.urls")),

@@ -3,7 +3,6 @@ broker, honcho with web + worker + beat) and the production path (gunicorn + whi
 worker on Redis, PostgreSQL)."""
 
 import json
-import os
 import signal
 import sys
 import time
@@ -16,8 +15,8 @@ from tests.processes import (
     free_port,
     group_is_gone,
     manage,
+    production_env,
     running,
-    session_database_url,
     stop_group,
     wait_for_http,
 )
@@ -57,15 +56,7 @@ def test_make_run_path_on_sqlite_and_the_embedded_broker(tmp_path):
 
 @pytest.mark.django_db(transaction=True)
 def test_production_path_gunicorn_whitenoise_redis_postgres(tmp_path):
-    env = clean_env(
-        DEBUG="false",
-        SECRET_KEY="a-production-like-secret-key-for-the-smoke-test-0123456789",
-        ALLOWED_HOSTS="127.0.0.1",
-        DATABASE_URL=session_database_url(),
-        REDIS_URL=os.environ["REDIS_URL"],  # the suite's own Redis database
-        STATIC_ROOT=str(tmp_path / "static"),
-        TRACKER_VAR_DIR=str(tmp_path / "var"),
-    )
+    env = production_env(tmp_path)
     collected = manage("collectstatic", "--noinput", env=env)
     assert collected.returncode == 0, collected.stderr
     port = free_port()

@@ -9,7 +9,7 @@ import time_machine
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 
-from tests.processes import BIN, clean_env, running, session_database_url
+from tests.processes import BIN, production_env, running
 from tracker.beat import BEAT_TICK_KEY, beat_tick_age_seconds, beat_tick_record
 
 pytestmark = pytest.mark.django_db
@@ -73,13 +73,7 @@ def test_healthz_stays_as_it_was(client):
 def test_the_real_beat_records_its_ticks(client, settings, tmp_path):
     # given the beat process of production (PostgreSQL, Redis), started for real
     settings.MEDIA_ROOT = tmp_path
-    env = clean_env(
-        DEBUG="false",
-        SECRET_KEY="a-production-like-secret-key-for-the-beat-test-0123456789",
-        DATABASE_URL=session_database_url(),
-        REDIS_URL=settings.REDIS_URL,
-        TRACKER_VAR_DIR=str(tmp_path / "var"),
-    )
+    env = production_env(tmp_path)
     assert cache.get(BEAT_TICK_KEY) is None
     beat = [str(BIN / "celery"), "-A", "tracker", "beat", "--loglevel", "INFO", "--schedule", str(tmp_path / "s")]
     with running(beat, env=env, log=tmp_path / "beat.log"):

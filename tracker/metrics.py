@@ -1,0 +1,116 @@
+"""/metrics in Prometheus' text format: django-prometheus' request figures (summed over every
+gunicorn worker through prometheus_client's multiprocess files, see gunicorn.conf.py) and the
+tracker's own, read at scrape time from the database and the broker, so any web host gives the
+same answer whichever worker rendered a dossier or sent a reminder.
+
+Who may read it: an address in METRICS_ALLOWED_IPS (addresses or networks; loopback by default),
+or a scraper sending `Authorization: Bearer <METRICS_TOKEN>`. Anyone else gets 403.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import logging
+import os
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.utils import timezone
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest, multiprocess
+from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily
+from prometheus_client.registry import Collector
+
+from documents.selectors import dossier_render_seconds
+from reminders.selectors import delivery_figures
+
+logger = logging.getLogger(__name__)
+
+
+def celery_queue_length(queue: str = "celery") -> int:
+    """Messages waiting in the broker's queue (Redis LLEN, or the filesystem transport's files)."""
+    from tracker.celery import app
+
+    with app.connection_for_read(connect_timeout=2) as connection:
+        # Not passive: an empty Redis queue has no key, which a passive declare reports as missing.
+        return connection.default_channel.queue_declare(queue=queue, passive=False).message_count
+
+
+class TrackerCollector(Collector):
+    def collect(self) -> Iterator[GaugeMetricFamily | HistogramMetricFamily]:
+        now = timezone.now()
+        rows = GaugeMetricFamily(
+            "tracker_reminders", "Reminder and notice rows by kind and state.", labels=["kind", "state"]
+        )
+        due = GaugeMetricFamily(
+            "tracker_reminders_due",
+            "Pending rows whose due time has come (claimed by the next beat tick).",
+            labels=["kind"],
+        )
+        lag = GaugeMetricFamily(
+            "tracker_reminders_oldest_due_lag_seconds",
+            "How long the oldest due, still pending row has waited past its due time (0: none).",
+            labels=["kind"],
+        )
+        for kind, figures in delivery_figures(now=now).items():
+            for state, count in figures["states"].items():  # type: ignore[attr-defined]
+                rows.add_metric([kind, state], count)
+            due.add_metric([kind], figures["due"])  # type: ignore[arg-type]
+            oldest = figures["oldest_due_at"]
+            lag.add_metric([kind], (now - oldest).total_seconds() if oldest else 0.0)  # type: ignore[operator]
+        yield from (rows, due, lag)
+
+        renders = dossier_render_seconds()
+        histogram = HistogramMetricFamily(
+            "tracker_dossier_render_seconds", "Time from a dossier render's start to its PDF, finished renders."
+        )
+        buckets = [(str(bound), count) for bound, count in renders["buckets"]]  # type: ignore[attr-defined]
+        histogram.add_metric([], buckets + [("+Inf", renders["count"])], sum_value=renders["sum"])  # type: ignore[arg-type]
+        yield histogram
+
+        broker_up = GaugeMetricFamily("tracker_broker_up", "1 when the Celery broker answered this scrape.")
+        try:
+            length = celery_queue_length()
+        except Exception as exc:  # a scrape reports the broker down; it must not fail itself
+            logger.warning("metrics: the broker did not answer: %s", exc)
+            broker_up.add_metric([], 0)
+        else:
+            broker_up.add_metric([], 1)
+            queue = GaugeMetricFamily("tracker_celery_queue_length", "Tasks waiting in the broker.", labels=["queue"])
+            queue.add_metric(["celery"], length)
+            yield queue
+        yield broker_up
+
+
+class _ProcessRegistry(Collector):
+    """This process's own registry (django-prometheus' metrics) when not in multiprocess mode."""
+
+    def collect(self) -> Iterator[object]:  # type: ignore[override]
+        yield from REGISTRY.collect()
+
+
+def _allowed(request: HttpRequest) -> bool:
+    token = settings.METRICS_TOKEN
+    header = request.headers.get("Authorization", "")
+    if token and header.startswith("Bearer ") and hmac.compare_digest(header[7:].encode(), token.encode()):
+        return True
+    try:
+        address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+    except ValueError:
+        return False
+    return any(address in ipaddress.ip_network(allowed, strict=False) for allowed in settings.METRICS_ALLOWED_IPS)
+
+
+def metrics(request: HttpRequest) -> HttpResponse:
+    if not _allowed(request):
+        return HttpResponseForbidden(
+            "Metrics are for METRICS_ALLOWED_IPS or a bearer METRICS_TOKEN.\n", content_type="text/plain"
+        )
+    registry = CollectorRegistry()
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        multiprocess.MultiProcessCollector(registry)  # every worker's figures, summed
+    else:
+        registry.register(_ProcessRegistry())
+    registry.register(TrackerCollector())
+    return HttpResponse(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
