@@ -1,9 +1,10 @@
-import logging.config
+import logging
 import os
 from typing import Any
 
 from celery import Celery, signals
 from django.conf import settings
+from pythonjsonlogger.json import JsonFormatter
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
 
@@ -12,12 +13,16 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-if settings.LOG_FORMAT == "json":
-    # Celery would replace the root logger's handlers with its own text format; with this
-    # signal connected it leaves logging to Django's LOGGING (JSON lines).
-    @signals.setup_logging.connect
-    def _django_logging(**kwargs: Any) -> None:
-        logging.config.dictConfig(settings.LOGGING)
+@signals.after_setup_logger.connect
+@signals.after_setup_task_logger.connect
+def _json_logs(logger: logging.Logger, **kwargs: Any) -> None:
+    """LOG_FORMAT=json: Celery's handlers (worker, beat, task loggers) write JSON lines too.
+    (Settings are read here, at start-up, not at import: the settings module imports this one.)"""
+    if settings.LOG_FORMAT != "json":
+        return
+    options: dict[str, Any] = {key: value for key, value in settings.LOG_JSON_FORMATTER.items() if key != "()"}
+    for handler in logger.handlers:
+        handler.setFormatter(JsonFormatter(**options))
 
 
 @app.task(name="tracker.ping_task")

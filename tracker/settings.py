@@ -42,7 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    "tracker.apps.TrackerStaticFilesConfig",  # django.contrib.staticfiles (tracker/apps.py)
     "rest_framework",
     "django_filters",
     "drf_spectacular",

@@ -57,7 +57,7 @@ def test_make_run_path_on_sqlite_and_the_embedded_broker(tmp_path):
 @pytest.mark.django_db(transaction=True)
 def test_production_path_gunicorn_whitenoise_redis_postgres(tmp_path):
     env = production_env(tmp_path)
-    collected = manage("collectstatic", "--noinput", env=env)
+    collected = manage("collectstatic", "--noinput", env=env, timeout=300)  # hashes and compresses ~1000 files
     assert collected.returncode == 0, collected.stderr
     port = free_port()
     https = {"X-Forwarded-Proto": "https"}  # as the TLS-terminating proxy sends it
