@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, JsonResponse
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -28,6 +28,29 @@ class PreconditionFailed(exceptions.APIException):
 class Gone(exceptions.APIException):
     status_code = status.HTTP_410_GONE
     default_code = "gone"
+
+
+class ErrorBodySerializer(serializers.Serializer):
+    """What went wrong."""
+
+    status = serializers.IntegerField(help_text="The HTTP status of the response, repeated.")
+    code = serializers.CharField(
+        help_text="Stable, for programs: `invalid`, `not_authenticated`, `authentication_failed`, "
+        "`permission_denied`, `not_found`, `conflict`, `precondition_failed`, `gone`, `throttled`, ..."
+    )
+    message = serializers.CharField(help_text="A sentence for people.")
+    # DRF's metaclass takes declared fields out of the class, so this does not shadow `.fields`.
+    fields = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="On `invalid` only: each field's (or query parameter's) messages; `non_field_errors` for the whole.",
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every API error has this shape, whatever its status."""
+
+    error = ErrorBodySerializer()
 
 
 def _django_validation_fields(exc: DjangoValidationError) -> dict[str, list[str]]:
