@@ -3,7 +3,8 @@
     {"error": {"status": 400, "code": "invalid", "message": "...", "fields": {"starts_at": ["..."]}}}
 
 `fields` is present for validation errors only. Domain errors raised by the services map here:
-ValidationError -> 400 with the services' field messages, VersionConflict -> 412.
+ValidationError -> 400 with the services' field messages, VersionConflict -> 412, a deadlock or
+serialization failure with a concurrent write -> 409 (retry).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
@@ -24,6 +26,21 @@ class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_detail = "The record changed since you read it; nothing was written. Reload it and try again."
     default_code = "precondition_failed"
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The write collided with a concurrent one and was rolled back; nothing was written. Send it again."
+    default_code = "conflict"
+
+
+# PostgreSQL's deadlock_detected and serialization_failure: the database rolled the transaction
+# back to let a concurrent one finish; the same request sent again succeeds.
+RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
+
+
+def _is_retryable(exc: OperationalError) -> bool:
+    return getattr(exc.__cause__, "sqlstate", None) in RETRYABLE_SQLSTATES
 
 
 class Gone(exceptions.APIException):
@@ -73,6 +90,8 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         exc = exceptions.ValidationError(_django_validation_fields(exc))
     elif isinstance(exc, VersionConflict):
         exc = PreconditionFailed(str(exc))
+    elif isinstance(exc, OperationalError) and _is_retryable(exc):
+        exc = Conflict()
     elif isinstance(exc, Http404):
         # get_object_or_404's; DRF would answer it with code "error" here, not the documented one.
         exc = exceptions.NotFound(str(exc) or None)
