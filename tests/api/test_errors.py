@@ -4,6 +4,7 @@ import threading
 
 import pytest
 from django.db import OperationalError, connection, connections, transaction
+from django.utils import translation
 
 from tests.factories import CourtFactory
 from tracker.api.errors import api_exception_handler
@@ -54,6 +55,13 @@ def test_a_deadlock_is_a_409_conflict_in_the_envelope_not_a_500():
         }
     }
     assert connection.vendor == "postgresql"
+    # and in Russian for a client that asks for it
+    with translation.override("ru"):
+        russian = api_exception_handler(real_deadlock(), {})
+    assert russian is not None
+    assert russian.data["error"]["message"] == (
+        "Запись столкнулась с одновременным изменением и была отменена; ничего не записано. Отправьте запрос ещё раз."
+    )
 
 
 @pytest.mark.django_db

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -30,7 +31,9 @@ class PreconditionFailed(exceptions.APIException):
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "The write collided with a concurrent one and was rolled back; nothing was written. Send it again."
+    default_detail = _(
+        "The write collided with a concurrent one and was rolled back; nothing was written. Send it again."
+    )
     default_code = "conflict"
 
 

@@ -29,6 +29,28 @@ ERROR_DESCRIPTIONS = {
     429: "Too many requests: wait the number of seconds in Retry-After.",
 }
 
+# One real answer per status, as the API gives it (redocly checks each against the Error schema).
+ERROR_EXAMPLES: dict[int, dict[str, Any]] = {
+    400: {
+        "code": "invalid",
+        "message": "The request has invalid fields; see `fields`.",
+        "fields": {"duration_minutes": ["Ensure this value is greater than or equal to 0."]},
+    },
+    401: {"code": "not_authenticated", "message": "Log in or send an API token to make changes."},
+    403: {"code": "permission_denied", "message": "Only the organization's lawyers and owners can change its cases."},
+    404: {"code": "not_found", "message": "No Hearing matches the given query."},
+    409: {
+        "code": "conflict",
+        "message": "The write collided with a concurrent one and was rolled back; nothing was written. Send it again.",
+    },
+    412: {
+        "code": "precondition_failed",
+        "message": "Hearing was changed by someone else (your copy is version 1, the current one is 2). "
+        "Reload it and apply your change again.",
+    },
+    429: {"code": "throttled", "message": "Request was throttled. Expected available in 12 seconds."},
+}
+
 ETAG_HEADER = {
     "description": 'The record\'s version and a digest of this body, e.g. `"v3-0123456789abcdef"`: send it back '
     "in If-Match to write without overwriting someone else's change, or in If-None-Match to read only if changed.",
@@ -100,9 +122,13 @@ class TrackerAutoSchema(AutoSchema):
         responses = operation["responses"]
         if self._versioned():
             self._add_conditional_headers(responses)
-        error = {"application/json": {"schema": self.resolve_serializer(ErrorSerializer, "response").ref}}
+        error_schema = self.resolve_serializer(ErrorSerializer, "response").ref
         for status in self._error_statuses(operation):
-            response: dict[str, Any] = {"description": ERROR_DESCRIPTIONS[status], "content": error}
+            example = {"error": {"status": status, **ERROR_EXAMPLES[status]}}
+            response: dict[str, Any] = {
+                "description": ERROR_DESCRIPTIONS[status],
+                "content": {"application/json": {"schema": error_schema, "example": example}},
+            }
             if status == 429:
                 response["headers"] = {"Retry-After": RETRY_AFTER_HEADER}
             responses.setdefault(str(status), response)
