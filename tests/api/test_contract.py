@@ -109,3 +109,17 @@ def test_a_generated_typescript_client_drives_the_live_server(live_server, api_w
     assert run.returncode == 0, run.stdout + run.stderr
     assert "typescript client: all steps passed" in run.stdout
     assert "paged list: 5 cases" in run.stdout
+
+
+@pytest.mark.django_db
+def test_the_browsable_api_keeps_its_forms_though_the_schema_advertises_json_only(client, lawyer):
+    # given the schema, which offers clients JSON bodies only
+    hearing_create = committed_schema()["paths"]["/api/v1/hearings/"]["post"]
+    assert list(hearing_create["requestBody"]["content"]) == ["application/json"]
+    # when a logged-in lawyer opens the list in a browser
+    client.force_login(lawyer)
+    page = client.get("/api/v1/hearings/", HTTP_ACCEPT="text/html").content.decode()
+    # then DRF's form for a new hearing is there, with the form encodings it still parses
+    assert 'id="post-object-form"' in page
+    assert "multipart/form-data" in page
+    assert "application/x-www-form-urlencoded" in page
