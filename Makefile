@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tracker
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lint types migrations-check pytest install install-dev messages demo clean
+.PHONY: run test lint types migrations-check pytest install install-dev messages demo clean openapi contract
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,20 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed messages
-install-dev: $(VENV)/.installed-dev messages
+install-dev: $(VENV)/.installed-dev messages contract/node_modules/.installed
+
+## The API contract's npm tools (redocly, openapi-typescript, openapi-fetch), exactly as locked.
+contract/node_modules/.installed: contract/package.json contract/package-lock.json
+	@command -v npm >/dev/null || { echo "npm not found: the API contract tests need Node.js 20.19+ and npm (apt-get install nodejs npm)" >&2; exit 1; }
+	cd contract && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## make openapi: regenerate openapi.json (the committed API contract) after changing the API.
+## SITE_BASE_URL is fixed so the file does not depend on who generates it.
+openapi: install-dev
+	SITE_BASE_URL=http://127.0.0.1:8000 DJANGO_SETTINGS_MODULE=tracker.settings_test \
+		$(BIN)/python manage.py spectacular --format openapi-json --validate --fail-on-warn --file openapi.json
+	cd contract && npx --no-install redocly lint --config ../redocly.yaml ../openapi.json --format=summary
 
 ## Translations (the interface's and the dossier's Russian): .po -> .mo with GNU gettext's msgfmt.
 ## The .mo files are build output (not committed). compilemessages reads only LOCALE_PATHS from

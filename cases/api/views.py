@@ -52,10 +52,14 @@ IF_MATCH = OpenApiParameter(
     "If-Match",
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
-    description="The ETag you read; the write is refused with 412 if the record changed since.",
+    description="The ETag you read (or `*`); the write is refused with 412 if the record changed since. "
+    "Without it the write is unconditional.",
 )
 IF_NONE_MATCH = OpenApiParameter(
-    "If-None-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, description="Answer 304 if unchanged."
+    "If-None-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="ETags you hold, comma-separated; the answer is 304 without a body if the record still has one.",
 )
 
 
@@ -92,7 +96,7 @@ class StrictQueryParametersMixin:
 
 @extend_schema_view(
     retrieve=extend_schema(parameters=[IF_NONE_MATCH]),
-    update=extend_schema(parameters=[IF_MATCH], responses={200: None, 412: None}),
+    update=extend_schema(parameters=[IF_MATCH]),
     partial_update=extend_schema(parameters=[IF_MATCH]),
     destroy=extend_schema(parameters=[IF_MATCH]),
 )
@@ -100,6 +104,8 @@ class DomainViewSet(StrictQueryParametersMixin, viewsets.ModelViewSet):
     """CRUD through the services. Subclasses name the services and the keyword for the record."""
 
     permission_classes = [WriteScope]
+    # Each record has a version: details carry an ETag and writes take If-Match (tracker/api/schema.py).
+    versioned_records = True
     lookup_value_regex = r"[0-9]+"
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
     create_service: Callable[..., Model]

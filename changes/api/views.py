@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import BooleanField, QuerySet
+from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import exceptions, serializers
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
@@ -24,63 +24,16 @@ from rest_framework.views import APIView
 
 from cases.api import sql_json
 from cases.api.permissions import member_organizations
-from cases.api.serializers import (
-    AppealSerializer,
-    CaseSerializer,
-    CourtSerializer,
-    DeadlineSerializer,
-    HearingSerializer,
-    PartySerializer,
-    RulingSerializer,
-)
-from cases.models import Appeal, Court, Hearing, Party, Ruling
-from cases.selectors import bigint_array, cases_visible_to, cases_with_tag_names, visible_through_case
-from changes.models import Change
+from cases.selectors import bigint_array
+from changes.api.readers import FEED_READERS
+from changes.api.serializers import ChangePageSerializer
 from changes.selectors import ChangeRow, CursorExpired, CursorInvalid, FeedCursor, changes_visible_to
-from deadlines.selectors import deadlines_visible_to
-from documents.api.serializers import DocumentSerializer
-from documents.selectors import documents_visible_to
-from tracker.api.errors import Gone
+from tracker.api.errors import ErrorSerializer, Gone
+
+__all__ = ["FEED_READERS", "ChangeFeedApi"]
 
 DEFAULT_LIMIT = 500
 MAX_LIMIT = 1000
-
-Reader = tuple[Callable[[Any], QuerySet[Any]], type[serializers.BaseSerializer]]
-
-
-def _case_bound(model: Any) -> Callable[[Any], QuerySet[Any]]:
-    table = model._meta.db_table
-    return lambda user: model._default_manager.filter(visible_through_case(user=user, table=table)).select_related(
-        "case"
-    )
-
-
-# How the feed reads each type for a caller: the records visible to them, and how to show them.
-# A type registered in changes/registry.py needs a reader here, or its changes are not served.
-FEED_READERS: dict[str, Reader] = {
-    "court": (lambda user: Court.objects.all(), CourtSerializer),
-    "case": (
-        lambda user: cases_with_tag_names(cases_visible_to(user=user).select_related("organization")),
-        CaseSerializer,
-    ),
-    "party": (_case_bound(Party), PartySerializer),
-    "hearing": (_case_bound(Hearing), HearingSerializer),
-    "ruling": (_case_bound(Ruling), RulingSerializer),
-    "appeal": (_case_bound(Appeal), AppealSerializer),
-    # Members of the case's organization only, even on a public case (deadlines/selectors.py);
-    # their change rows are members-only too (changes/registry.py: members_only).
-    "deadline": (lambda user: deadlines_visible_to(user=user), DeadlineSerializer),
-    # Members see their cases' documents; others public documents of public cases only.
-    "document": (lambda user: documents_visible_to(user=user).select_related("case"), DocumentSerializer),
-}
-
-CHANGE_ITEM_FIELDS: dict[str, serializers.Field] = {
-    "type": serializers.ChoiceField(choices=sorted(FEED_READERS)),
-    "id": serializers.IntegerField(),
-    "op": serializers.ChoiceField(choices=Change.Op.choices),
-    "version": serializers.IntegerField(allow_null=True),
-    "data": serializers.DictField(allow_null=True),
-}
 
 
 def _pk_in(model: Any, ids: set[int]) -> RawSQL:
@@ -94,19 +47,27 @@ class ChangeFeedApi(APIView):
     """Every change to the records you can see, in commit order, with a cursor to continue."""
 
     @extend_schema(
+        operation_id="changes_list",
+        summary="Read the changes since a cursor",
         parameters=[
-            OpenApiParameter("since", OpenApiTypes.STR, description="The `next` of the previous page; omit to start."),
-            OpenApiParameter("limit", OpenApiTypes.INT, description=f"1 to {MAX_LIMIT} (default {DEFAULT_LIMIT})."),
+            OpenApiParameter(
+                "since",
+                OpenApiTypes.STR,
+                description="The `next` of the previous page; omit it to start from the beginning (a full sync).",
+            ),
+            OpenApiParameter(
+                "limit",
+                OpenApiTypes.INT,
+                description=f"How many changes a page holds, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}).",
+            ),
         ],
         responses={
-            200: inline_serializer(
-                "ChangePage",
-                fields={
-                    "results": inline_serializer("ChangeItem", fields=CHANGE_ITEM_FIELDS, many=True),
-                    "next": serializers.CharField(),
-                    "has_more": serializers.BooleanField(),
-                },
-            )
+            200: ChangePageSerializer,
+            410: OpenApiResponse(
+                ErrorSerializer,
+                description="The cursor is older than the feed keeps (CHANGE_LOG_RETENTION_DAYS): sync again "
+                "from the beginning, without `since`.",
+            ),
         },
     )
     def get(self, request: Request) -> HttpResponse:

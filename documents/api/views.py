@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from cases.selectors import cases_visible_to
 from documents import selectors, services
 from documents.api.serializers import DossierRequestSerializer, DossierSerializer
+from tracker.api.errors import ErrorSerializer
 from tracker.api.throttling import AnonAddressThrottle
 
 
@@ -35,7 +36,18 @@ class CaseDossierRequestApi(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [DossierRequestThrottle]
 
-    @extend_schema(request=DossierRequestSerializer, responses={200: DossierSerializer, 202: DossierSerializer})
+    @extend_schema(
+        summary="Ask for a case's dossier (PDF)",
+        request=DossierRequestSerializer,
+        responses={
+            200: OpenApiResponse(DossierSerializer, description="Ready: the same data was rendered already."),
+            202: OpenApiResponse(DossierSerializer, description="Rendering: follow `status_url` (also in Location)."),
+            403: OpenApiResponse(
+                ErrorSerializer,
+                description="The internal edition for a non-member, or the public edition of a case that is not public.",
+            ),
+        },
+    )
     def post(self, request: Request, case_id: int) -> Response:
         case = get_object_or_404(cases_visible_to(user=request.user), pk=case_id)  # type: ignore[arg-type]
         serializer = DossierRequestSerializer(data=request.data)
@@ -56,7 +68,7 @@ class CaseDossierRequestApi(APIView):
 
 
 class DossierDetailApi(APIView):
-    @extend_schema(responses=DossierSerializer)
+    @extend_schema(summary="Follow a dossier's rendering", responses=DossierSerializer)
     def get(self, request: Request, case_id: int, pk: int) -> Response:
         dossier = get_object_or_404(
             selectors.dossiers_visible_to(user=request.user).select_related("document"),  # type: ignore[arg-type]
@@ -67,7 +79,14 @@ class DossierDetailApi(APIView):
 
 
 class DocumentFileApi(APIView):
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(
+        summary="Download a document's file",
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                bytes, description="The file as uploaded; X-Content-SHA256 carries its SHA-256 (hex)."
+            )
+        },
+    )
     def get(self, request: Request, pk: int) -> FileResponse:
         document = get_object_or_404(selectors.documents_visible_to(user=request.user), pk=pk)  # type: ignore[arg-type]
         response = FileResponse(

@@ -46,6 +46,7 @@ class SubscriptionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Subscription.objects.filter(user=user).select_related("case").order_by("id")
 
     @extend_schema(
+        summary="Subscribe an email address to a case's hearings",
         request=SubscribeSerializer,
         responses={202: OpenApiResponse(description="Accepted: a confirmation email is on its way if needed.")},
     )

@@ -4,7 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from apitokens.services import api_token_create
-from cases.models import Case, Hearing, Party
+from cases.models import Case, Court, Hearing, Party
 from tests.api.conftest import client_with_token
 from tests.factories import CaseFactory, HearingFactory, PartyFactory, RulingFactory
 
@@ -244,3 +244,19 @@ def test_impossible_times_and_offsets_are_400_not_500(lawyer_api, case, court, a
     assert list(response.json()["error"]["fields"]) == ["starts_at"]
     assert api.get("/api/v1/hearings/?starts_before=2021-03-27T10:29:36%2B22:52").status_code == 200
     assert api.get("/api/v1/cases/?hearing_after=2021-03-27T10:29:36%2B22:52").status_code == 200
+
+
+@pytest.mark.parametrize("time_zone", [".", "../etc/passwd", "Mars/Olympus_Mons"])
+def test_a_time_zone_zoneinfo_refuses_is_400_and_no_court(time_zone):
+    # found by schemathesis: "." made zoneinfo raise ValueError, answered with a 500
+    from tests.factories import UserFactory
+
+    staff = client_with_token(UserFactory(username="clerk", is_superuser=True, is_staff=True))
+    response = staff.post(
+        "/api/v1/courts/",
+        {"name": "High Court", "jurisdiction": "gb-ew", "level": "appeal", "time_zone": time_zone},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"time_zone": ["A valid timezone is required."]}
+    assert not Court.objects.filter(name="High Court").exists()
