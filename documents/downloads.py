@@ -39,9 +39,8 @@ def document_file_response(document: Document, *, as_attachment: bool = True) ->
 
     response = StreamingHttpResponse(body(), content_type=document.content_type or "application/octet-stream")
     response["Content-Length"] = str(document.size)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment, document.original_name or document.file.name.rsplit("/", 1)[-1]
-    )
+    filename = document.original_name or document.file.name.rsplit("/", 1)[-1]
+    response["Content-Disposition"] = content_disposition_header(as_attachment, filename) or "attachment"
     # Lets a client verify what it received (RFC 9530's Repr-Digest carries SHA-256).
     response["X-Content-SHA256"] = document.sha256
     response["Cache-Control"] = "private, no-store" if not document.is_public else "public, max-age=3600"

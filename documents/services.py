@@ -50,13 +50,14 @@ class _HashingFile(File):
 
     def __init__(self, file: IO[bytes], name: str) -> None:
         super().__init__(file, name=name)
+        self.source = file
         self.sha256 = hashlib.sha256()
         self.bytes_read = 0
         self.in_order = True
         self._position = 0
 
     def seek(self, offset: int, whence: int = 0) -> int:
-        position = self.file.seek(offset, whence)
+        position = self.source.seek(offset, whence)
         if position == 0:
             self.sha256 = hashlib.sha256()
             self.bytes_read = 0
@@ -65,7 +66,7 @@ class _HashingFile(File):
         return position
 
     def read(self, size: int = -1) -> bytes:
-        chunk = self.file.read(size)
+        chunk = self.source.read(size)
         if self._position != self.bytes_read:
             self.in_order = False
         self.sha256.update(chunk)

@@ -91,15 +91,21 @@ def s3_env(s3_server, s3_bucket):
 
 
 @pytest.fixture
-def s3_storage(settings, s3_server, s3_bucket):
-    """This test's default storage is the bucket, set as an operator would (the same settings)."""
+def s3_settings(settings, s3_server, s3_bucket):
+    """The bucket's settings, as an operator sets them, while the default storage stays the folder."""
     settings.AWS_STORAGE_BUCKET_NAME = s3_bucket
     settings.AWS_S3_ENDPOINT_URL = s3_server
     settings.AWS_S3_ADDRESSING_STYLE = "path"
     settings.AWS_ACCESS_KEY_ID = S3_CREDENTIALS["AWS_ACCESS_KEY_ID"]
     settings.AWS_SECRET_ACCESS_KEY = S3_CREDENTIALS["AWS_SECRET_ACCESS_KEY"]
     settings.AWS_S3_REGION_NAME = S3_CREDENTIALS["AWS_S3_REGION_NAME"]
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "storages.backends.s3.S3Storage"}}
+    return settings
+
+
+@pytest.fixture
+def s3_storage(s3_settings):
+    """This test's default storage is the bucket."""
     from django.core.files.storage import default_storage
 
+    s3_settings.STORAGES = {**s3_settings.STORAGES, "default": {"BACKEND": "storages.backends.s3.S3Storage"}}
     return default_storage

@@ -78,3 +78,18 @@ def file_sha256(file: IO[bytes]) -> tuple[str, int]:
 def filesystem_storage(location: str) -> FileSystemStorage:
     # allow_overwrite: a copy or a restore writes each file at exactly its recorded name.
     return FileSystemStorage(location=location, allow_overwrite=True)
+
+
+def s3_storage_from_settings() -> Storage:
+    """The bucket the AWS_* settings name, whichever storage is the default today."""
+    from django.conf import settings
+    from django.core.management.base import CommandError
+
+    if not settings.AWS_STORAGE_BUCKET_NAME:
+        raise CommandError(
+            "AWS_STORAGE_BUCKET_NAME is not set: set it (and AWS_S3_ENDPOINT_URL, AWS_ACCESS_KEY_ID, "
+            "AWS_SECRET_ACCESS_KEY, AWS_S3_REGION_NAME as your provider needs) to name the bucket."
+        )
+    from storages.backends.s3 import S3Storage
+
+    return S3Storage(file_overwrite=True)
