@@ -43,7 +43,7 @@ class Host:
     def csrf(self) -> str:
         if "csrftoken" not in self.session.cookies:
             self.get("/accounts/login/")
-        return self.session.cookies["csrftoken"]
+        return str(self.session.cookies["csrftoken"])
 
     def log_in(self, username: str) -> None:
         response = self.post("/accounts/login/", data={"username": username, "password": PASSWORD})
