@@ -114,3 +114,15 @@ def test_the_dossier_command_renders_into_the_bucket_and_writes_out_a_copy(popov
     assert pdf.startswith(b"%PDF-")
     assert hashlib.sha256(pdf).hexdigest() == document.sha256
     assert f"{out}, {document.size} bytes, SHA-256 {document.sha256}" in capsys.readouterr().out
+
+
+def test_the_missing_file_sentence_is_in_russian_for_a_russian_reader(db, bucket):
+    document = services.document_add(
+        case=CaseFactory(is_public=True), title="P", file=io.BytesIO(b"x"), filename="p.txt", is_public=True
+    )
+    client, name = bucket
+    client.delete_object(Bucket=name, Key=document.file.name)
+
+    response = APIClient().get(f"/api/v1/documents/{document.pk}/file/", HTTP_ACCEPT_LANGUAGE="ru")
+
+    assert response.json()["error"]["message"] == "Файл этого документа отсутствует в хранилище."
