@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import logging
 
-from django.http import Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from documents.models import Document
-from tracker.storage import storage_chunks
+from tracker.storage import storage_chunks, storage_is_s3
 
 logger = logging.getLogger(__name__)
 
@@ -30,14 +30,20 @@ def document_file_response(document: Document, *, as_attachment: bool = True) ->
     """Stream the document's file. Raises FileNotFoundError (before any byte is sent) when the
     storage has no such file."""
     storage = document.file.storage
-    chunks = storage_chunks(storage, document.file.name)
-    first = next(chunks, b"")  # opens the file now: a missing one fails here, as a 404, not mid-stream
+    response: StreamingHttpResponse
+    content_type = document.content_type or "application/octet-stream"
+    if storage_is_s3(storage):
+        chunks = storage_chunks(storage, document.file.name)
+        first = next(chunks, b"")  # the GET happens now: a missing object fails here, as a 404, not mid-stream
 
-    def body():  # type: ignore[no-untyped-def]
-        yield first
-        yield from chunks
+        def body():  # type: ignore[no-untyped-def]
+            yield first
+            yield from chunks
 
-    response = StreamingHttpResponse(body(), content_type=document.content_type or "application/octet-stream")
+        response = StreamingHttpResponse(body(), content_type=content_type)
+    else:
+        # A local file: FileResponse lets the server use sendfile (wsgi.file_wrapper).
+        response = FileResponse(storage.open(document.file.name, "rb"), content_type=content_type)
     response["Content-Length"] = str(document.size)
     filename = document.original_name or document.file.name.rsplit("/", 1)[-1]
     response["Content-Disposition"] = content_disposition_header(as_attachment, filename) or "attachment"
