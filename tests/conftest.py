@@ -30,6 +30,16 @@ def outsider(db):
 
 
 @pytest.fixture(autouse=True)
+def _language_reset():
+    """A request with Accept-Language activates its language in this thread (LocaleMiddleware)
+    and nothing deactivates it: the next test must not start in Russian."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Throttle counters live in the cache (Redis): each test starts from none, whatever ran before."""
     from django.core.cache import cache
