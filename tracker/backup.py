@@ -29,7 +29,7 @@ from django.core.files.storage import Storage, default_storage
 from django.db import connection
 from django.utils import timezone
 
-from tracker.storage import file_sha256, storage_chunks, storage_is_s3, storage_walk
+from tracker.storage import file_sha256, storage_chunks, storage_description, storage_sha256, storage_walk
 
 FORMAT = 1
 DUMP = "database.dump"
@@ -77,12 +77,6 @@ def _run(tool: str, args: list[str], env: dict[str, str]) -> None:
         raise BackupError(f"{tool} failed: {result.stderr.strip() or result.stdout.strip()}")
 
 
-def _storage_description(storage: Storage) -> str:
-    if storage_is_s3(storage):
-        return f"bucket {storage.bucket_name}"  # type: ignore[attr-defined]
-    return f"folder {storage.location}"  # type: ignore[attr-defined]
-
-
 def _inside(folder: Path, name: str) -> Path:
     """The path of a stored file's copy, refusing a name that would leave the folder."""
     path = (folder / name).resolve()
@@ -119,7 +113,7 @@ def backup_create(
         "format": FORMAT,
         "created_at": timezone.now().isoformat(),
         "database": {"file": DUMP, "sha256": dump_sha256, "size": dump_size, "name": env.get("PGDATABASE", "")},
-        "storage": _storage_description(storage),
+        "storage": storage_description(storage),
         "files": files,
     }
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
@@ -188,8 +182,6 @@ def backup_restore(
 
 
 def _file_restore(storage: Storage, entry: dict[str, Any], source: Path) -> None:
-    from tracker.storage import storage_sha256
-
     name = entry["name"]
     if storage.exists(name):
         if storage_sha256(storage, name) == (entry["sha256"], entry["size"]):

@@ -21,8 +21,15 @@ def storage_is_s3(storage: Storage) -> bool:
     return hasattr(storage, "bucket") and hasattr(storage, "_normalize_name")
 
 
+def storage_description(storage: Storage) -> str:
+    """Which storage, in the operator's words: "bucket NAME" or "folder PATH"."""
+    if storage_is_s3(storage):
+        return f"bucket {storage.bucket_name}"  # type: ignore[attr-defined]
+    return f"folder {storage.location}"  # type: ignore[attr-defined]
+
+
 def storage_walk(storage: Storage, folder: str = "") -> Iterator[str]:
-    """Every file's name in the storage, sorted, folders first-level down (as the storage names them)."""
+    """The name of every file in the storage (as a file field stores it), folder by folder, sorted."""
     try:
         folders, files = storage.listdir(folder)
     except FileNotFoundError:  # a filesystem storage whose folder was never made
@@ -83,10 +90,10 @@ def filesystem_storage(location: str) -> FileSystemStorage:
 def s3_storage_from_settings() -> Storage:
     """The bucket the AWS_* settings name, whichever storage is the default today."""
     from django.conf import settings
-    from django.core.management.base import CommandError
+    from django.core.exceptions import ImproperlyConfigured
 
     if not settings.AWS_STORAGE_BUCKET_NAME:
-        raise CommandError(
+        raise ImproperlyConfigured(
             "AWS_STORAGE_BUCKET_NAME is not set: set it (and AWS_S3_ENDPOINT_URL, AWS_ACCESS_KEY_ID, "
             "AWS_SECRET_ACCESS_KEY, AWS_S3_REGION_NAME as your provider needs) to name the bucket."
         )

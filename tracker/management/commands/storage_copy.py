@@ -18,6 +18,7 @@ import mimetypes
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import Storage
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
@@ -25,6 +26,7 @@ from tqdm import tqdm
 from tracker.storage import (
     filesystem_storage,
     s3_storage_from_settings,
+    storage_description,
     storage_is_s3,
     storage_sha256,
     storage_walk,
@@ -42,6 +44,8 @@ class Command(BaseCommand):
 
         try:
             self._copy_all(to=options["to"], progress_shown=options["verbosity"] > 0)
+        except ImproperlyConfigured as exc:
+            raise CommandError(str(exc)) from exc
         except (BotoCoreError, ClientError) as exc:
             raise CommandError(
                 f"The bucket {settings.AWS_STORAGE_BUCKET_NAME!r} could not be used: {exc}. Check the AWS_* "
@@ -75,17 +79,11 @@ class Command(BaseCommand):
                 progress.update(sizes[name])
         summary = (
             f"{copied} copied, {skipped} already there (same SHA-256), {len(failed)} failed, "
-            f"of {len(names)} files ({sum(sizes.values())} bytes) in {_describe(source)} -> {_describe(target)}."
+            f"of {len(names)} files ({sum(sizes.values())} bytes) in {storage_description(source)} -> {storage_description(target)}."
         )
         if failed:
             raise CommandError(f"{summary} These copies did not match their source and were removed: {failed}")
         self.stdout.write(summary)
-
-
-def _describe(storage: Storage) -> str:
-    if storage_is_s3(storage):
-        return f"bucket {storage.bucket_name}"  # type: ignore[attr-defined]
-    return f"folder {storage.location}"  # type: ignore[attr-defined]
 
 
 def _already_there(target: Storage, name: str, digest: str, size: int) -> bool:
