@@ -11,7 +11,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -22,6 +22,7 @@ from cases.admin import CaseAdmin
 from cases.models import Case
 from cases.selectors import case_user_can_write, cases_writable_by
 from documents import selectors, services
+from documents.downloads import document_file_or_404
 from documents.models import Document, Dossier
 
 
@@ -95,9 +96,9 @@ class DocumentAdmin(SimpleHistoryAdmin):
             *super().get_urls(),
         ]
 
-    def download_view(self, request: HttpRequest, pk: int) -> FileResponse:
+    def download_view(self, request: HttpRequest, pk: int) -> StreamingHttpResponse:
         document = get_object_or_404(self.get_queryset(request), pk=pk)
-        return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name)
+        return document_file_or_404(document)
 
     def save_model(self, request: HttpRequest, obj: Document, form: DocumentForm, change: bool) -> None:
         data = form.cleaned_data

@@ -30,6 +30,7 @@ from documents.dossier.fingerprint import dossier_fingerprint
 from documents.dossier.render import dossier_pdf
 from documents.models import Document, Dossier
 from documents.selectors import document_is_public
+from tracker.storage import storage_sha256
 
 logger = logging.getLogger(__name__)
 
@@ -42,20 +43,39 @@ def _user_or_none(actor: Actor) -> User | None:
 
 
 class _HashingFile(File):
-    """A file whose chunks are hashed and counted as the storage writes them."""
+    """A file whose bytes are hashed and counted as the storage reads them: the filesystem
+    storage reads through `chunks()`, the S3 storage through `read()`; either starts over from a
+    seek to 0 (a retry). A read that is not in order (a storage that jumps around) is noted, and
+    the caller hashes the stored copy instead."""
 
     def __init__(self, file: IO[bytes], name: str) -> None:
         super().__init__(file, name=name)
+        self.source = file
         self.sha256 = hashlib.sha256()
         self.bytes_read = 0
+        self.in_order = True
+        self._position = 0
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        position = self.source.seek(offset, whence)
+        if position == 0:
+            self.sha256 = hashlib.sha256()
+            self.bytes_read = 0
+            self.in_order = True
+        self._position = position
+        return position
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.source.read(size)
+        if self._position != self.bytes_read:
+            self.in_order = False
+        self.sha256.update(chunk)
+        self.bytes_read += len(chunk)
+        self._position += len(chunk)
+        return chunk
 
     def chunks(self, chunk_size: int | None = None) -> Iterator[bytes]:
-        self.sha256 = hashlib.sha256()  # a storage that retries starts the hash over too
-        self.bytes_read = 0
-        for chunk in super().chunks(chunk_size or CHUNK):
-            self.sha256.update(chunk)
-            self.bytes_read += len(chunk)
-            yield chunk
+        return super().chunks(chunk_size or CHUNK)
 
     def __iter__(self) -> Iterator[bytes]:
         return self.chunks()
@@ -106,8 +126,10 @@ def document_add(
     _document_validate(document)
     hashing = _HashingFile(file, name=filename)
     document.file.save(filename, hashing, save=False)
-    document.sha256 = hashing.sha256.hexdigest()
-    document.size = hashing.bytes_read
+    if hashing.in_order:
+        document.sha256, document.size = hashing.sha256.hexdigest(), hashing.bytes_read
+    else:
+        document.sha256, document.size = storage_sha256(document.file.storage, document.file.name)
     # A rollback after this point leaves the file without a row: harmless (it is never served,
     # nothing links to it), and cheaper than a second copy through a temporary file.
     document.full_clean(exclude=["file"])

@@ -185,8 +185,35 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Uploaded documents and rendered dossiers. The local folder by default (`make run`, one host);
+# with AWS_STORAGE_BUCKET_NAME set, an S3-compatible bucket (AWS S3, MinIO, Ceph RGW, ...) that
+# every web and worker host shares, under django-storages' own setting names. The bucket stays
+# private: files are streamed to users through the app after its permission checks
+# (documents/downloads.py), never handed out as bucket URLs.
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None  # None: AWS itself
+AWS_ACCESS_KEY_ID = env.str("AWS_ACCESS_KEY_ID", default="") or None  # None: boto3's own chain
+AWS_SECRET_ACCESS_KEY = env.str("AWS_SECRET_ACCESS_KEY", default="") or None
+AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="") or None
+AWS_LOCATION = env.str("AWS_LOCATION", default="")  # a key prefix, to share a bucket
+# MinIO and most self-hosted servers want path-style URLs (http://host/bucket/key).
+AWS_S3_ADDRESSING_STYLE = env.str("AWS_S3_ADDRESSING_STYLE", default="path" if AWS_S3_ENDPOINT_URL else "auto")
+AWS_DEFAULT_ACL = None  # the bucket's own (private) policy; never "public-read"
+AWS_QUERYSTRING_AUTH = True  # should a URL ever be made, it is signed and short-lived
+AWS_QUERYSTRING_EXPIRE = 300
+# Two uploads named alike in the same month must not overwrite each other (django-storages'
+# default is to overwrite; Django's file fields expect a fresh name instead).
+AWS_S3_FILE_OVERWRITE = False
+# A file read whole (admin, command) spills to a temporary file past 8 MB instead of memory.
+AWS_S3_MAX_MEMORY_SIZE = 8 * 1024 * 1024
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": (
+            "storages.backends.s3.S3Storage"
+            if AWS_STORAGE_BUCKET_NAME
+            else "django.core.files.storage.FileSystemStorage"
+        )
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -4,7 +4,7 @@ data was already rendered), follow its progress, download the PDF."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import FileResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from cases.selectors import cases_visible_to
 from documents import selectors, services
 from documents.api.serializers import DossierRequestSerializer, DossierSerializer
+from documents.downloads import document_file_or_404
 from tracker.api.errors import ErrorSerializer
 from tracker.api.throttling import AnonAddressThrottle
 
@@ -87,15 +88,6 @@ class DocumentFileApi(APIView):
             )
         },
     )
-    def get(self, request: Request, pk: int) -> FileResponse:
+    def get(self, request: Request, pk: int) -> StreamingHttpResponse:
         document = get_object_or_404(selectors.documents_visible_to(user=request.user), pk=pk)  # type: ignore[arg-type]
-        response = FileResponse(
-            document.file.open("rb"),
-            as_attachment=True,
-            filename=document.original_name,
-            content_type=document.content_type or "application/octet-stream",
-        )
-        # Lets a client verify what it received (RFC 9530's Repr-Digest carries SHA-256).
-        response["X-Content-SHA256"] = document.sha256
-        response["Cache-Control"] = "private, no-store" if not document.is_public else "public, max-age=3600"
-        return response
+        return document_file_or_404(document)

@@ -1,4 +1,5 @@
 import hashlib
+import io
 
 import pytest
 from django.core.management import call_command
@@ -180,3 +181,17 @@ def test_the_dossier_command_explains_a_wrong_slug(db):
 
     with pytest.raises(CommandError, match="There is no case with the slug 'nope'"):
         call_command("dossier", "nope")
+
+
+def test_a_document_whose_local_file_is_gone_is_a_404_with_a_sentence(popova, media_root):
+    popova.is_public = True
+    popova.save(update_fields=["is_public"])
+    document = services.document_add(
+        case=popova, title="Press", file=io.BytesIO(b"press"), filename="press.txt", is_public=True
+    )
+    (media_root / document.file.name).unlink()
+
+    response = client_for().get(f"/api/v1/documents/{document.pk}/file/")
+
+    assert response.status_code == 404
+    assert response.json()["error"]["message"] == "The file of this document is missing from the storage."

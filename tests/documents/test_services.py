@@ -5,6 +5,8 @@ import os
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
 
 from cases import services as case_services
 from documents import services
@@ -156,3 +158,25 @@ def test_a_render_past_the_memory_budget_fails_and_the_limit_is_lifted_afterward
 
     assert (dossier.state, dossier.error) == ("failed", "The render needed more than 1 MB of memory and was stopped.")
     assert resource.getrlimit(resource.RLIMIT_AS) == before
+
+
+class JumpyStorage(FileSystemStorage):
+    """A storage that reads the upload out of order (as a multipart uploader may): the hash
+    taken while it reads would be wrong, so the stored copy is hashed instead."""
+
+    def _save(self, name, content):
+        head = content.read(4)
+        content.seek(2)
+        rest = content.read()
+        return super()._save(name, ContentFile(head[:2] + rest))
+
+
+def test_document_add_hashes_the_stored_copy_when_the_storage_reads_out_of_order(db, settings):
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": f"{__name__}.JumpyStorage"}}
+    data = b"0123456789" * 1000
+
+    document = services.document_add(case=CaseFactory(), title="Claim", file=io.BytesIO(data), filename="c.txt")
+
+    assert (document.sha256, document.size) == (hashlib.sha256(data).hexdigest(), len(data))
+    with document.file.open("rb") as stored:
+        assert stored.read() == data

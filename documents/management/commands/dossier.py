@@ -6,7 +6,6 @@ again. --out copies it where you want it."""
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from cases.models import Case
 from documents import services
 from documents.models import Dossier
+from tracker.storage import storage_chunks
 
 
 class Command(BaseCommand):
@@ -43,14 +43,17 @@ class Command(BaseCommand):
             raise CommandError(dossier.error or f"The dossier is {dossier.state}; try again in a moment.")
         document = dossier.document
         note = "rendered" if created else "unchanged since the last render, reused"
+        # Through the storage (the local folder or the shared bucket), never a local path.
+        chunks = storage_chunks(document.file.storage, document.file.name)
         if out == "-":
-            with document.file.open("rb") as source:
-                shutil.copyfileobj(source, sys.stdout.buffer)
+            for chunk in chunks:
+                sys.stdout.buffer.write(chunk)
             return
         if out:
-            with document.file.open("rb") as source, open(out, "wb") as target:
-                shutil.copyfileobj(source, target)
+            with open(out, "wb") as target:
+                for chunk in chunks:
+                    target.write(chunk)
         self.stdout.write(
             f"Dossier of {case} ({dossier.edition} edition, {dossier.language}) {note}: "
-            f"{out or document.file.path}, {document.size} bytes, SHA-256 {document.sha256}"
+            f"{out or 'stored as ' + document.file.name}, {document.size} bytes, SHA-256 {document.sha256}"
         )
