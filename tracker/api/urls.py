@@ -10,6 +10,7 @@ urlpatterns = [
     path("v1/", include("changes.api.urls")),
     path("v1/", include("documents.api.urls")),
     path("v1/", include("reminders.api.urls")),
+    path("v1/", include("webhooks.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     re_path(r"^.*$", api_not_found),
