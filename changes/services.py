@@ -46,7 +46,7 @@ def _announce_on_commit() -> None:
             _announce_commit()  # autocommit: the row is already committed
         return
     # Once per transaction, however many rows it writes.
-    if not any(func is _announce_commit for _, func, _ in connection.run_on_commit):
+    if not any(entry[1] is _announce_commit for entry in connection.run_on_commit):
         # robust: the write has committed; a listener's failure (broker down) must not turn it
         # into an error for the writer. The listeners' own backstop is a periodic tick.
         transaction.on_commit(_announce_commit, robust=True)

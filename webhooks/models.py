@@ -48,9 +48,7 @@ class Endpoint(models.Model):
         indexes = [
             # The tick's question, "which active endpoints are behind the settled end of the log?",
             # is one range scan here that finds nothing when all are caught up (bench/RESULTS.md).
-            models.Index(
-                fields=["cursor_txid", "cursor_id"], name="webhook_endpoint_behind", condition=Q(active=True)
-            ),
+            models.Index(fields=["cursor_txid", "cursor_id"], name="webhook_endpoint_behind", condition=Q(active=True)),
         ]
 
     def __str__(self) -> str:

@@ -16,9 +16,9 @@ def endpoints_managed_by(*, user: User | AnonymousUser) -> QuerySet[Endpoint]:
         return Endpoint.objects.none()
     if user.is_superuser:
         return Endpoint.objects.all()
-    writers = Membership.objects.filter(
-        user=user, role__in=(Membership.Role.OWNER, Membership.Role.LAWYER)
-    ).values("organization_id")
+    writers = Membership.objects.filter(user=user, role__in=(Membership.Role.OWNER, Membership.Role.LAWYER)).values(
+        "organization_id"
+    )
     return Endpoint.objects.filter(organization_id__in=writers)
 
 

@@ -49,7 +49,7 @@ def secret_generate() -> str:
     return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
-def _check_types(types: Collection[str]) -> list[str]:
+def endpoint_types_check(types: Collection[str]) -> list[str]:
     known = {feed_type.name for feed_type in feed_types()} & set(FEED_READERS)
     unknown = sorted(set(types) - known)
     if unknown:
@@ -62,7 +62,7 @@ def _check_types(types: Collection[str]) -> list[str]:
     return sorted(set(types))
 
 
-def _check_url(url: str) -> str:
+def endpoint_url_check(url: str) -> str:
     try:
         url_check(url)
     except AddressRefused as exc:
@@ -70,7 +70,7 @@ def _check_url(url: str) -> str:
     return url
 
 
-def _check_owner(*, organization: Organization, owner: User) -> None:
+def endpoint_owner_check(*, organization: Organization, owner: User) -> None:
     if owner.is_superuser:
         return
     if not Membership.objects.filter(organization=organization, user=owner, role__in=WRITER_ROLES).exists():
@@ -80,7 +80,7 @@ def _check_owner(*, organization: Organization, owner: User) -> None:
 
 
 def _start_cursor(*, owner: User, since: str | None) -> FeedCursor:
-    """"now": from the settled end of the log; a feed cursor: from there; None: from the start
+    """ "now": from the settled end of the log; a feed cursor: from there; None: from the start
     (the whole history the owner can see, as a sync without a cursor)."""
     if since is None or since == "":
         return FeedCursor(0, 0)
@@ -108,9 +108,9 @@ def endpoint_create(
 ) -> tuple[Endpoint, str]:
     """Register an endpoint; returns it and its signing secret (shown once). Raises
     ValidationError (field messages) or CursorExpired (`since` older than the log keeps)."""
-    _check_owner(organization=organization, owner=owner)
-    clean_types = _check_types(types)
-    _check_url(url)
+    endpoint_owner_check(organization=organization, owner=owner)
+    clean_types = endpoint_types_check(types)
+    endpoint_url_check(url)
     cursor = _start_cursor(owner=owner, since=since)
     endpoint = Endpoint.objects.create(
         organization=organization,
@@ -136,9 +136,9 @@ def endpoint_update(
     failures (it was disabled after them) and sends what accumulated meanwhile."""
     endpoint = Endpoint.objects.select_for_update().get(pk=endpoint.pk)
     if url is not None and url != endpoint.url:
-        endpoint.url = _check_url(url)
+        endpoint.url = endpoint_url_check(url)
     if types is not None:
-        endpoint.types = _check_types(types)
+        endpoint.types = endpoint_types_check(types)
     if active is not None and active != endpoint.active:
         endpoint.active = active
         if active:
@@ -315,9 +315,7 @@ def endpoint_deliver_batch(*, claim: Claim, transport: Transport) -> Sent:
     body = feed_page_body(reader, page.rows, next_cursor=page.next.encode(), has_more=has_more)
     now = timezone.now()
     message_id = f"msg_{endpoint.pk}_{after.encode()}_{page.next.encode()}"
-    signing = list(
-        endpoint.secrets.filter(Q(expires_at=None) | Q(expires_at__gt=now)).values_list("secret", flat=True)
-    )
+    signing = list(endpoint.secrets.filter(Q(expires_at=None) | Q(expires_at__gt=now)).values_list("secret", flat=True))
     headers = {
         "Content-Type": "application/json",
         "User-Agent": "privacy-case-tracker-webhooks/1",
@@ -376,7 +374,9 @@ def retry_delay(streak: int) -> dt.timedelta:
 def _fail(claim: Claim, *, endpoint: Endpoint, now: dt.datetime) -> None:
     failing_since = endpoint.failing_since or now
     if now - failing_since >= dt.timedelta(hours=settings.WEBHOOKS_GIVE_UP_AFTER_HOURS):
-        _disable(claim, reason=_("Deliveries failed for %(hours)s hours.") % {"hours": settings.WEBHOOKS_GIVE_UP_AFTER_HOURS})
+        _disable(
+            claim, reason=_("Deliveries failed for %(hours)s hours.") % {"hours": settings.WEBHOOKS_GIVE_UP_AFTER_HOURS}
+        )
         return
     streak = endpoint.failure_streak + 1
     Endpoint.objects.filter(pk=claim.endpoint_id, claimed_at=claim.claimed_at).update(
@@ -436,7 +436,7 @@ def endpoint_disabled_notify(*, endpoint_id: int) -> int:
             text = _(
                 "The webhook endpoint %(url)s of %(organization)s was disabled: %(reason)s\n\n"
                 "Nothing is lost: its position in the change feed is kept. Fix the receiver, then "
-                "turn the endpoint back on (PATCH /api/v1/webhooks/%(id)s/ with {\"active\": true}, "
+                'turn the endpoint back on (PATCH /api/v1/webhooks/%(id)s/ with {"active": true}, '
                 "or in the admin) and it resumes where it stopped.\n\n"
                 "Recent attempts: %(site)s/api/v1/webhooks/%(id)s/deliveries/\n"
             ) % {
@@ -454,4 +454,3 @@ def endpoint_disabled_notify(*, endpoint_id: int) -> int:
 def deliveries_prune(*, older_than: dt.timedelta) -> int:
     deleted, _ = Delivery.objects.filter(attempted_at__lt=timezone.now() - older_than).delete()
     return deleted
-

@@ -14,6 +14,7 @@ import ipaddress
 import socket
 import time
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 import urllib3
@@ -42,7 +43,7 @@ def _refusal(address: ipaddress.IPv4Address | ipaddress.IPv6Address, *, loopback
     return None
 
 
-def resolve_checked(host: str, port: int, *, scheme: str) -> list[tuple[int, tuple]]:
+def resolve_checked(host: str, port: int, *, scheme: str) -> list[tuple[int, tuple[Any, ...]]]:
     """Every address of `host`, if all of them may be reached; else AddressRefused.
     Plain HTTP only to loopback, and loopback only with WEBHOOKS_ALLOW_LOOPBACK."""
     loopback_allowed = settings.WEBHOOKS_ALLOW_LOOPBACK
@@ -50,9 +51,9 @@ def resolve_checked(host: str, port: int, *, scheme: str) -> list[tuple[int, tup
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise AddressRefused(_("The host %(host)s could not be resolved.") % {"host": host}) from exc
-    targets = []
+    targets: list[tuple[int, tuple[Any, ...]]] = []
     for family, _type, _proto, _name, sockaddr in infos:
-        address = ipaddress.ip_address(sockaddr[0].split("%")[0])
+        address = ipaddress.ip_address(str(sockaddr[0]).split("%")[0])
         refusal = _refusal(address, loopback_allowed=loopback_allowed)
         if refusal is not None:
             raise AddressRefused(
@@ -78,9 +79,7 @@ def url_check(url: str) -> None:
     if parts.scheme == "http" and not settings.WEBHOOKS_ALLOW_LOOPBACK:
         raise AddressRefused(_("Webhook URLs must use HTTPS."))
     if parts.username is not None or parts.password is not None:
-        raise AddressRefused(
-            _("Webhook URLs may not carry a user name or password: verify the signature instead.")
-        )
+        raise AddressRefused(_("Webhook URLs may not carry a user name or password: verify the signature instead."))
     if parts.fragment:
         raise AddressRefused(_("Webhook URLs may not have a fragment (#...)."))
     resolve_checked(parts.hostname, port, scheme=parts.scheme)

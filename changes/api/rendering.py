@@ -141,7 +141,9 @@ def feed_page_json(reader: FeedReader, rows: Sequence[ChangeRow], *, next_cursor
             continue
         current = found.get(key)
         if current is None:  # deleted, or no longer visible to this caller
-            items.append(f'{{"type":"{row.object_type}","id":{row.object_id},"op":"delete","version":null,"data":null}}')
+            items.append(
+                f'{{"type":"{row.object_type}","id":{row.object_id},"op":"delete","version":null,"data":null}}'
+            )
         else:
             items.append(
                 f'{{"type":"{row.object_type}","id":{row.object_id},"op":"upsert","version":{current[0]},'

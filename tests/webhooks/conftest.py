@@ -1,8 +1,9 @@
-from tests.api.conftest import lawyer_api  # noqa: F401 (a fixture shared with the API tests)
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+
+from tests.api.conftest import lawyer_api  # noqa: F401 (a fixture shared with the API tests)
 
 
 class RecordingReceiver:

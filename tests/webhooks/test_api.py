@@ -34,7 +34,11 @@ def test_a_lawyer_registers_an_endpoint_and_gets_the_secret_once(lawyer_api, law
     assert body["types"] == ["case", "hearing"]
     assert body["active"] is True and body["owner"] == "lawyer" and body["cursor"] == "0-0-0"
     endpoint = Endpoint.objects.get()
-    assert (endpoint.organization, endpoint.owner, endpoint.url) == (case.organization, lawyer, "http://127.0.0.1:9/hook")
+    assert (endpoint.organization, endpoint.owner, endpoint.url) == (
+        case.organization,
+        lawyer,
+        "http://127.0.0.1:9/hook",
+    )
     assert list(endpoint.secrets.values_list("secret", flat=True)) == [body["secret"]]
     # and the secret is never shown again
     detail = lawyer_api.get(f"/api/v1/webhooks/{endpoint.pk}/").json()
@@ -124,7 +128,12 @@ def test_turning_a_disabled_endpoint_back_on_clears_its_failures(lawyer_api, cas
 
     body = lawyer_api.patch(f"/api/v1/webhooks/{endpoint_id}/", {"active": True}, format="json").json()
 
-    assert (body["active"], body["failure_streak"], body["failing_since"], body["disabled_reason"]) == (True, 0, None, "")
+    assert (body["active"], body["failure_streak"], body["failing_since"], body["disabled_reason"]) == (
+        True,
+        0,
+        None,
+        "",
+    )
 
 
 def test_rotating_keeps_the_old_secret_signing_for_24_hours(lawyer_api, case, loopback):

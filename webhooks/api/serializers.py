@@ -9,7 +9,7 @@ from changes.api.rendering import FEED_READERS
 from webhooks.models import Delivery, Endpoint
 
 SINCE_HELP = (
-    'Where to start: omitted, from the start of the feed (everything the owner can see, as a sync without '
+    "Where to start: omitted, from the start of the feed (everything the owner can see, as a sync without "
     'a cursor); "now", only changes from now on; or a feed cursor (`next` of a /api/v1/changes/ page).'
 )
 
@@ -55,7 +55,7 @@ class EndpointSerializer(serializers.ModelSerializer):
         ]
         # The URL is checked by the service (HTTPS, public addresses); DRF's URLField would
         # refuse http://127.0.0.1:port in local work before the service could allow it.
-        extra_kwargs = {"url": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, Any]] = {"url": {"validators": []}}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
