@@ -137,8 +137,15 @@ def changes_settled_through() -> tuple[int, int]:
     position it may see, so its cursor may move here even when the rows it skipped were not for
     it (a webhook endpoint catching up on others' changes). One backward step on the
     (txid, id) index."""
-    rows = Change.objects.all()
-    if connection.vendor == "postgresql":
-        rows = rows.filter(txid__lt=RawSQL("pg_snapshot_xmin(pg_current_snapshot())::text::bigint", []))
-    last = rows.order_by("-txid", "-id").values_list("txid", "id").first()
-    return last or (0, 0)
+    # Raw SQL: called before every webhook batch, where the ORM's query building cost ten
+    # times the query (bench/RESULTS.md, webhooks).
+    table = Change._meta.db_table
+    horizon = (
+        "WHERE txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint "
+        if connection.vendor == "postgresql"
+        else ""
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT txid, id FROM {table} {horizon}ORDER BY txid DESC, id DESC LIMIT 1")  # noqa: S608 (constants)
+        last = cursor.fetchone()
+    return (last[0], last[1]) if last else (0, 0)

@@ -272,6 +272,8 @@ WEBHOOKS_SECRET_OVERLAP_HOURS = env.int("WEBHOOKS_SECRET_OVERLAP_HOURS", default
 # Endpoints one worker process delivers to at once (threads), and how long one holds its thread.
 WEBHOOKS_CONCURRENCY = env.int("WEBHOOKS_CONCURRENCY", default=16)
 WEBHOOKS_TURN_SECONDS = env.float("WEBHOOKS_TURN_SECONDS", default=2)
+# After a batch that caught an endpoint up, changes gather this long before the next one.
+WEBHOOKS_COALESCE_SECONDS = env.float("WEBHOOKS_COALESCE_SECONDS", default=0.5)
 WEBHOOKS_DISPATCH_BUDGET_SECONDS = env.float("WEBHOOKS_DISPATCH_BUDGET_SECONDS", default=20)
 WEBHOOKS_WAKE_ON_COMMIT = env.bool("WEBHOOKS_WAKE_ON_COMMIT", default=True)
 WEBHOOKS_WAKE_DEBOUNCE_SECONDS = env.int("WEBHOOKS_WAKE_DEBOUNCE_SECONDS", default=5)

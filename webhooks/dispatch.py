@@ -16,7 +16,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from django.conf import settings
 from django.db import close_old_connections
 
-from webhooks.services import Claim, endpoint_run, endpoints_claim_due
+from webhooks.delivery import Claim, endpoint_run, endpoints_claim_due, endpoints_next_due_in
 from webhooks.transport import Transport
 
 _POOL: tuple[int, ThreadPoolExecutor, Transport] | None = None
@@ -45,8 +45,9 @@ def _run(claim: Claim, transport: Transport, until: float) -> int:
 
 def webhooks_dispatch(*, budget_seconds: float) -> int:
     """Claim due endpoints and deliver to them, WEBHOOKS_CONCURRENCY at a time, until none is
-    due or the budget is spent (then the endpoints in hand finish their turn). Returns the
-    batches delivered."""
+    due or the budget is spent (then the endpoints in hand finish their turn). An endpoint
+    pausing to gather its next batch (WEBHOOKS_COALESCE_SECONDS) is waited for, so a stream of
+    changes is followed without a new message per change. Returns the batches delivered."""
     executor, transport = _pool()
     until = time.monotonic() + budget_seconds
     running: set[Future[int]] = set()
@@ -56,7 +57,14 @@ def webhooks_dispatch(*, budget_seconds: float) -> int:
         if free > 0 and time.monotonic() < until:
             for claim in endpoints_claim_due(limit=free):
                 running.add(executor.submit(_run, claim, transport, until))
-        if not running:
+        if running:
+            # Wake when a thread comes free, or shortly to claim endpoints whose pause is over.
+            done, running = wait(
+                running, timeout=settings.WEBHOOKS_COALESCE_SECONDS or None, return_when=FIRST_COMPLETED
+            )
+            delivered += sum(future.result() for future in done)
+            continue
+        due_in = endpoints_next_due_in()
+        if due_in is None or due_in > settings.WEBHOOKS_COALESCE_SECONDS or time.monotonic() + due_in >= until:
             return delivered
-        done, running = wait(running, return_when=FIRST_COMPLETED)
-        delivered += sum(future.result() for future in done)
+        time.sleep(due_in + 0.01)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import QuerySet
+from django.db.models import BooleanField, QuerySet
+from django.db.models.expressions import RawSQL
 
 from cases.models import Membership
 from webhooks.models import Delivery, Endpoint
@@ -24,3 +25,14 @@ def endpoints_managed_by(*, user: User | AnonymousUser) -> QuerySet[Endpoint]:
 
 def deliveries_of(*, endpoint: Endpoint) -> QuerySet[Delivery]:
     return Delivery.objects.filter(endpoint=endpoint)
+
+
+def endpoints_behind(*, position: tuple[int, int]) -> QuerySet[Endpoint]:
+    """Active endpoints whose cursor is before `position` (a change log position). A row
+    comparison, so PostgreSQL reads one range of the partial index on the cursor."""
+    behind = RawSQL(
+        '("webhooks_endpoint"."cursor_txid", "webhooks_endpoint"."cursor_id") < (%s, %s)',
+        list(position),
+        BooleanField(),
+    )
+    return Endpoint.objects.filter(behind, active=True)

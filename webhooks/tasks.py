@@ -9,7 +9,7 @@ from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 
-from webhooks import services
+from webhooks import delivery, services
 from webhooks.dispatch import webhooks_dispatch
 
 WAKE_KEY = "webhooks:wake"
@@ -24,7 +24,7 @@ def webhooks_dispatch_task() -> int:
 
 @shared_task(name="webhooks.disabled_notify", acks_late=True, ignore_result=True)
 def endpoint_disabled_notify_task(endpoint_id: int) -> int:
-    return services.endpoint_disabled_notify(endpoint_id=endpoint_id)
+    return delivery.endpoint_disabled_notify(endpoint_id=endpoint_id)
 
 
 @shared_task(name="webhooks.deliveries_prune", ignore_result=True)

@@ -16,6 +16,7 @@ from cases.models import Membership
 from reminders.deadline_reminders import member_settings_update
 from tests.api.conftest import client_with_token
 from tests.factories import OrganizationFactory, UserFactory
+from webhooks import delivery
 from webhooks import services as webhooks
 from webhooks.dispatch import webhooks_dispatch
 from webhooks.models import Delivery, Endpoint
@@ -53,8 +54,8 @@ def run_until_marker(endpoint, receiver, *, timeout=60):
     transport = Transport(max_connections_per_host=2)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        for claim in webhooks.endpoints_claim_due(limit=10):
-            webhooks.endpoint_run(claim=claim, transport=transport, until=time.monotonic() + 10)
+        for claim in delivery.endpoints_claim_due(limit=10):
+            delivery.endpoint_run(claim=claim, transport=transport, until=time.monotonic() + 10)
         if any(("court", marker.pk) in items_of(body) for _, body in receiver.requests):
             return marker
         time.sleep(0.05)
@@ -72,8 +73,8 @@ def deliver_until(done, *, timeout=30, before=None):
     while not done() and time.monotonic() < deadline:
         if before is not None:
             before()
-        for claim in webhooks.endpoints_claim_due(limit=5):
-            webhooks.endpoint_run(claim=claim, transport=transport, until=time.monotonic() + 5)
+        for claim in delivery.endpoints_claim_due(limit=5):
+            delivery.endpoint_run(claim=claim, transport=transport, until=time.monotonic() + 5)
         time.sleep(0.05)
 
 
@@ -160,7 +161,7 @@ def test_a_failing_receiver_keeps_the_cursor_backs_off_and_gets_the_batch_again(
     failed = Delivery.objects.get(endpoint=endpoint)
     assert (failed.outcome, failed.status_code) == ("failed", 500)
     assert failed.response_excerpt == ("database is down" * 200)[:1024]
-    assert webhooks.endpoints_claim_due(limit=5) == []  # not before its time
+    assert delivery.endpoints_claim_due(limit=5) == []  # not before its time
     # and when its time comes, it goes again from the same position (the batch may have grown
     # meanwhile: the marker) and the failures are cleared
     Endpoint.objects.update(next_attempt_at=timezone.now())
@@ -194,7 +195,7 @@ def test_410_disables_at_once_and_owners_are_told_in_their_language(org, lawyer,
 
     endpoint.refresh_from_db()
     assert not endpoint.active and endpoint.disabled_reason == "The receiver answered 410 Gone."
-    webhooks.endpoint_disabled_notify(endpoint_id=endpoint.pk)
+    delivery.endpoint_disabled_notify(endpoint_id=endpoint.pk)
     assert [m.to for m in mail.outbox] == [["owner@example.org"]]
     assert mail.outbox[0].subject == f"Вебхук отключён: {receiver.url}"
     assert "410" in mail.outbox[0].body
@@ -279,10 +280,10 @@ def test_the_dispatcher_runs_endpoints_side_by_side_and_an_idle_tick_claims_noth
         assert all(any(("case", case.pk) in items_of(body) for _, body in r.requests) for r in receivers)
         # once caught up (and the horizon past our rows), a tick finds nothing to claim
         deadline = time.monotonic() + 30
-        while webhooks.endpoints_claim_due(limit=10) and time.monotonic() < deadline:
+        while delivery.endpoints_claim_due(limit=10) and time.monotonic() < deadline:
             Endpoint.objects.update(claimed_at=None, next_attempt_at=timezone.now())
             webhooks_dispatch(budget_seconds=5)
-        assert webhooks.endpoints_claim_due(limit=10) == []
+        assert delivery.endpoints_claim_due(limit=10) == []
     finally:
         for r in receivers:
             r.close()
