@@ -72,6 +72,9 @@ class EndpointAdmin(admin.ModelAdmin):
     inlines = [DeliveryInline]
     actions = ["rotate_secret"]
 
+    def get_inlines(self, request: HttpRequest, obj: Endpoint | None) -> list[type[admin.options.InlineModelAdmin]]:  # type: ignore[type-arg]
+        return [DeliveryInline] if obj is not None else []  # nothing was attempted yet
+
     def get_readonly_fields(self, request: HttpRequest, obj: Endpoint | None = None) -> list[str]:
         if obj is not None:
             return [*self.readonly_fields, "organization", "owner"]
