@@ -277,7 +277,7 @@ WEBHOOKS_COALESCE_SECONDS = env.float("WEBHOOKS_COALESCE_SECONDS", default=0.5)
 WEBHOOKS_DISPATCH_BUDGET_SECONDS = env.float("WEBHOOKS_DISPATCH_BUDGET_SECONDS", default=20)
 WEBHOOKS_WAKE_ON_COMMIT = env.bool("WEBHOOKS_WAKE_ON_COMMIT", default=True)
 WEBHOOKS_WAKE_DEBOUNCE_SECONDS = env.int("WEBHOOKS_WAKE_DEBOUNCE_SECONDS", default=5)
-WEBHOOKS_TICK_SECONDS = env.float("WEBHOOKS_TICK_SECONDS", default=2)
+WEBHOOKS_TICK_SECONDS = env.float("WEBHOOKS_TICK_SECONDS", default=5)
 WEBHOOKS_DELIVERY_LOG_DAYS = env.int("WEBHOOKS_DELIVERY_LOG_DAYS", default=30)
 # The tick is the backstop for retries and lost wake-ups; a tick that waited longer than its
 # period is dropped (the next one does the same work).
