@@ -135,17 +135,20 @@ def changes_settled_through() -> tuple[int, int]:
 
     A reader whose page read after this call came back short has seen everything up to this
     position it may see, so its cursor may move here even when the rows it skipped were not for
-    it (a webhook endpoint catching up on others' changes). One backward step on the
-    (txid, id) index."""
-    # Raw SQL: called before every webhook batch, where the ORM's query building cost ten
-    # times the query (bench/RESULTS.md, webhooks).
-    table = Change._meta.db_table
+    it (a webhook endpoint catching up on others' changes)."""
+    with connection.cursor() as cursor:
+        cursor.execute(settled_position_sql())
+        last = cursor.fetchone()
+    return (last[0], last[1]) if last else (0, 0)
+
+
+def settled_position_sql() -> str:
+    """The statement behind `changes_settled_through`, as raw SQL: it runs before every webhook
+    batch and inside the webhook claim, where the ORM's query building cost ten times the query
+    (bench/RESULTS.md, webhooks). One backward step on the (txid, id) index."""
     horizon = (
         "WHERE txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint "
         if connection.vendor == "postgresql"
         else ""
     )
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT txid, id FROM {table} {horizon}ORDER BY txid DESC, id DESC LIMIT 1")  # noqa: S608 (constants)
-        last = cursor.fetchone()
-    return (last[0], last[1]) if last else (0, 0)
+    return f"SELECT txid, id FROM {Change._meta.db_table} {horizon}ORDER BY txid DESC, id DESC LIMIT 1"  # noqa: S608 (constants)

@@ -27,7 +27,13 @@ from standardwebhooks import Webhook
 from cases.api.serializers import ALL
 from cases.models import Membership
 from changes.api.rendering import FEED_READERS, FeedReader, feed_page_body
-from changes.selectors import CursorExpired, FeedCursor, changes_settled_through, changes_visible_to
+from changes.selectors import (
+    CursorExpired,
+    FeedCursor,
+    changes_settled_through,
+    changes_visible_to,
+    settled_position_sql,
+)
 from webhooks.models import Delivery, Endpoint
 from webhooks.selectors import endpoints_behind
 from webhooks.services import WRITER_ROLES
@@ -40,27 +46,42 @@ class Claim:
     claimed_at: dt.datetime
 
 
+# The claim in one statement (PostgreSQL): the due endpoints behind the settled end of the log,
+# locked with SKIP LOCKED and marked as ours. A round trip and an ORM query cost more than the
+# work here (bench/RESULTS.md), and most ticks find nothing: then the probe alone runs.
+_DUE = """
+    FROM webhooks_endpoint
+    WHERE active AND (cursor_txid, cursor_id) < ({settled}) AND next_attempt_at <= %s
+"""
+_PROBE_SQL = "SELECT EXISTS (SELECT 1 " + _DUE + ")"
+_CLAIM_SQL = (
+    "UPDATE webhooks_endpoint SET claimed_at = %s, next_attempt_at = %s WHERE id IN (SELECT id "  # noqa: S608 (constant text; values are parameters)
+    + _DUE
+    + " ORDER BY next_attempt_at LIMIT %s FOR UPDATE SKIP LOCKED) RETURNING id"
+)
+
+
 def endpoints_claim_due(*, limit: int, now: dt.datetime | None = None) -> list[Claim]:
     """Take up to `limit` active endpoints that are due and behind the settled end of the log,
     oldest due first, each for WEBHOOKS_LEASE_SECONDS. `skip_locked`: dispatchers running side
     by side never wait for each other nor take the same endpoint; an endpoint whose holder died
-    is due again when its lease ends. An idle tick is two statements, each one index probe
-    (bench/RESULTS.md)."""
+    is due again when its lease ends. An idle tick is one statement (bench/RESULTS.md)."""
     now = now or timezone.now()
-    settled = changes_settled_through()
-    due = endpoints_behind(position=settled).filter(next_attempt_at__lte=now)
-    # Most ticks find nothing: one lock-free probe answers that before any transaction.
-    if not due.exists():
-        return []
-    with transaction.atomic():
-        ids = list(
-            due.select_for_update(skip_locked=True).order_by("next_attempt_at").values_list("pk", flat=True)[:limit]
-        )
-        if ids:
-            Endpoint.objects.filter(pk__in=ids).update(
-                claimed_at=now, next_attempt_at=now + dt.timedelta(seconds=settings.WEBHOOKS_LEASE_SECONDS)
-            )
-    return [Claim(pk, now) for pk in ids]
+    lease_end = now + dt.timedelta(seconds=settings.WEBHOOKS_LEASE_SECONDS)
+    if connection.vendor != "postgresql":  # SQLite (make run): one writer, no row locks
+        due = endpoints_behind(position=changes_settled_through()).filter(next_attempt_at__lte=now)
+        with transaction.atomic():
+            ids = list(due.order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
+            Endpoint.objects.filter(pk__in=ids).update(claimed_at=now, next_attempt_at=lease_end)
+        return [Claim(pk, now) for pk in ids]
+    settled = settled_position_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(_PROBE_SQL.format(settled=settled), [now])
+        if not cursor.fetchone()[0]:
+            return []
+        cursor.execute(_CLAIM_SQL.format(settled=settled), [now, lease_end, now, limit])
+        ids = [row[0] for row in cursor.fetchall()]
+    return [Claim(pk, now) for pk in sorted(ids)]
 
 
 def endpoints_next_due_in(*, now: dt.datetime | None = None) -> float | None:
@@ -97,6 +118,7 @@ class Target:
     failure_streak: int
     failing_since: dt.datetime | None
     delivered: int = 0  # batches (with items) delivered in this run
+    released: bool = False  # given back by its last cursor move (caught up)
 
 
 def _reader(endpoint: Endpoint) -> FeedReader | None:
@@ -168,7 +190,9 @@ def endpoint_deliver_batch(*, target: Target, transport: Transport) -> Sent:
     position = page.next.position if has_more else max(page.next.position, settled)
     moved = FeedCursor(position[0], position[1], page.next.generation)
     if not any(row.object_type in FEED_READERS for row in page.rows):
-        if moved.position > target.cursor.position and not _advance(target, moved):
+        if (moved.position > target.cursor.position or not has_more) and not _advance(
+            target, moved, caught_up=not has_more
+        ):
             return Sent.LOST
         return Sent.MORE if has_more else Sent.CAUGHT_UP
     body = feed_page_body(target.reader, page.rows, next_cursor=page.next.encode(), has_more=has_more)
@@ -197,7 +221,7 @@ def endpoint_deliver_batch(*, target: Target, transport: Transport) -> Sent:
     )
     if answer.status is not None and 200 <= answer.status < 300:
         attempt.outcome = Delivery.Outcome.DELIVERED
-        if not _advance(target, moved, attempt=attempt):
+        if not _advance(target, moved, attempt=attempt, caught_up=not has_more):
             return Sent.LOST
         target.delivered += 1
         return Sent.MORE if has_more else Sent.CAUGHT_UP
@@ -214,7 +238,7 @@ _ADVANCE_SQL = """
 WITH moved AS (
     UPDATE webhooks_endpoint
     SET cursor_txid = %s, cursor_id = %s, cursor_generation = %s, failure_streak = 0, failing_since = NULL,
-        next_attempt_at = %s
+        next_attempt_at = %s, claimed_at = CASE WHEN %s THEN NULL ELSE claimed_at END
     WHERE id = %s AND claimed_at = %s
     RETURNING id
 ), logged AS (
@@ -224,12 +248,18 @@ SELECT count(*) FROM moved
 """
 
 
-def _advance(target: Target, cursor: FeedCursor, *, attempt: Delivery | None = None) -> bool:
+def _advance(target: Target, cursor: FeedCursor, *, attempt: Delivery | None = None, caught_up: bool = False) -> bool:
     """Move the cursor if the claim is still ours, and log the attempt that earned it. On
     PostgreSQL one statement (both or neither, one round trip: a batch's cost is mostly its
-    round trips, bench/RESULTS.md); elsewhere a transaction."""
-    lease_end = timezone.now() + dt.timedelta(seconds=settings.WEBHOOKS_LEASE_SECONDS)
+    round trips, bench/RESULTS.md); elsewhere a transaction. `caught_up` gives the endpoint
+    back in the same statement, due again after the pause (see `endpoint_run`)."""
     claim = target.claim
+    if caught_up:
+        sent_any = target.delivered > 0 or attempt is not None
+        pause = settings.WEBHOOKS_COALESCE_SECONDS if sent_any else 0.0
+        next_attempt_at = timezone.now() + dt.timedelta(seconds=pause)
+    else:
+        next_attempt_at = timezone.now() + dt.timedelta(seconds=settings.WEBHOOKS_LEASE_SECONDS)
     if connection.vendor == "postgresql":
         fields = [f for f in Delivery._meta.concrete_fields if not f.primary_key]
         sql = _ADVANCE_SQL.format(columns=", ".join(f.column for f in fields), values=", ".join(["%s"] * len(fields)))
@@ -242,7 +272,8 @@ def _advance(target: Target, cursor: FeedCursor, *, attempt: Delivery | None = N
             cursor.txid,
             cursor.id,
             cursor.generation,
-            lease_end,
+            next_attempt_at,
+            caught_up,
             claim.endpoint_id,
             claim.claimed_at,
         ]
@@ -259,10 +290,12 @@ def _advance(target: Target, cursor: FeedCursor, *, attempt: Delivery | None = N
                 cursor_generation=cursor.generation,
                 failure_streak=0,
                 failing_since=None,
-                next_attempt_at=lease_end,
+                next_attempt_at=next_attempt_at,
+                **({"claimed_at": None} if caught_up else {}),
             )
     if advanced:
         target.cursor, target.failure_streak, target.failing_since = cursor, 0, None
+        target.released = caught_up
     return bool(advanced)
 
 
@@ -315,8 +348,8 @@ def endpoint_run(*, claim: Claim, transport: Transport, until: float) -> int:
             if sent is not Sent.MORE or time.monotonic() >= turn_end:
                 break
     finally:
-        caught_up = sent is Sent.CAUGHT_UP and target.delivered > 0
-        endpoint_release(claim=claim, pause=settings.WEBHOOKS_COALESCE_SECONDS if caught_up else 0.0)
+        if not target.released:  # the turn ended with more to send, or it failed or was lost
+            endpoint_release(claim=claim)
     return target.delivered
 
 
