@@ -68,12 +68,18 @@ def endpoints_claim_due(*, limit: int, now: dt.datetime | None = None) -> list[C
     is due again when its lease ends. An idle tick is one statement (bench/RESULTS.md)."""
     now = now or timezone.now()
     lease_end = now + dt.timedelta(seconds=settings.WEBHOOKS_LEASE_SECONDS)
-    if connection.vendor != "postgresql":  # SQLite (make run): one writer, no row locks
+    if connection.vendor != "postgresql":  # SQLite (make run): no row locks, one writer at a time
         due = endpoints_behind(position=changes_settled_through()).filter(next_attempt_at__lte=now)
+        ids = list(due.order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
+        if not ids:
+            return []  # no write, so an idle tick never takes the database's write lock
         with transaction.atomic():
-            ids = list(due.order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
-            Endpoint.objects.filter(pk__in=ids).update(claimed_at=now, next_attempt_at=lease_end)
-        return [Claim(pk, now) for pk in ids]
+            # Still due under the write lock: another dispatcher may have taken some meanwhile.
+            Endpoint.objects.filter(pk__in=ids, next_attempt_at__lte=now).update(
+                claimed_at=now, next_attempt_at=lease_end
+            )
+            ids = list(Endpoint.objects.filter(pk__in=ids, claimed_at=now).values_list("pk", flat=True))
+        return [Claim(pk, now) for pk in sorted(ids)]
     settled = settled_position_sql()
     with connection.cursor() as cursor:
         cursor.execute(_PROBE_SQL.format(settled=settled), [now])
