@@ -53,7 +53,10 @@ _DUE = """
     FROM webhooks_endpoint
     WHERE active AND (cursor_txid, cursor_id) < ({settled}) AND next_attempt_at <= %s
 """
-_PROBE_SQL = "SELECT EXISTS (SELECT 1 " + _DUE + ")"
+# Ordered by the cursor, so the planner walks the partial index on it (it cannot see the
+# settled position's value and would otherwise expect a third of the table and scan it all;
+# an EXISTS drops the ORDER BY).
+_PROBE_SQL = "SELECT 1 " + _DUE + " ORDER BY cursor_txid, cursor_id LIMIT 1"
 _CLAIM_SQL = (
     "UPDATE webhooks_endpoint SET claimed_at = %s, next_attempt_at = %s WHERE id IN (SELECT id "  # noqa: S608 (constant text; values are parameters)
     + _DUE
@@ -83,7 +86,7 @@ def endpoints_claim_due(*, limit: int, now: dt.datetime | None = None) -> list[C
     settled = settled_position_sql()
     with connection.cursor() as cursor:
         cursor.execute(_PROBE_SQL.format(settled=settled), [now])
-        if not cursor.fetchone()[0]:
+        if cursor.fetchone() is None:
             return []
         cursor.execute(_CLAIM_SQL.format(settled=settled), [now, lease_end, now, limit])
         ids = [row[0] for row in cursor.fetchall()]
