@@ -208,3 +208,16 @@ def test_list_and_detail_query_counts(lawyer_api, case, loopback, django_assert_
         assert len(lawyer_api.get("/api/v1/webhooks/").json()["results"]) == 3
     with django_assert_num_queries(1):
         assert lawyer_api.get(f"/api/v1/webhooks/{endpoint_id}/").status_code == 200
+
+
+def test_deliveries_query_count(lawyer_api, case, loopback, django_assert_num_queries):
+    endpoint_id = register(lawyer_api, case.organization, url="http://127.0.0.1:9/").json()["id"]
+    Delivery.objects.bulk_create(
+        Delivery(
+            endpoint_id=endpoint_id, message_id=f"msg_{n}", cursor_from="1-1-0", cursor_to="1-2-0", outcome="delivered"
+        )
+        for n in range(3)
+    )
+    # the endpoint (visibility) and the page of attempts (token and memberships are cached)
+    with django_assert_num_queries(2):
+        assert len(lawyer_api.get(f"/api/v1/webhooks/{endpoint_id}/deliveries/").json()["results"]) == 3
