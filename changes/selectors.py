@@ -23,7 +23,7 @@ and every committed row is immediately safe to serve.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -91,10 +91,13 @@ def _audience(user: User) -> Q | None:
     return condition
 
 
-def changes_visible_to(*, user: User, after: FeedCursor | None, limit: int) -> ChangePage:
+def changes_visible_to(
+    *, user: User, after: FeedCursor | None, limit: int, object_types: Collection[str] | None = None
+) -> ChangePage:
     """The next `limit` changes after `after` (None: from the start) that `user` may learn of,
-    in commit order, and the cursor to continue from. Raises CursorExpired when rows after the
-    cursor were pruned since the reader's sync began (it may have missed a tombstone)."""
+    in commit order, and the cursor to continue from; only of `object_types` when given (a
+    webhook endpoint's types). Raises CursorExpired when rows after the cursor were pruned since
+    the reader's sync began (it may have missed a tombstone)."""
     pruned = ChangeLogPruned.objects.first() or ChangeLogPruned()
     pruned_through = (pruned.through_txid, pruned.through_id)
     if after is None:
@@ -115,6 +118,8 @@ def changes_visible_to(*, user: User, after: FeedCursor | None, limit: int) -> C
     audience = _audience(user)
     if audience is not None:
         rows = rows.filter(audience)
+    if object_types is not None:
+        rows = rows.filter(object_type__in=list(object_types))
     # Named tuples, not model instances: a page is up to MAX_LIMIT rows and only these four
     # columns are read (bench/api.py: building the instances was a fifth of a page's CPU).
     page = list(rows.order_by("txid", "id").values_list("txid", "id", "object_type", "object_id", named=True)[:limit])
@@ -122,3 +127,28 @@ def changes_visible_to(*, user: User, after: FeedCursor | None, limit: int) -> C
     # Past every pruned row, the reader is as safe as one starting now.
     generation = pruned.generation if position >= pruned_through else after.generation
     return ChangePage(rows=page, next=FeedCursor(position[0], position[1], generation))
+
+
+def changes_settled_through() -> tuple[int, int]:
+    """The position of the last change no transaction can still precede: every row up to it has
+    committed and none can appear before it (the horizon above). (0, 0) for an empty log.
+
+    A reader whose page read after this call came back short has seen everything up to this
+    position it may see, so its cursor may move here even when the rows it skipped were not for
+    it (a webhook endpoint catching up on others' changes)."""
+    with connection.cursor() as cursor:
+        cursor.execute(settled_position_sql())
+        last = cursor.fetchone()
+    return (last[0], last[1]) if last else (0, 0)
+
+
+def settled_position_sql() -> str:
+    """The statement behind `changes_settled_through`, as raw SQL: it runs before every webhook
+    batch and inside the webhook claim, where the ORM's query building cost ten times the query
+    (bench/RESULTS.md, webhooks). One backward step on the (txid, id) index."""
+    horizon = (
+        "WHERE txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint "
+        if connection.vendor == "postgresql"
+        else ""
+    )
+    return f"SELECT txid, id FROM {Change._meta.db_table} {horizon}ORDER BY txid DESC, id DESC LIMIT 1"  # noqa: S608 (constants)

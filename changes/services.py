@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.db import connection, models, transaction
 from django.db.models import Q
@@ -21,6 +22,34 @@ def _current_txid() -> RawSQL | int:
     # database's write lock from BEGIN IMMEDIATE (settings.py) to COMMIT, so ids are handed out
     # and committed in the same order and plain id order is commit order.
     return 0
+
+
+# Called once after the commit of every transaction that wrote to the change log. Apps above
+# this one subscribe from their AppConfig.ready() (webhooks wake their dispatcher), so the log
+# does not import them and no domain service has to remember them.
+_COMMIT_LISTENERS: list[Callable[[], None]] = []
+
+
+def change_log_listen(listener: Callable[[], None]) -> None:
+    if listener not in _COMMIT_LISTENERS:
+        _COMMIT_LISTENERS.append(listener)
+
+
+def _announce_commit() -> None:
+    for listener in _COMMIT_LISTENERS:
+        listener()
+
+
+def _announce_on_commit() -> None:
+    if not _COMMIT_LISTENERS or not connection.in_atomic_block:
+        if _COMMIT_LISTENERS:
+            _announce_commit()  # autocommit: the row is already committed
+        return
+    # Once per transaction, however many rows it writes.
+    if not any(entry[1] is _announce_commit for entry in connection.run_on_commit):
+        # robust: the write has committed; a listener's failure (broker down) must not turn it
+        # into an error for the writer. The listeners' own backstop is a periodic tick.
+        transaction.on_commit(_announce_commit, robust=True)
 
 
 def change_record(*, instance: models.Model, op: str, audience_public: bool | None = None) -> Change | None:
@@ -42,7 +71,7 @@ def change_record(*, instance: models.Model, op: str, audience_public: bool | No
         audience_public = False
     elif audience_public is None:
         audience_public = case is None or bool(case.is_public)
-    return Change.objects.create(
+    change = Change.objects.create(
         txid=_current_txid(),
         object_type=feed_type.name,
         object_id=instance.pk,
@@ -50,6 +79,8 @@ def change_record(*, instance: models.Model, op: str, audience_public: bool | No
         organization_id=case.organization_id if case is not None else None,
         audience_public=audience_public,
     )
+    _announce_on_commit()
+    return change
 
 
 def change_record_case_visibility(*, case: models.Model) -> None:

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "reminders",
     "apitokens",
     "changes",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -331,6 +332,38 @@ API_TOKEN_CACHE_SECONDS = env.int("API_TOKEN_CACHE_SECONDS", default=60)
 API_TOKEN_CACHE_SIZE = env.int("API_TOKEN_CACHE_SIZE", default=4096)
 CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {})
 CELERY_BEAT_SCHEDULE["change-log-prune"] = {"task": "changes.tasks.change_log_prune_task", "schedule": 24 * 3600}
+# --- Webhooks (webhooks/): the change feed pushed to receivers ------------------------------------
+WEBHOOKS_BATCH_SIZE = env.int("WEBHOOKS_BATCH_SIZE", default=100)
+# Local development and tests only: allow loopback receivers, and plain HTTP to them.
+WEBHOOKS_ALLOW_LOOPBACK = env.bool("WEBHOOKS_ALLOW_LOOPBACK", default=False)
+WEBHOOKS_CA_BUNDLE = env.str("WEBHOOKS_CA_BUNDLE", default="")  # extra CAs (tests); else the system's
+WEBHOOKS_CONNECT_TIMEOUT_SECONDS = env.float("WEBHOOKS_CONNECT_TIMEOUT_SECONDS", default=5)
+WEBHOOKS_TOTAL_TIMEOUT_SECONDS = env.float("WEBHOOKS_TOTAL_TIMEOUT_SECONDS", default=15)
+# A claimed endpoint is another dispatcher's again after this long (its holder died): longer
+# than a delivery's total timeout.
+WEBHOOKS_LEASE_SECONDS = env.int("WEBHOOKS_LEASE_SECONDS", default=60)
+WEBHOOKS_RETRY_BASE_SECONDS = env.float("WEBHOOKS_RETRY_BASE_SECONDS", default=10)
+WEBHOOKS_RETRY_MAX_SECONDS = env.float("WEBHOOKS_RETRY_MAX_SECONDS", default=3 * 3600)
+WEBHOOKS_GIVE_UP_AFTER_HOURS = env.int("WEBHOOKS_GIVE_UP_AFTER_HOURS", default=72)
+WEBHOOKS_SECRET_OVERLAP_HOURS = env.int("WEBHOOKS_SECRET_OVERLAP_HOURS", default=24)
+# Endpoints one worker process delivers to at once (threads), and how long one holds its thread.
+WEBHOOKS_CONCURRENCY = env.int("WEBHOOKS_CONCURRENCY", default=16)
+WEBHOOKS_TURN_SECONDS = env.float("WEBHOOKS_TURN_SECONDS", default=2)
+# After a batch that caught an endpoint up, changes gather this long before the next one.
+WEBHOOKS_COALESCE_SECONDS = env.float("WEBHOOKS_COALESCE_SECONDS", default=0.5)
+WEBHOOKS_DISPATCH_BUDGET_SECONDS = env.float("WEBHOOKS_DISPATCH_BUDGET_SECONDS", default=20)
+WEBHOOKS_WAKE_ON_COMMIT = env.bool("WEBHOOKS_WAKE_ON_COMMIT", default=True)
+WEBHOOKS_WAKE_DEBOUNCE_SECONDS = env.int("WEBHOOKS_WAKE_DEBOUNCE_SECONDS", default=5)
+WEBHOOKS_TICK_SECONDS = env.float("WEBHOOKS_TICK_SECONDS", default=5)
+WEBHOOKS_DELIVERY_LOG_DAYS = env.int("WEBHOOKS_DELIVERY_LOG_DAYS", default=30)
+# The tick is the backstop for retries and lost wake-ups; a tick that waited longer than its
+# period is dropped (the next one does the same work).
+CELERY_BEAT_SCHEDULE["webhooks-dispatch"] = {
+    "task": "webhooks.dispatch",
+    "schedule": WEBHOOKS_TICK_SECONDS,
+    "options": {"expires": WEBHOOKS_TICK_SECONDS},
+}
+CELERY_BEAT_SCHEDULE["webhooks-deliveries-prune"] = {"task": "webhooks.deliveries_prune", "schedule": 24 * 3600}
 SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -2,45 +2,31 @@
 for why nothing is missed). Each item is `{type, id, op, version, data}`; `data` is the record as
 the caller may see it *now*, so applying the items in order converges on the server's state.
 A record the caller can no longer see (deleted, or its case turned private) comes as a delete.
+The page itself is built in changes/api/rendering.py (webhooks push the same pages).
 """
 
 from __future__ import annotations
 
-import json
-from collections import defaultdict
-from collections.abc import Sequence
-from typing import Any
-
-from django.db.models import BooleanField
-from django.db.models.expressions import RawSQL
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.utils.encoders import JSONEncoder
 from rest_framework.views import APIView
 
 from cases.api import sql_json
 from cases.api.permissions import member_organizations
-from cases.selectors import bigint_array
 from changes.api.readers import FEED_READERS
+from changes.api.rendering import CHANGE_ITEM_FIELDS, FeedReader, feed_items, feed_page_json
 from changes.api.serializers import ChangePageSerializer
-from changes.selectors import ChangeRow, CursorExpired, CursorInvalid, FeedCursor, changes_visible_to
+from changes.selectors import CursorExpired, CursorInvalid, FeedCursor, changes_visible_to
 from tracker.api.errors import ErrorSerializer, Gone
 
-__all__ = ["FEED_READERS", "ChangeFeedApi"]
+__all__ = ["CHANGE_ITEM_FIELDS", "DEFAULT_LIMIT", "FEED_READERS", "MAX_LIMIT", "ChangeFeedApi"]
 
 DEFAULT_LIMIT = 500
 MAX_LIMIT = 1000
-
-
-def _pk_in(model: Any, ids: set[int]) -> RawSQL:
-    """`id = ANY(%s)` with the ids as one array parameter: `pk__in` writes a placeholder per id,
-    and binding a thousand of them cost more CPU than the rest of the query (bench/api.py)."""
-    condition = f'"{model._meta.db_table}"."{model._meta.pk.column}" = ANY(%s::bigint[])'
-    return RawSQL(condition, [bigint_array(ids)], BooleanField())  # noqa: S611
 
 
 class ChangeFeedApi(APIView):
@@ -88,100 +74,9 @@ class ChangeFeedApi(APIView):
             raise exceptions.ValidationError({"since": [str(exc)]}) from exc
         except CursorExpired as exc:
             raise Gone(str(exc)) from exc
+        reader = FeedReader(user=request.user, member_organizations=member_organizations(request), request=request)
+        has_more = len(page.rows) == limit
         if sql_json.available() and request.accepted_renderer.format == "json":
-            return self._json_response(request, page.rows, page.next.encode(), len(page.rows) == limit)
-        return Response(
-            {
-                "results": self._items(request, page.rows),
-                "next": page.next.encode(),
-                "has_more": len(page.rows) == limit,
-            }
-        )
-
-    def _json_response(
-        self, request: Request, rows: Sequence[ChangeRow], next_cursor: str, has_more: bool
-    ) -> HttpResponse:
-        """The same page as `_items`, with each record's JSON made by PostgreSQL in the query that
-        reads it (cases/api/sql_json.py): no model instances, no serializer fields, no json.dumps
-        of the records (bench/api.py: the initial sync's CPU went mostly there)."""
-        last_mention = {(row.object_type, row.object_id): index for index, row in enumerate(rows)}
-        wanted: dict[str, set[int]] = defaultdict(set)
-        for row in rows:
-            if row.object_type in FEED_READERS:
-                wanted[row.object_type].add(row.object_id)
-        members_of = member_organizations(request)
-        found: dict[tuple[str, int], tuple[int, str]] = {}
-        for type_name, ids in wanted.items():
-            queryset_for, serializer_class = FEED_READERS[type_name]
-            if not sql_json.renders(serializer_class):  # type: ignore[arg-type]
-                # A field only Python gives (a deadline's steps in the reader's language).
-                context = {"request": request, "member_organizations": members_of}
-                records = list(queryset_for(request.user).filter(_pk_in(serializer_class.Meta.model, ids)))  # type: ignore[attr-defined]
-                rendered = serializer_class(records, many=True, context=context).data
-                for record, data in zip(records, rendered, strict=True):
-                    found[(type_name, record.pk)] = (
-                        record.version,
-                        json.dumps(data, cls=JSONEncoder, ensure_ascii=False, separators=(",", ":")),
-                    )
-                continue
-            sql, params = sql_json.row_json(serializer_class, member_organizations=members_of)  # type: ignore[arg-type]
-            records = (
-                queryset_for(request.user)
-                .filter(_pk_in(serializer_class.Meta.model, ids))  # type: ignore[attr-defined]
-                .order_by()  # the models' default orderings would only add a sort
-                .annotate(feed_json=RawSQL(sql, params))  # noqa: S611 (cases/api/sql_json.py: values are parameters)
-                .values_list("pk", "version", "feed_json")
-            )
-            for pk, version, text in records:
-                found[(type_name, pk)] = (version, text)
-        items = []
-        for index, row in enumerate(rows):
-            key = (row.object_type, row.object_id)
-            if last_mention[key] != index or row.object_type not in FEED_READERS:
-                continue
-            current = found.get(key)
-            if current is None:  # deleted, or no longer visible to this caller
-                items.append(
-                    f'{{"type":"{row.object_type}","id":{row.object_id},"op":"delete","version":null,"data":null}}'
-                )
-            else:
-                items.append(
-                    f'{{"type":"{row.object_type}","id":{row.object_id},"op":"upsert","version":{current[0]},'
-                    f'"data":{current[1]}}}'
-                )
-        body = f'{{"results":{sql_json.json_array(items)},"next":"{next_cursor}","has_more":{"true" if has_more else "false"}}}'
-        return HttpResponse(body.encode(), content_type="application/json")
-
-    def _items(self, request: Request, rows: Sequence[ChangeRow]) -> list[dict[str, Any]]:
-        # Data is read now, so only the last mention of a record in a page needs to be sent.
-        last_mention = {(row.object_type, row.object_id): index for index, row in enumerate(rows)}
-        wanted: dict[str, set[int]] = defaultdict(set)
-        for row in rows:
-            if row.object_type in FEED_READERS:
-                wanted[row.object_type].add(row.object_id)
-        context = {"request": request, "member_organizations": member_organizations(request)}
-        found: dict[tuple[str, int], tuple[int, Any]] = {}
-        for type_name, ids in wanted.items():
-            queryset_for, serializer_class = FEED_READERS[type_name]
-            records = list(queryset_for(request.user).filter(pk__in=ids))
-            # One serializer per type and page: building a ModelSerializer's fields costs more
-            # than serializing a record.
-            rendered = serializer_class(records, many=True, context=context).data
-            for record, data in zip(records, rendered, strict=True):
-                found[(type_name, record.pk)] = (record.version, data)
-        items = []
-        for index, row in enumerate(rows):
-            key = (row.object_type, row.object_id)
-            if last_mention[key] != index or row.object_type not in FEED_READERS:
-                continue
-            current = found.get(key)
-            if current is None:  # deleted, or no longer visible to this caller
-                items.append(
-                    {"type": row.object_type, "id": row.object_id, "op": "delete", "version": None, "data": None}
-                )
-                continue
-            version, data = current
-            items.append(
-                {"type": row.object_type, "id": row.object_id, "op": "upsert", "version": version, "data": data}
-            )
-        return items
+            body = feed_page_json(reader, page.rows, next_cursor=page.next.encode(), has_more=has_more)
+            return HttpResponse(body.encode(), content_type="application/json")
+        return Response({"results": feed_items(reader, page.rows), "next": page.next.encode(), "has_more": has_more})

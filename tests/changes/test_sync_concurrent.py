@@ -198,6 +198,19 @@ class Writer:
             connection.close()  # this thread's Django connection (the overrides)
 
 
+def lawyer_writers(base_url, org, court, appeal_court, *, count):
+    """`count` lawyers of `org`, each a Writer with its own read-write token."""
+    from apitokens.services import api_token_create
+
+    writers = []
+    for i in range(count):
+        user = UserFactory(username=f"writer{i}")
+        services.membership_set(organization=org, user=user, role=Membership.Role.LAWYER)
+        _, raw = api_token_create(user=user, name="writer")
+        writers.append(Writer(base_url, raw, org.slug, court.pk, seed=i, appeal_court_id=appeal_court.pk, user=user))
+    return writers
+
+
 def test_replicas_equal_server_state_after_concurrent_writers(live_server, tmp_path):
     # given an organization, its writers, a member who syncs and a court
     from apitokens.services import api_token_create
@@ -207,14 +220,7 @@ def test_replicas_equal_server_state_after_concurrent_writers(live_server, tmp_p
     appeal_court = services.court_create(
         name="Moscow City Court", jurisdiction="ru", level="appeal", time_zone="Europe/Moscow"
     )
-    writers = []
-    for i in range(WRITERS):
-        user = UserFactory(username=f"writer{i}")
-        services.membership_set(organization=org, user=user, role=Membership.Role.LAWYER)
-        _, raw = api_token_create(user=user, name="writer")
-        writers.append(
-            Writer(live_server.url, raw, org.slug, court.pk, seed=i, appeal_court_id=appeal_court.pk, user=user)
-        )
+    writers = lawyer_writers(live_server.url, org, court, appeal_court, count=WRITERS)
     member = UserFactory(username="syncer")
     services.membership_set(organization=org, user=member, role=Membership.Role.VIEWER)
     _, member_token = api_token_create(user=member, name="sync", read_only=True)

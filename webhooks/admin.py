@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from webhooks import services
+from webhooks.models import Delivery, Endpoint
+
+
+class DeliveryInline(admin.TabularInline):
+    model = Delivery
+    fields = ("attempted_at", "outcome", "status_code", "error", "items", "cursor_from", "cursor_to", "latency_ms")
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    ordering = ["-attempted_at", "-id"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Delivery]:
+        return super().get_queryset(request)[:20]  # the latest; the API pages through all
+
+
+class EndpointAdminForm(forms.ModelForm):
+    """The services' checks (HTTPS, public address, known types, the owner's role) as form errors."""
+
+    class Meta:
+        model = Endpoint
+        fields = ["organization", "owner", "url", "types", "active"]
+
+    def clean(self) -> dict:  # type: ignore[type-arg]
+        data = super().clean() or {}
+        if data.get("url"):
+            services.endpoint_url_check(data["url"])
+        services.endpoint_types_check(data.get("types") or [])
+        if self.instance.pk is None and data.get("organization") and data.get("owner"):
+            services.endpoint_owner_check(organization=data["organization"], owner=data["owner"])
+        return data
+
+
+@admin.register(Endpoint)
+class EndpointAdmin(admin.ModelAdmin):
+    form = EndpointAdminForm
+    list_display = ["url", "organization", "owner", "active", "cursor_text", "failure_streak", "disabled_reason"]
+    list_filter = ["active", "organization"]
+    search_fields = ["url", "organization__name", "owner__username"]
+    fields = [
+        "organization",
+        "owner",
+        "url",
+        "types",
+        "active",
+        "cursor_text",
+        "next_attempt_at",
+        "failure_streak",
+        "failing_since",
+        "disabled_at",
+        "disabled_reason",
+    ]
+    readonly_fields = [
+        "cursor_text",
+        "next_attempt_at",
+        "failure_streak",
+        "failing_since",
+        "disabled_at",
+        "disabled_reason",
+    ]
+    raw_id_fields = ["owner"]
+    inlines = [DeliveryInline]
+    actions = ["rotate_secret"]
+
+    def get_inlines(self, request: HttpRequest, obj: Endpoint | None) -> list[type[admin.options.InlineModelAdmin]]:  # type: ignore[type-arg]
+        return [DeliveryInline] if obj is not None else []  # nothing was attempted yet
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Endpoint | None = None) -> list[str]:
+        if obj is not None:
+            return [*self.readonly_fields, "organization", "owner"]
+        return self.readonly_fields
+
+    def save_model(self, request: HttpRequest, obj: Endpoint, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+        # Through the services, as the API (the form ran their checks); the secret of a new
+        # endpoint is shown once, here.
+        if change:
+            services.endpoint_update(endpoint=obj, url=obj.url, types=obj.types, active=obj.active)
+            return
+        endpoint, secret = services.endpoint_create(
+            organization=obj.organization, owner=obj.owner, url=obj.url, types=obj.types, active=obj.active
+        )
+        obj.pk = endpoint.pk
+        self.message_user(
+            request, _("The signing secret (shown only now): %(secret)s") % {"secret": secret}, messages.WARNING
+        )
+
+    @admin.action(description=_("Rotate the signing secret"))
+    def rotate_secret(self, request: HttpRequest, queryset: QuerySet[Endpoint]) -> None:
+        for endpoint in queryset:
+            secret = services.endpoint_secret_rotate(endpoint=endpoint)
+            self.message_user(
+                request,
+                _("%(url)s: new secret (shown only now): %(secret)s") % {"url": endpoint.url, "secret": secret},
+                messages.WARNING,
+            )
+        self.message_user(
+            request, ngettext("%d endpoint rotated.", "%d endpoints rotated.", queryset.count()) % queryset.count()
+        )
