@@ -8,6 +8,9 @@ old copy can be told its update would overwrite someone else's (lost-update dete
 
 from __future__ import annotations
 
+import functools
+import operator
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -23,6 +26,21 @@ def content_language_default() -> str:
     from cases.content import active_content_language
 
     return active_content_language()
+
+
+def _filled(column: str) -> Q:
+    # NULL passes a CHECK, so "has text" must rule out NULL explicitly as well as "".
+    return Q(**{f"{column}__isnull": False}) & ~Q(**{column: ""})
+
+
+def filled_in_some_language(field: str) -> Q:
+    """SQL condition: ``field`` has text in at least one of settings.LANGUAGES (alias_en, alias_ru, ...)."""
+    return functools.reduce(operator.or_, (_filled(f"{field}_{code}") for code, _name in settings.LANGUAGES))
+
+
+def empty_in_every_language(field: str) -> Q:
+    """SQL condition: ``field`` has no text in any of settings.LANGUAGES."""
+    return functools.reduce(operator.and_, (~_filled(f"{field}_{code}") for code, _name in settings.LANGUAGES))
 
 
 def translation_columns(fields: tuple[str, ...]) -> list[str]:
@@ -307,7 +325,8 @@ class Party(VersionedModel, TranslatedContent):
         verbose_name_plural = "parties"
         constraints = [
             models.CheckConstraint(
-                condition=Q(consent_to_publish=True) | ~Q(alias=""),
+                # Any language will do: a reader of another one gets it as a marked fallback.
+                condition=Q(consent_to_publish=True) | filled_in_some_language("alias"),
                 name="party_alias_without_consent",
                 violation_error_message=_("A party who has not consented to publication needs an alias."),
             ),
@@ -320,6 +339,11 @@ class Party(VersionedModel, TranslatedContent):
     @property
     def public_name(self) -> str:
         return self.name if self.consent_to_publish else self.alias
+
+    @property
+    def public_name_field(self) -> str:
+        """Which translated field is shown publicly: the name with consent, else the alias."""
+        return "name" if self.consent_to_publish else "alias"
 
 
 class Hearing(VersionedModel, TranslatedContent):
@@ -362,7 +386,7 @@ class Hearing(VersionedModel, TranslatedContent):
         ordering = ["starts_at"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status="cancelled") | Q(outcome_notes=""),
+                condition=~Q(status="cancelled") | empty_in_every_language("outcome_notes"),
                 name="hearing_cancelled_has_no_outcome",
                 violation_error_message=_("A cancelled hearing has no outcome."),
             ),

@@ -36,3 +36,14 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _english_to_start_with():
+    """Each test starts in English: a request in Russian leaves Russian active in the thread, and
+    case content written then (factories, services) would land in the Russian columns."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")

@@ -15,6 +15,11 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def content(context: Any, obj: Any, field: str, language: str | None = None) -> SafeString | str:
+    """The text of ``obj.field`` for this page's language (or ``language``, e.g. a dossier's edition)."""
+    return content_html(obj, field, language)
+
+
+def content_html(obj: Any, field: str, language: str | None = None) -> SafeString | str:
     """The text of ``obj.field`` for this page's language (or ``language``, e.g. a dossier's edition).
 
     When only another language has it, the words are wrapped in an element with their real
@@ -29,3 +34,10 @@ def content(context: Any, obj: Any, field: str, language: str | None = None) -> 
         text.text,
         language_note(text.language, text.requested),
     )
+
+
+@register.filter
+def content_text(obj: Any, field: str) -> str:
+    """Plain text of ``obj.field`` in the page's language (with fallback): for a ``<title>`` or an
+    attribute, where markup cannot go."""
+    return localized(obj, field).text

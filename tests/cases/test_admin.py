@@ -230,7 +230,7 @@ def test_membership_changes_in_the_admin_go_through_the_services(client, demo):
     owner = Membership.objects.get(organization=organization, role="owner")
     others = list(Membership.objects.filter(organization=organization).exclude(pk=owner.pk).order_by("pk"))
     data = {
-        "name": organization.name,
+        "name_en": organization.name_en,  # the admin shows the name per language
         "slug": organization.slug,
         "website": "",
         "expected_version": organization.version,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from cases import services
+from cases.content import active_content_language, supported_language
 from cases.models import Case, CaseEvent, Party
 from web.forms import CaseEventForm, CaseForm, PartyForm, apply_service_errors
 from web.templatetags.web import day, fact_date
@@ -87,7 +88,7 @@ def _edit(
     current: Callable[[], models.Model] | None = None,
     facts: Callable[[Any], list[tuple[str, str]]] | None = None,
     remake_form: Callable[[Any], forms.Form] | None = None,
-    field_map: dict[str, str] | None = None,
+    field_map: dict[str, str] | Callable[[], dict[str, str]] | None = None,
 ) -> HttpResponse:
     """One flow for the three editors: validate, call the service, put its errors next to the
     fields, or show the current values when someone saved first (nothing is written then)."""
@@ -109,7 +110,7 @@ def _edit(
                 status=409,
             )
         except ValidationError as exc:
-            apply_service_errors(form, exc, field_map)
+            apply_service_errors(form, exc, field_map() if callable(field_map) else field_map)
         else:
             messages.success(request, done)
             return redirect(_case_url(case, anchor(saved)))
@@ -145,9 +146,11 @@ def case_edit(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-# A party's one rule across fields that the form can show (the model's constraint): no consent
-# needs an alias. It belongs next to the alias, not at the top of the form.
-PARTY_ERRORS = {"__all__": "alias"}
+def party_errors(form: PartyForm) -> dict[str, str]:
+    """A party's one rule across fields that the form can show (the model's constraint): no
+    consent needs an alias. It belongs next to the alias in the original language, not at the top."""
+    language = supported_language(form.cleaned_data.get("original_language")) or active_content_language()
+    return {"__all__": f"alias_{language}"}
 
 
 @login_required
@@ -161,7 +164,7 @@ def party_add(request: HttpRequest, slug: str) -> HttpResponse:
         form=form,
         save=lambda data: services.party_add(case=case, actor=request.user, **form.service_fields()),
         title=_("Add a party"),
-        field_map=PARTY_ERRORS,
+        field_map=lambda: party_errors(form),
         done=_("Party added."),
         anchor=lambda saved: f"party-{saved.pk}",
     )
@@ -181,7 +184,7 @@ def party_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             party=party, actor=request.user, expected_version=data["version"], **form.service_fields()
         ),
         title=_("Edit the party"),
-        field_map=PARTY_ERRORS,
+        field_map=lambda: party_errors(form),
         done=_("Party saved."),
         anchor=lambda saved: f"party-{saved.pk}",
         record=party,
