@@ -170,7 +170,6 @@ def case_instance_chain(*, case: Case) -> list[Instance]:
 SEARCH_CONFIGS = {"en": "english", "ru": "russian", "fr": "french", "de": "german"}
 # The case's own words that search reads (cases_matching); parties are searched apart.
 CASE_SEARCH_FIELDS = ("title", "summary", "legal_basis")
-PARTY_SEARCH_FIELDS = ("name", "alias")
 
 # English derivations the Snowball stemmer leaves apart ("recognised" -> recognis,
 # "recognition" -> recognit, "recognize" -> recogn): a word ending in one of these also
@@ -206,12 +205,12 @@ def _word_query(word: str, language: str) -> SearchQuery:
     return query
 
 
-def word_matches(model: type[Any], word: str, *, fields: tuple[str, ...]) -> Q:
-    """A condition on ``model``'s rows: ``word`` is in one of ``fields`` in some language.
+def rows_matching(model: type[Any], word: str, *, fields: tuple[str, ...]) -> QuerySet[Any]:
+    """``model``'s rows where ``word`` is in one of ``fields`` in some language.
 
-    PostgreSQL: full-text search with each language's stemming, as ``pk IN (subquery)`` so
-    that the subquery reads the GIN expression indexes (an OR with other conditions would not).
-    SQLite (a first `make run`): a case-insensitive substring match in every language's column.
+    PostgreSQL: full-text search with each language's stemming, on the expressions the GIN
+    indexes are built on. SQLite (a first `make run`): a case-insensitive substring match in
+    every language's column.
     """
     languages = content_languages()
     either = Q()
@@ -219,11 +218,18 @@ def word_matches(model: type[Any], word: str, *, fields: tuple[str, ...]) -> Q:
         rows = model._default_manager.alias(**{f"search_{code}": search_vector(fields, code) for code in languages})
         for code in languages:
             either |= Q(**{f"search_{code}": _word_query(word, code)})
-        return Q(pk__in=rows.filter(either).values("pk"))
+        return rows.filter(either)
     for code in languages:
         for name in fields:
             either |= Q(**{f"{name}_{code}__icontains": word})
-    return either
+    return model._default_manager.filter(either)
+
+
+def word_matches(model: type[Any], word: str, *, fields: tuple[str, ...]) -> Q:
+    """A condition on ``model``'s rows: ``word`` is in one of ``fields`` in some language. As
+    ``pk IN (subquery)``, so that the subquery reads the indexes (an OR with other conditions
+    would make PostgreSQL scan the table)."""
+    return Q(pk__in=rows_matching(model, word, fields=fields).values("pk"))
 
 
 def text_search(
@@ -248,13 +254,12 @@ def cases_matching(
     (searching private names would reveal who is a party)."""
 
     def party_or_docket(word: str) -> Q:
+        # Names and aliases apart: each has its own index (a vector of both would have none).
+        named = rows_matching(Party, word, fields=("name",))
         if public_names_only:
-            named = Party.objects.filter(
-                word_matches(Party, word, fields=("name",)), consent_to_publish=True
-            ) | Party.objects.filter(word_matches(Party, word, fields=("alias",)))
-        else:
-            named = Party.objects.filter(word_matches(Party, word, fields=PARTY_SEARCH_FIELDS))
-        condition = Q(pk__in=named.values("case_id"))
+            named = named.filter(consent_to_publish=True)
+        aliased = rows_matching(Party, word, fields=("alias",))
+        condition = Q(pk__in=named.values("case_id")) | Q(pk__in=aliased.values("case_id"))
         if dockets:
             condition |= Q(pk__in=Docket.objects.filter(number__icontains=word).values("case_id"))
         return condition
