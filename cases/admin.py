@@ -409,7 +409,7 @@ class AppealInline(TranslatedServiceInline):
 
 
 @admin.register(Case)
-class CaseAdmin(CaseScopedMixin, SideBySideLanguages, TranslationAdmin, SimpleHistoryAdmin):  # type: ignore[misc]
+class CaseAdmin(CaseScopedMixin, SideBySideLanguages, TranslationAdmin[Case], SimpleHistoryAdmin):  # type: ignore[misc]
     case_path = ""
     list_display = ["title", "organization", "status", "is_public", "filed_on", "next_hearing", "updated_at"]
     list_filter = ["status", "is_public", "proceeding", "organization", "tags", "hearings__court__jurisdiction"]
@@ -510,7 +510,7 @@ class HearingRescheduleInline(admin.TabularInline):
 
 
 @admin.register(Hearing)
-class HearingAdmin(CaseScopedMixin, SideBySideLanguages, TranslationAdmin, SimpleHistoryAdmin):  # type: ignore[misc]
+class HearingAdmin(CaseScopedMixin, SideBySideLanguages, TranslationAdmin[Hearing], SimpleHistoryAdmin):  # type: ignore[misc]
     form = HearingForm
     list_display = ["starts_at_in_court_zone", "case", "court", "kind", "status", "courtroom", "judge"]
     list_filter = [WhenFilter, "status", "kind", "court", "case"]
@@ -536,7 +536,7 @@ class HearingAdmin(CaseScopedMixin, SideBySideLanguages, TranslationAdmin, Simpl
 
 
 @admin.register(Ruling)
-class RulingAdmin(CaseScopedMixin, SideBySideLanguages, TranslationAdmin, SimpleHistoryAdmin):  # type: ignore[misc]
+class RulingAdmin(CaseScopedMixin, SideBySideLanguages, TranslationAdmin[Ruling], SimpleHistoryAdmin):  # type: ignore[misc]
     list_display = ["case", "court", "decided_on", "final_form_on", "outcome", "in_force"]
     list_filter = ["outcome", "in_force", "court"]
     search_fields = [
@@ -553,7 +553,7 @@ class RulingAdmin(CaseScopedMixin, SideBySideLanguages, TranslationAdmin, Simple
 
 
 @admin.register(Appeal)
-class AppealAdmin(CaseScopedMixin, SideBySideLanguages, TranslationAdmin, SimpleHistoryAdmin):  # type: ignore[misc]
+class AppealAdmin(CaseScopedMixin, SideBySideLanguages, TranslationAdmin[Appeal], SimpleHistoryAdmin):  # type: ignore[misc]
     list_display = ["case", "kind", "court", "status", "filed_on", "ruling", "decided_by"]
     list_filter = ["status", "kind", "court"]
     search_fields = [
@@ -566,7 +566,7 @@ class AppealAdmin(CaseScopedMixin, SideBySideLanguages, TranslationAdmin, Simple
 
 
 @admin.register(Party)
-class PartyAdmin(CaseScopedMixin, SideBySideLanguages, TranslationAdmin, SimpleHistoryAdmin):  # type: ignore[misc]
+class PartyAdmin(CaseScopedMixin, SideBySideLanguages, TranslationAdmin[Party], SimpleHistoryAdmin):  # type: ignore[misc]
     list_display = ["__str__", "case", "role", "kind", "consent_to_publish"]
     list_filter = ["role", "kind", "consent_to_publish"]
     search_fields = [*in_every_language("name", "alias"), *(f"case__{n}" for n in in_every_language("title"))]
@@ -575,7 +575,7 @@ class PartyAdmin(CaseScopedMixin, SideBySideLanguages, TranslationAdmin, SimpleH
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(CaseScopedMixin, SideBySideLanguages, TranslationAdmin, SimpleHistoryAdmin):  # type: ignore[misc]
+class CaseEventAdmin(CaseScopedMixin, SideBySideLanguages, TranslationAdmin[CaseEvent], SimpleHistoryAdmin):  # type: ignore[misc]
     list_display = ["occurred_on", "precision", "title", "case", "is_confirmed", "is_public"]
     list_filter = ["is_confirmed", "is_public"]
     search_fields = [*in_every_language("title", "description"), *(f"case__{n}" for n in in_every_language("title"))]
@@ -583,7 +583,7 @@ class CaseEventAdmin(CaseScopedMixin, SideBySideLanguages, TranslationAdmin, Sim
 
 
 @admin.register(Court)
-class CourtAdmin(ServiceAdminMixin, SideBySideLanguages, TranslationAdmin, SimpleHistoryAdmin):  # type: ignore[misc]
+class CourtAdmin(ServiceAdminMixin, SideBySideLanguages, TranslationAdmin[Court], SimpleHistoryAdmin):  # type: ignore[misc]
     list_display = ["name", "name_local", "jurisdiction", "level", "city", "time_zone", "appeals_to"]
     list_filter = ["jurisdiction", "level"]
     search_fields = [*in_every_language("name"), "name_local", "city"]
@@ -601,7 +601,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ServiceAdminMixin, SideBySideLanguages, TranslationAdmin, SimpleHistoryAdmin):  # type: ignore[misc]
+class OrganizationAdmin(ServiceAdminMixin, SideBySideLanguages, TranslationAdmin[Organization], SimpleHistoryAdmin):  # type: ignore[misc]
     list_display = ["name", "slug", "website"]
     search_fields = in_every_language("name")
     prepopulated_fields = {"slug": ["name"]}

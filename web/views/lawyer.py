@@ -233,7 +233,7 @@ def _one_click(request: HttpRequest, slug: str, pk: int, action: str) -> HttpRes
         else:  # e.g. an unknown original language: say what was wrong, change nothing
             for errors in form.errors.values():
                 for text in errors:
-                    messages.error(request, text)
+                    messages.error(request, str(text))
         return redirect(_case_url(hearing.case, f"hearing-{hearing.pk}"))
     data = form.cleaned_data
     common = {"hearing": hearing, "actor": request.user, "expected_version": data["version"]}
