@@ -134,6 +134,9 @@ class SideBySideLanguages:
     """django-modeltranslation's admin (one input per language), the languages of a field side
     by side on one row, and the record's original language among the fields."""
 
+    class Media:
+        css = {"all": ["cases/admin-languages.css"]}
+
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         fieldsets = super().get_fieldsets(request, obj)  # type: ignore[misc]
         return [(name, {**options, "fields": side_by_side(options["fields"])}) for name, options in fieldsets]

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Appeal, Case, Hearing, HearingReschedule, Ruling
+from cases.models import Appeal, Case, Hearing, HearingReschedule, Party, Ruling
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -250,3 +250,34 @@ def test_membership_changes_in_the_admin_go_through_the_services(client, demo):
     assert Membership.objects.filter(pk=owner.pk).exists()
     messages = [str(m) for m in response.wsgi_request._messages]
     assert messages == ["Nothing was saved: An organization keeps at least one owner; name another owner first."]
+
+
+def test_the_admin_shows_the_languages_side_by_side_and_saves_both_through_the_service(lawyer_client):
+    party = Party.objects.get(case__slug="popova-v-moscow", name_en="Alena Popova")
+    url = reverse("admin:cases_party_change", args=[party.pk])
+    page = lawyer_client.get(url).content.decode()
+    assert '<div class="form-row field-name_en field-name_ru">' in page  # one row, both languages
+    assert 'name="original_language"' in page
+    response = lawyer_client.post(
+        url,
+        {
+            "original_language": "ru",
+            "case": party.case_id,
+            "role": party.role,
+            "kind": party.kind,
+            "name_en": "Alena Popova",
+            "name_ru": "Алёна Попова",
+            "description_ru": "Активистка",
+            "consent_to_publish": "on",
+            "expected_version": party.version,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    saved = Party.objects.get(pk=party.pk)
+    assert (saved.original_language, saved.name_ru, saved.description_ru, saved.version) == (
+        "ru",
+        "Алёна Попова",
+        "Активистка",
+        party.version + 1,
+    )
+    assert saved.history.first().history_user.username == "lawyer"
