@@ -189,6 +189,7 @@ def test_a_stale_case_edit_is_refused_with_the_current_values(client, desk):
     html = response.content.decode()
     assert "Not saved: someone else changed this record after you opened it." in html
     assert "First lawyer&#x27;s title" in html
+    assert "<dt>Title (English)</dt><dd>First lawyer&#x27;s title</dd>" in html  # each language shown
     form = response.context["form"]
     assert (form["title_en"].value(), form["version"].value()) == ("Second lawyer's title", "2")
     case.refresh_from_db()

@@ -20,9 +20,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from cases import services
-from cases.content import active_content_language, supported_language
+from cases.content import active_content_language, content_languages, supported_language
 from cases.models import Case, CaseEvent, Party
 from web.forms import CaseEventForm, CaseForm, PartyForm, apply_service_errors
+from web.language_fields import language_name
 from web.templatetags.web import day, fact_date
 from web.views.common import member_case
 
@@ -35,16 +36,24 @@ def _yes_no(value: bool) -> str:
     return _("yes") if value else _("no")
 
 
+def _in_each_language(record: models.Model, field: str, label: str) -> list[tuple[str, str]]:
+    """A translated field's current text in every language, for the "someone saved first" box."""
+    return [
+        (f"{label} ({language_name(code)})", getattr(record, f"{field}_{code}", None) or "—")
+        for code in content_languages()
+    ]
+
+
 def _case_facts(case: Case) -> list[tuple[str, str]]:
     return [
-        (_("Title"), case.title),
+        *_in_each_language(case, "title", _("Title")),
         (_("Status"), f"{case.get_status_display()}" + (f": {case.get_outcome_display()}" if case.outcome else "")),
         (_("Filed on"), day(case.filed_on) if case.filed_on else "—"),
         (_("Public case"), _yes_no(case.is_public)),
         (_("Tags"), ", ".join(tag.name for tag in case.tags.all()) or "—"),
-        (_("Summary (public)"), case.summary or "—"),
-        (_("Claims"), case.claims or "—"),
-        (_("Legal basis"), case.legal_basis or "—"),
+        *_in_each_language(case, "summary", _("Summary (public)")),
+        *_in_each_language(case, "claims", _("Claims")),
+        *_in_each_language(case, "legal_basis", _("Legal basis")),
         (_("Proceeding"), str(case.get_proceeding_display())),
         (_("Private notes"), case.notes or "—"),
     ]
@@ -52,11 +61,11 @@ def _case_facts(case: Case) -> list[tuple[str, str]]:
 
 def _party_facts(party: Party) -> list[tuple[str, str]]:
     return [
-        (_("Name"), party.name),
+        *_in_each_language(party, "name", _("Name")),
         (_("Role"), str(party.get_role_display())),
         (_("Consents to the name being published"), _yes_no(party.consent_to_publish)),
-        (_("Public alias"), party.alias or "—"),
-        (_("Public description"), party.description or "—"),
+        *_in_each_language(party, "alias", _("Public alias")),
+        *_in_each_language(party, "description", _("Public description")),
         (_("Email (private)"), party.contact_email or "—"),
         (_("Phone (private)"), party.contact_phone or "—"),
         (_("Address (private)"), party.contact_address or "—"),
@@ -67,8 +76,8 @@ def _party_facts(party: Party) -> list[tuple[str, str]]:
 def _event_facts(event: CaseEvent) -> list[tuple[str, str]]:
     return [
         (_("Date"), fact_date(event.occurred_on, event.precision)),
-        (_("What happened"), event.title),
-        (_("Details"), event.description or "—"),
+        *_in_each_language(event, "title", _("What happened")),
+        *_in_each_language(event, "description", _("Details")),
         (_("Source"), event.source or "—"),
         (_("Confirmed"), _yes_no(event.is_confirmed)),
         (_("Public"), _yes_no(event.is_public)),
