@@ -152,6 +152,10 @@ class ServiceForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.parent_fields = {}
+        for name in self.fields:
+            if _language_of(name) and _language_of(name)[0] in getattr(self._meta.model, "translated_fields", ()):  # type: ignore[index]
+                # One language is enough: the service refuses a required text missing in all of them.
+                self.fields[name].required = False
         if "original_language" in self.fields:
             # A client that does not say keeps the record's language (a new one: the active language).
             self.fields["original_language"].required = False
@@ -184,6 +188,18 @@ class ServiceForm(forms.ModelForm):
             kwargs["expected_version"] = self.cleaned_data.get("expected_version")
         return spec.update(actor=actor, **{spec.instance_kwarg: self.instance}, **kwargs)
 
+    def _per_language(self, exc: ValidationError) -> ValidationError:
+        """A service's error on a translated field (``name``) goes next to its input in the record's
+        original language (``name_ru``): the form has no input named ``name``."""
+        if not hasattr(exc, "error_dict"):
+            return exc
+        language = self.cleaned_data.get("original_language") or getattr(self.instance, "original_language", "")
+        remapped = {}
+        for name, errors in exc.error_dict.items():
+            column = f"{name}_{language}"
+            remapped[column if name not in self.fields and column in self.fields else name] = errors
+        return ValidationError(remapped)
+
     def _post_clean(self) -> None:
         super()._post_clean()  # type: ignore[misc]
         if self.errors or not getattr(self, "parent_ready", True):
@@ -195,7 +211,7 @@ class ServiceForm(forms.ModelForm):
         except _DryRun:
             pass
         except ValidationError as exc:
-            self._update_errors(exc)  # type: ignore[attr-defined]
+            self._update_errors(self._per_language(exc))  # type: ignore[attr-defined]
         except services.VersionConflict as exc:
             self.add_error(None, str(exc))
 

@@ -189,13 +189,26 @@ def with_translations(model: type[models.Model], fields: tuple[str, ...]) -> tup
 # --- Organizations and courts ---------------------------------------------------------------
 
 
-@transaction.atomic
-def organization_create(*, name: str, slug: str = "", website: str = "", actor: Actor = None) -> Organization:
-    organization = Organization(name=name.strip(), slug=slug or slugify(name)[:80], website=website)
-    return _save(organization, actor=actor)
-
-
 ORGANIZATION_FIELDS = with_translations(Organization, ("name", "slug", "website"))
+
+
+@transaction.atomic
+def organization_create(
+    *, name: str = "", slug: str = "", website: str = "", actor: Actor = None, **translations: Any
+) -> Organization:
+    """A new organization; ``name`` in the active language, or ``name_en=``, ``name_ru=``, ... and
+    ``original_language=`` (any other keyword is refused)."""
+    organization = Organization(website=website)
+    fields = {"name": name.strip()} if name else {}
+    _assign(organization, {**fields, **translations}, ORGANIZATION_FIELDS)
+    # An organization's name is unique: an untranslated one is NULL, not "" (cases/translation.py).
+    for code, _label in settings.LANGUAGES:
+        if not getattr(organization, f"name_{code}"):
+            setattr(organization, f"name_{code}", None)
+    if not organization.name:
+        raise ValidationError({"name": gettext("Give the name in at least one language.")})
+    organization.slug = slug or slugify(organization.name)[:80]
+    return _save(organization, actor=actor)
 
 
 @transaction.atomic

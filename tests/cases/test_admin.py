@@ -281,3 +281,42 @@ def test_the_admin_shows_the_languages_side_by_side_and_saves_both_through_the_s
         party.version + 1,
     )
     assert saved.history.first().history_user.username == "lawyer"
+
+
+def test_an_organization_is_added_in_the_admin_with_its_name_in_both_languages(client, demo):
+    from cases.models import Organization
+
+    client.force_login(User.objects.get(username="admin"))
+    response = client.post(
+        reverse("admin:cases_organization_add"),
+        {
+            "original_language": "ru",
+            "name_en": "",
+            "name_ru": "Правозащитная группа",
+            "slug": "rights-group",
+            "website": "",
+            "memberships-TOTAL_FORMS": 0,
+            "memberships-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    organization = Organization.objects.get(slug="rights-group")
+    assert (organization.original_language, organization.name_ru, organization.name_en) == (
+        "ru",
+        "Правозащитная группа",
+        None,
+    )
+
+
+def test_an_organization_without_a_name_in_any_language_is_refused_next_to_the_name(client, demo):
+    from cases.models import Organization
+
+    client.force_login(User.objects.get(username="admin"))
+    response = client.post(
+        reverse("admin:cases_organization_add"),
+        {"original_language": "ru", "name_en": "", "name_ru": "", "slug": "nameless", "website": ""}
+        | {"memberships-TOTAL_FORMS": 0, "memberships-INITIAL_FORMS": 0},
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {"name_ru": ["Give the name in at least one language."]}
+    assert not Organization.objects.filter(slug="nameless").exists()
