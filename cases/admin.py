@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import timezone
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from cases import selectors, services
@@ -100,6 +102,46 @@ class _DryRun(Exception):
     pass
 
 
+# --- Case content in every language ---------------------------------------------------------
+
+
+def _language_of(name: str) -> tuple[str, str] | None:
+    """("title", "ru") for a per-language column "title_ru"; None for other field names."""
+    base, _sep, code = name.rpartition("_")
+    return (base, code) if base and code in {c for c, _label in settings.LANGUAGES} else None
+
+
+def side_by_side(fields: Any) -> list[Any]:
+    """Put a translated field's languages on one row (title_en | title_ru) in an admin fields list."""
+    rows: list[Any] = []
+    current_base = None
+    for item in fields:
+        split = _language_of(item) if isinstance(item, str) else None
+        if split is not None and split[0] == current_base:
+            rows[-1] = (*rows[-1], item)
+            continue
+        current_base = split[0] if split is not None else None
+        rows.append((item,) if split is not None else item)
+    return [row[0] if isinstance(row, tuple) and len(row) == 1 else row for row in rows]
+
+
+def in_every_language(*names: str) -> list[str]:
+    """Search fields: each translated field in each language's column."""
+    return [f"{name}_{code}" for name in names for code, _label in settings.LANGUAGES]
+
+
+class SideBySideLanguages:
+    """django-modeltranslation's admin (one input per language), the languages of a field side
+    by side on one row, and the record's original language among the fields."""
+
+    class Media:
+        css = {"all": ["cases/admin-languages.css"]}
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)  # type: ignore[misc]
+        return [(name, {**options, "fields": side_by_side(options["fields"])}) for name, options in fieldsets]
+
+
 class ServiceForm(forms.ModelForm):
     """A model form whose validation includes a rolled-back run of the service that saves it."""
 
@@ -110,6 +152,16 @@ class ServiceForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.parent_fields = {}
+        for name in self.fields:
+            if _language_of(name) and _language_of(name)[0] in getattr(self._meta.model, "translated_fields", ()):  # type: ignore[index]
+                # One language is enough: the service refuses a required text missing in all of them.
+                self.fields[name].required = False
+        if "original_language" in self.fields:
+            # A client that does not say keeps the record's language (a new one: the active language).
+            self.fields["original_language"].required = False
+            # Its default is callable (the active language), for which Django would also post a
+            # hidden initial value; the record's own value is the initial here.
+            self.fields["original_language"].show_hidden_initial = False
         # Kept on add forms too (empty there): the admin lays out every declared field.
         self.fields["expected_version"].initial = getattr(self.instance, "version", None) if self.instance.pk else None
 
@@ -119,6 +171,8 @@ class ServiceForm(forms.ModelForm):
         if self.instance.pk:
             names = [n for n in names if n in self.changed_data]
         kwargs: dict[str, Any] = {name: self.cleaned_data[name] for name in names}
+        if not kwargs.get("original_language", True):
+            del kwargs["original_language"]
         if not self.instance.pk:
             kwargs.update(self.parent_fields)
         if "tags" in self.cleaned_data and (not self.instance.pk or "tags" in self.changed_data):
@@ -134,6 +188,18 @@ class ServiceForm(forms.ModelForm):
             kwargs["expected_version"] = self.cleaned_data.get("expected_version")
         return spec.update(actor=actor, **{spec.instance_kwarg: self.instance}, **kwargs)
 
+    def _per_language(self, exc: ValidationError) -> ValidationError:
+        """A service's error on a translated field (``name``) goes next to its input in the record's
+        original language (``name_ru``): the form has no input named ``name``."""
+        if not hasattr(exc, "error_dict"):
+            return exc
+        language = self.cleaned_data.get("original_language") or getattr(self.instance, "original_language", "")
+        remapped = {}
+        for name, errors in exc.error_dict.items():
+            column = f"{name}_{language}"
+            remapped[column if name not in self.fields and column in self.fields else name] = errors
+        return ValidationError(remapped)
+
     def _post_clean(self) -> None:
         super()._post_clean()  # type: ignore[misc]
         if self.errors or not getattr(self, "parent_ready", True):
@@ -145,7 +211,7 @@ class ServiceForm(forms.ModelForm):
         except _DryRun:
             pass
         except ValidationError as exc:
-            self._update_errors(exc)  # type: ignore[attr-defined]
+            self._update_errors(self._per_language(exc))  # type: ignore[attr-defined]
         except services.VersionConflict as exc:
             self.add_error(None, str(exc))
 
@@ -281,44 +347,59 @@ class ServiceInline(admin.StackedInline):
     show_change_link = True
 
 
+class TranslatedServiceInline(SideBySideLanguages, TranslationStackedInline):  # type: ignore[misc]
+    form = ServiceForm
+    formset = ServiceInlineFormSet
+    extra = 0
+    show_change_link = True
+
+
 class DocketInline(ServiceInline):
     model = Docket
     fields = ["court", "number"]
     extra = 0
 
 
-class PartyInline(ServiceInline):
+class PartyInline(TranslatedServiceInline):
     model = Party
     fk_name = "case"
     fields = [  # type: ignore[assignment]
-        ("role", "kind"),
-        ("name", "alias", "consent_to_publish"),
+        ("role", "kind", "original_language"),
+        "name",
+        "alias",
+        "consent_to_publish",
         "represents",
         "description",
         ("contact_email", "contact_phone"),
     ]
 
 
-class CaseEventInline(ServiceInline):
+class CaseEventInline(TranslatedServiceInline):
     model = CaseEvent
-    fields = [("occurred_on", "precision"), "title", "description", "source", ("is_confirmed", "is_public")]
+    fields = [
+        ("occurred_on", "precision", "original_language"),
+        "title",
+        "description",
+        "source",
+        ("is_confirmed", "is_public"),
+    ]
 
 
-class HearingInline(ServiceInline):
+class HearingInline(TranslatedServiceInline):
     model = Hearing
     form = HearingForm
     fields = [
-        ("court", "kind", "status"),
+        ("court", "kind", "status", "original_language"),
         ("starts_at", "time_to_be_confirmed", "duration_minutes"),
         ("courtroom", "judge"),
         "outcome_notes",
     ]
 
 
-class RulingInline(ServiceInline):
+class RulingInline(TranslatedServiceInline):
     model = Ruling
     fields = [
-        ("court", "outcome"),
+        ("court", "outcome", "original_language"),
         ("decided_on", "final_form_on"),
         ("in_force", "in_force_on"),
         ("judge", "citation"),
@@ -326,10 +407,15 @@ class RulingInline(ServiceInline):
     ]
 
 
-class AppealInline(ServiceInline):
+class AppealInline(TranslatedServiceInline):
     model = Appeal
     fk_name = "case"
-    fields = [("ruling", "court", "kind", "status"), ("filed_on", "reference"), ("appellant", "decided_by")]
+    fields = [
+        ("ruling", "court", "kind", "status"),
+        ("filed_on", "reference", "original_language"),
+        ("appellant", "decided_by"),
+        "grounds",
+    ]
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         # Offer only this case's rulings and parties.
@@ -342,11 +428,16 @@ class AppealInline(ServiceInline):
 
 
 @admin.register(Case)
-class CaseAdmin(CaseScopedMixin, SimpleHistoryAdmin):
+class CaseAdmin(CaseScopedMixin, SideBySideLanguages, TranslationAdmin[Case], SimpleHistoryAdmin):  # type: ignore[misc]
     case_path = ""
     list_display = ["title", "organization", "status", "is_public", "filed_on", "next_hearing", "updated_at"]
     list_filter = ["status", "is_public", "proceeding", "organization", "tags", "hearings__court__jurisdiction"]
-    search_fields = ["title", "slug", "summary", "parties__name", "parties__alias", "dockets__number"]
+    search_fields = [
+        *in_every_language("title", "summary"),
+        "slug",
+        *(f"parties__{name}" for name in in_every_language("name", "alias")),
+        "dockets__number",
+    ]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "filed_on"
     inlines = [DocketInline, PartyInline, CaseEventInline, HearingInline, RulingInline, AppealInline]
@@ -356,6 +447,7 @@ class CaseAdmin(CaseScopedMixin, SimpleHistoryAdmin):
             {
                 "fields": [
                     "organization",
+                    "original_language",
                     "title",
                     "slug",
                     ("status", "outcome"),
@@ -437,11 +529,16 @@ class HearingRescheduleInline(admin.TabularInline):
 
 
 @admin.register(Hearing)
-class HearingAdmin(CaseScopedMixin, SimpleHistoryAdmin):
+class HearingAdmin(CaseScopedMixin, SideBySideLanguages, TranslationAdmin[Hearing], SimpleHistoryAdmin):  # type: ignore[misc]
     form = HearingForm
     list_display = ["starts_at_in_court_zone", "case", "court", "kind", "status", "courtroom", "judge"]
     list_filter = [WhenFilter, "status", "kind", "court", "case"]
-    search_fields = ["case__title", "court__name", "judge", "courtroom"]
+    search_fields = [
+        *(f"case__{n}" for n in in_every_language("title")),
+        *(f"court__{n}" for n in in_every_language("name")),
+        "judge",
+        "courtroom",
+    ]
     list_select_related = ["case", "court"]
     inlines = [HearingRescheduleInline]
     autocomplete_fields = ["case", "court"]
@@ -458,10 +555,16 @@ class HearingAdmin(CaseScopedMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Ruling)
-class RulingAdmin(CaseScopedMixin, SimpleHistoryAdmin):
+class RulingAdmin(CaseScopedMixin, SideBySideLanguages, TranslationAdmin[Ruling], SimpleHistoryAdmin):  # type: ignore[misc]
     list_display = ["case", "court", "decided_on", "final_form_on", "outcome", "in_force"]
     list_filter = ["outcome", "in_force", "court"]
-    search_fields = ["case__title", "court__name", "judge", "citation", "summary"]
+    search_fields = [
+        *(f"case__{n}" for n in in_every_language("title")),
+        *(f"court__{n}" for n in in_every_language("name")),
+        "judge",
+        "citation",
+        *in_every_language("summary"),
+    ]
     list_select_related = ["case", "court"]
     date_hierarchy = "decided_on"
     autocomplete_fields = ["case", "court"]
@@ -469,36 +572,40 @@ class RulingAdmin(CaseScopedMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Appeal)
-class AppealAdmin(CaseScopedMixin, SimpleHistoryAdmin):
+class AppealAdmin(CaseScopedMixin, SideBySideLanguages, TranslationAdmin[Appeal], SimpleHistoryAdmin):  # type: ignore[misc]
     list_display = ["case", "kind", "court", "status", "filed_on", "ruling", "decided_by"]
     list_filter = ["status", "kind", "court"]
-    search_fields = ["case__title", "court__name", "reference"]
+    search_fields = [
+        *(f"case__{n}" for n in in_every_language("title")),
+        *(f"court__{n}" for n in in_every_language("name")),
+        "reference",
+    ]
     list_select_related = ["case", "court", "ruling__court", "decided_by__court"]
     autocomplete_fields = ["case", "court", "ruling", "decided_by", "appellant"]
 
 
 @admin.register(Party)
-class PartyAdmin(CaseScopedMixin, SimpleHistoryAdmin):
+class PartyAdmin(CaseScopedMixin, SideBySideLanguages, TranslationAdmin[Party], SimpleHistoryAdmin):  # type: ignore[misc]
     list_display = ["__str__", "case", "role", "kind", "consent_to_publish"]
     list_filter = ["role", "kind", "consent_to_publish"]
-    search_fields = ["name", "alias", "case__title"]
+    search_fields = [*in_every_language("name", "alias"), *(f"case__{n}" for n in in_every_language("title"))]
     list_select_related = ["case"]
     autocomplete_fields = ["case", "represents"]
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(CaseScopedMixin, SimpleHistoryAdmin):
+class CaseEventAdmin(CaseScopedMixin, SideBySideLanguages, TranslationAdmin[CaseEvent], SimpleHistoryAdmin):  # type: ignore[misc]
     list_display = ["occurred_on", "precision", "title", "case", "is_confirmed", "is_public"]
     list_filter = ["is_confirmed", "is_public"]
-    search_fields = ["title", "description", "case__title"]
+    search_fields = [*in_every_language("title", "description"), *(f"case__{n}" for n in in_every_language("title"))]
     autocomplete_fields = ["case"]
 
 
 @admin.register(Court)
-class CourtAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
+class CourtAdmin(ServiceAdminMixin, SideBySideLanguages, TranslationAdmin[Court], SimpleHistoryAdmin):  # type: ignore[misc]
     list_display = ["name", "name_local", "jurisdiction", "level", "city", "time_zone", "appeals_to"]
     list_filter = ["jurisdiction", "level"]
-    search_fields = ["name", "name_local", "city"]
+    search_fields = [*in_every_language("name"), "name_local", "city"]
     list_select_related = ["appeals_to"]
     autocomplete_fields = ["appeals_to"]
 
@@ -513,9 +620,9 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
+class OrganizationAdmin(ServiceAdminMixin, SideBySideLanguages, TranslationAdmin[Organization], SimpleHistoryAdmin):  # type: ignore[misc]
     list_display = ["name", "slug", "website"]
-    search_fields = ["name"]
+    search_fields = in_every_language("name")
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
 

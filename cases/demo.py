@@ -8,6 +8,7 @@ looked up by its natural key first, so a second run changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -32,6 +33,42 @@ VIEWERS_GROUP = "Viewers"
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 D = dt.date
+
+
+@dataclass(frozen=True)
+class Both:
+    """A demo text in English (the original: the facts file is in English) and in Russian, with the
+    Russian names the facts file gives. Empty Russian: no translation (the reader gets the English,
+    marked), e.g. English and American names the facts file gives no Russian form of."""
+
+    en: str
+    ru: str = ""
+
+
+def _t(fields: dict[str, Any]) -> dict[str, Any]:
+    """title=Both(en, ru) -> title_en=en, title_ru=ru, and the record's original language, English."""
+    out: dict[str, Any] = {}
+    for name, value in fields.items():
+        if isinstance(value, Both):
+            out[f"{name}_en"] = value.en
+            out[f"{name}_ru"] = value.ru
+            out["original_language"] = "en"
+        else:
+            out[name] = value
+    return out
+
+
+def _party(**fields: Any) -> Party:
+    return services.party_add(**_t(fields))
+
+
+def _event(**fields: Any) -> CaseEvent:
+    return services.case_event_add(**_t(fields))
+
+
+def _ruling(**fields: Any) -> Ruling:
+    return services.ruling_record(**_t(fields))
+
 
 COURTS: list[dict[str, Any]] = [
     # Listed top-down so that `appeals_to` already exists when a lower court is created.
@@ -141,14 +178,25 @@ COURTS: list[dict[str, Any]] = [
 ]
 
 
+# The Russian names the facts file gives for courts that have no Russian name of their own.
+COURT_NAMES_RU = {
+    "ecthr": "Европейский суд по правам человека",
+    "moscow-unidentified": "Суд г. Москвы (в сообщениях не назван)",
+}
+
+
 def _courts() -> dict[str, Court]:
     courts: dict[str, Court] = {}
     for spec in COURTS:
         fields = {k: v for k, v in spec.items() if k != "key"}
         if "appeals_to" in fields:
             fields["appeals_to"] = courts[fields["appeals_to"]]
-        court = Court.objects.filter(name=fields["name"], jurisdiction=fields["jurisdiction"]).first()
-        courts[spec["key"]] = court or services.court_create(**fields)
+        russian = COURT_NAMES_RU.get(spec["key"]) or (
+            fields.get("name_local", "") if fields["jurisdiction"] == Jurisdiction.RUSSIA else ""
+        )
+        fields["name"] = Both(fields["name"], russian)
+        court = Court.objects.filter(name_en=fields["name"].en, jurisdiction=fields["jurisdiction"]).first()
+        courts[spec["key"]] = court or services.court_create(**_t(fields))
     return courts
 
 
@@ -181,91 +229,127 @@ def _case(organization: Organization, slug: str, *, tags: list[str], **fields: A
     existing = Case.objects.filter(slug=slug).first()
     if existing:
         return existing, False
-    return services.case_create(organization=organization, slug=slug, tags=tags, **fields), True
+    return services.case_create(organization=organization, slug=slug, tags=tags, **_t(fields)), True
 
 
 def _popova(org: Organization, c: dict[str, Court]) -> None:
     case, created = _case(
         org,
         "popova-v-moscow",
-        title="Popova v. Moscow (facial recognition at protests)",
+        title=Both(
+            "Popova v. Moscow (facial recognition at protests)",
+            "Попова против Москвы (распознавание лиц на акциях протеста)",
+        ),
         tags=["facial recognition", "protest", "CCTV"],
         proceeding=Case.Proceeding.ADMINISTRATIVE,
         status=Case.Status.FILED,
         is_public=True,
         filed_on=D(2019, 10, 2),
-        summary=(
+        summary=Both(
             'Alena Popova, a women\'s-rights campaigner and founder of the think tank "Ethics and Technology", '
             "was fined after a picket outside the State Duma in April 2018; she says facial recognition "
-            "identified her. She challenged Moscow's use of facial recognition on its CCTV network."
+            "identified her. She challenged Moscow's use of facial recognition on its CCTV network.",
+            "Алёна Попова, активистка движения за права женщин и основательница аналитического центра "
+            "«Этика и технологии», была оштрафована после пикета у Государственной Думы в апреле 2018 г.; "
+            "по её словам, её опознала система распознавания лиц. Она оспорила применение Москвой "
+            "распознавания лиц в городской сети камер видеонаблюдения.",
         ),
-        claims="Suspend the use of facial recognition on Moscow's CCTV cameras.",
-        legal_basis="Federal Law 152-FZ on personal data; Constitution of the Russian Federation arts. 23-24; ECHR art. 8; claim under the Code of Administrative Procedure (KAS RF).",
+        claims=Both(
+            "Suspend the use of facial recognition on Moscow's CCTV cameras.",
+            "Приостановить использование распознавания лиц на камерах видеонаблюдения Москвы.",
+        ),
+        legal_basis=Both(
+            "Federal Law 152-FZ on personal data; Constitution of the Russian Federation arts. 23-24; ECHR art. 8; claim under the Code of Administrative Procedure (KAS RF).",
+            "Федеральный закон от 27.07.2006 № 152-ФЗ «О персональных данных»; Конституция РФ, ст. 23-24; Конвенция о защите прав человека и основных свобод, ст. 8; административный иск по Кодексу административного судопроизводства РФ (КАС РФ).",
+        ),
         sources="Press reports (2019-2020); court press office statement of 6 November 2019.",
         notes="Context: Moscow ran facial recognition on 1,500 CCTV cameras in 2017 and aimed to equip 40% of its 162,000 cameras by the end of 2019.",
     )
     if not created:
         return
-    plaintiff = services.party_add(
+    plaintiff = _party(
         case=case,
         role=Party.Role.PLAINTIFF,
         kind=Party.Kind.PERSON,
-        name="Alena Popova",
+        name=Both("Alena Popova", "Алёна Попова"),
         consent_to_publish=True,
-        description='Women\'s-rights campaigner; founder of the think tank "Ethics and Technology"',
+        description=Both(
+            'Women\'s-rights campaigner; founder of the think tank "Ethics and Technology"',
+            "Активистка движения за права женщин; основательница аналитического центра «Этика и технологии»",
+        ),
     )
-    services.party_add(
+    _party(
         case=case,
         role=Party.Role.REPRESENTATIVE,
         kind=Party.Kind.PERSON,
-        name="Sarkis Darbinyan",
+        name=Both("Sarkis Darbinyan", "Саркис Дарбинян"),
         consent_to_publish=True,
         represents=plaintiff,
-        description="Lawyer, Roskomsvoboda (per press reports)",
+        description=Both("Lawyer, Roskomsvoboda (per press reports)", "Юрист, Роскомсвобода (по сообщениям прессы)"),
         notes="Named in press reports; not confirmed from court records.",
     )
-    services.party_add(
+    _party(
         case=case,
         role=Party.Role.DEFENDANT,
         kind=Party.Kind.ORGANIZATION,
-        name="Moscow Department of Information Technology",
+        name=Both(
+            "Moscow Department of Information Technology", "Департамент информационных технологий г. Москвы (ДИТ)"
+        ),
         consent_to_publish=True,
     )
-    services.party_add(
+    _party(
         case=case,
         role=Party.Role.DEFENDANT,
         kind=Party.Kind.ORGANIZATION,
-        name="Moscow directorate of the Ministry of Internal Affairs",
+        name=Both(
+            "Moscow directorate of the Ministry of Internal Affairs",
+            "Главное управление МВД России по г. Москве (ГУ МВД России по г. Москве)",
+        ),
         consent_to_publish=True,
     )
-    services.party_add(
+    _party(
         case=case,
         role=Party.Role.DEFENDANT,
         kind=Party.Kind.ORGANIZATION,
-        name="Roskomnadzor",
+        name=Both("Roskomnadzor", "Роскомнадзор"),
         consent_to_publish=True,
-        description="Named as a defendant by one outlet only; not confirmed.",
+        description=Both(
+            "Named as a defendant by one outlet only; not confirmed.",
+            "Назван ответчиком лишь одним изданием; не подтверждено.",
+        ),
     )
-    services.case_event_add(
+    _event(
         case=case,
         occurred_on=D(2018, 4, 1),
         precision=CaseEvent.Precision.MONTH,
-        title="Picket outside the State Duma",
-        description="Popova protests outside the State Duma; she says facial recognition identified her.",
+        title=Both("Picket outside the State Duma", "Пикет у Государственной Думы"),
+        description=Both(
+            "Popova protests outside the State Duma; she says facial recognition identified her.",
+            "Попова протестует у Государственной Думы; по её словам, её опознала система распознавания лиц.",
+        ),
         source="Press reports",
     )
-    services.case_event_add(
+    _event(
         case=case,
         occurred_on=D(2018, 1, 1),
         precision=CaseEvent.Precision.YEAR,
-        title="Fined 20,000 RUB by the Tverskoy District Court",
-        description="Fined 20,000 RUB (reported as about $310) for violating the rules on public gatherings. Exact date not found.",
+        title=Both(
+            "Fined 20,000 RUB by the Tverskoy District Court",
+            "Штраф 20 000 рублей, назначенный Тверским районным судом г. Москвы",
+        ),
+        description=Both(
+            "Fined 20,000 RUB (reported as about $310) for violating the rules on public gatherings. Exact date not found.",
+            "Штраф 20 000 рублей (по сообщениям, около 310 долларов) за нарушение порядка проведения публичных мероприятий. Точная дата не найдена.",
+        ),
         source="Press reports",
     )
-    services.case_event_add(
+    _event(
         case=case,
         occurred_on=D(2019, 10, 2),
-        title="Administrative claim registered at the Savyolovsky District Court",
+        title=Both(
+            "Administrative claim registered at the Savyolovsky District Court",
+            "Административный иск зарегистрирован в Савёловском районном суде г. Москвы",
+        ),
         source="Press reports",
     )
     services.hearing_schedule(
@@ -277,13 +361,13 @@ def _popova(org: Organization, c: dict[str, Court]) -> None:
         status=Hearing.Status.HELD,
         notes="Court appearance reported by one source only; the time was not reported.",
     )
-    ruling = services.ruling_record(
+    ruling = _ruling(
         case=case,
         court=c["savyolovsky"],
         decided_on=D(2019, 11, 6),
         judge="Marina Ivanova",
         outcome=Ruling.Outcome.DISMISSED,
-        summary="The claim was dismissed.",
+        summary=Both("The claim was dismissed.", "В удовлетворении иска отказано."),
         notes="Date of the decision in final form: not found.",
     )
     services.appeal_file(
@@ -305,41 +389,57 @@ def _popova_milov(org: Organization, c: dict[str, Court]) -> None:
     case, created = _case(
         org,
         "popova-milov-v-moscow",
-        title="Popova and Milov v. Moscow (cameras in metal-detector frames)",
+        title=Both(
+            "Popova and Milov v. Moscow (cameras in metal-detector frames)",
+            "Попова и Милов против Москвы (камеры в рамках металлодетекторов)",
+        ),
         tags=["facial recognition", "protest"],
         proceeding=Case.Proceeding.ADMINISTRATIVE,
         status=Case.Status.PENDING,
         is_public=True,
-        summary="Alena Popova and Vladimir Milov challenged the cameras in the metal-detector frames at the 29 September 2019 rally.",
-        legal_basis="Federal Law 152-FZ; Constitution arts. 23-24; ECHR art. 8.",
+        summary=Both(
+            "Alena Popova and Vladimir Milov challenged the cameras in the metal-detector frames at the 29 September 2019 rally.",
+            "Алёна Попова и Владимир Милов оспорили камеры в рамках металлодетекторов на митинге 29 сентября 2019 г.",
+        ),
+        legal_basis=Both(
+            "Federal Law 152-FZ; Constitution arts. 23-24; ECHR art. 8.",
+            "Федеральный закон от 27.07.2006 № 152-ФЗ «О персональных данных»; Конституция РФ, ст. 23-24; Конвенция о защите прав человека и основных свобод, ст. 8.",
+        ),
         sources="Press reports (2020).",
         notes="Filing date and the first-instance court are not named in the sources.",
     )
     if not created:
         return
-    popova = services.party_add(case=case, role=Party.Role.PLAINTIFF, name="Alena Popova", consent_to_publish=True)
-    services.party_add(case=case, role=Party.Role.PLAINTIFF, name="Vladimir Milov", consent_to_publish=True)
-    for lawyer in ("Kirill Koroteev", "Valentina Frolova"):
-        services.party_add(
+    popova = _party(
+        case=case, role=Party.Role.PLAINTIFF, name=Both("Alena Popova", "Алёна Попова"), consent_to_publish=True
+    )
+    _party(case=case, role=Party.Role.PLAINTIFF, name=Both("Vladimir Milov", "Владимир Милов"), consent_to_publish=True)
+    for lawyer in (Both("Kirill Koroteev", "Кирилл Коротеев"), Both("Valentina Frolova", "Валентина Фролова")):
+        _party(
             case=case,
             role=Party.Role.REPRESENTATIVE,
             name=lawyer,
             consent_to_publish=True,
             represents=popova,
-            description="Lawyer, Agora (ECtHR application)",
+            description=Both(
+                "Lawyer, Agora (ECtHR application)", "Юрист, Международная правозащитная группа «Агора» (жалоба в ЕСПЧ)"
+            ),
         )
-    services.case_event_add(
+    _event(
         case=case,
         occurred_on=D(2019, 9, 29),
-        title="Rally with cameras in the metal-detector frames",
+        title=Both("Rally with cameras in the metal-detector frames", "Митинг с камерами в рамках металлодетекторов"),
         source="Press reports",
     )
-    ruling = services.ruling_record(
+    ruling = _ruling(
         case=case,
         court=c["moscow-unidentified"],
         decided_on=D(2020, 3, 3),
         outcome=Ruling.Outcome.OTHER,
-        summary="A Moscow court ruled against the plaintiffs. Reports differ: dismissal or termination of proceedings.",
+        summary=Both(
+            "A Moscow court ruled against the plaintiffs. Reports differ: dismissal or termination of proceedings.",
+            "Московский суд вынес решение не в пользу истцов. Сообщения расходятся: отказ в иске или прекращение производства.",
+        ),
         notes="The sources do not name the Moscow court that decided.",
     )
     services.appeal_file(
@@ -356,39 +456,63 @@ def _glukhin(org: Organization, c: dict[str, Court]) -> None:
     case, created = _case(
         org,
         "glukhin-v-russia",
-        title="Glukhin v. Russia",
+        title=Both("Glukhin v. Russia", "«Глухин против России»"),
         tags=["facial recognition", "protest", "ECtHR"],
         proceeding=Case.Proceeding.INTERNATIONAL,
         status=Case.Status.FILED,
         is_public=True,
         filed_on=D(2020, 1, 31),
-        summary="The first judgment of the European Court of Human Rights on facial recognition: Moscow police used it to identify and arrest Nikolay Glukhin after a solo picket in the metro.",
-        legal_basis="ECHR arts. 8 and 10.",
+        summary=Both(
+            "The first judgment of the European Court of Human Rights on facial recognition: Moscow police used it to identify and arrest Nikolay Glukhin after a solo picket in the metro.",
+            "Первое постановление Европейского суда по правам человека (ЕСПЧ) о распознавании лиц: московская полиция с его помощью установила личность Николая Глухина и задержала его после одиночного пикета в метро.",
+        ),
+        legal_basis=Both("ECHR arts. 8 and 10.", "Конвенция о защите прав человека и основных свобод, ст. 8 и 10."),
         sources="ECtHR judgment of 4 July 2023, application no. 11519/20.",
     )
     if not created:
         return
     services.docket_set(case=case, court=c["ecthr"], number="11519/20")
-    services.party_add(case=case, role=Party.Role.PLAINTIFF, name="Nikolay Glukhin", consent_to_publish=True)
-    services.party_add(
-        case=case, role=Party.Role.DEFENDANT, kind=Party.Kind.ORGANIZATION, name="Russia", consent_to_publish=True
+    _party(
+        case=case, role=Party.Role.PLAINTIFF, name=Both("Nikolay Glukhin", "Николай Глухин"), consent_to_publish=True
     )
-    services.case_event_add(
+    _party(
+        case=case,
+        role=Party.Role.DEFENDANT,
+        kind=Party.Kind.ORGANIZATION,
+        name=Both("Russia", "Россия"),
+        consent_to_publish=True,
+    )
+    _event(
         case=case,
         occurred_on=D(2019, 1, 1),
         precision=CaseEvent.Precision.YEAR,
-        title="Fined 20,000 RUB by the Meshchansky District Court",
-        description="Fined for a solo picket in the Moscow metro; his appeal failed. Exact dates not found.",
+        title=Both(
+            "Fined 20,000 RUB by the Meshchansky District Court",
+            "Штраф 20 000 рублей, назначенный Мещанским районным судом г. Москвы",
+        ),
+        description=Both(
+            "Fined for a solo picket in the Moscow metro; his appeal failed. Exact dates not found.",
+            "Штраф за одиночный пикет в московском метро; его жалоба на постановление отклонена. Точные даты не найдены.",
+        ),
         source="ECtHR judgment",
     )
-    services.case_event_add(case=case, occurred_on=D(2020, 1, 31), title="Application lodged with the ECtHR")
-    services.case_event_add(case=case, occurred_on=D(2021, 6, 23), title="Application communicated to the Government")
-    services.ruling_record(
+    _event(
+        case=case, occurred_on=D(2020, 1, 31), title=Both("Application lodged with the ECtHR", "Жалоба подана в ЕСПЧ")
+    )
+    _event(
+        case=case,
+        occurred_on=D(2021, 6, 23),
+        title=Both("Application communicated to the Government", "Жалоба коммуницирована властям России"),
+    )
+    _ruling(
         case=case,
         court=c["ecthr"],
         decided_on=D(2023, 7, 4),
         outcome=Ruling.Outcome.VIOLATION,
-        summary="Third Section: violations of Article 8 and Article 10.",
+        summary=Both(
+            "Third Section: violations of Article 8 and Article 10.",
+            "Третья секция: нарушения статьи 8 и статьи 10 Конвенции.",
+        ),
         in_force=True,
         in_force_on=D(2023, 10, 4),
     )
@@ -400,32 +524,38 @@ def _bridges(org: Organization, c: dict[str, Court]) -> None:
     case, created = _case(
         org,
         "bridges-v-south-wales-police",
-        title="R (Bridges) v Chief Constable of South Wales Police",
+        title=Both("R (Bridges) v Chief Constable of South Wales Police"),
         tags=["facial recognition", "police"],
         proceeding=Case.Proceeding.JUDICIAL_REVIEW,
         status=Case.Status.PENDING,
         is_public=True,
-        summary="Challenge to South Wales Police's use of live automated facial recognition.",
-        legal_basis="ECHR art. 8 (Human Rights Act 1998); Data Protection Act 2018; public-sector equality duty (Equality Act 2010 s. 149).",
+        summary=Both(
+            "Challenge to South Wales Police's use of live automated facial recognition.",
+            "Оспаривание применения полицией Южного Уэльса автоматического распознавания лиц в реальном времени.",
+        ),
+        legal_basis=Both(
+            "ECHR art. 8 (Human Rights Act 1998); Data Protection Act 2018; public-sector equality duty (Equality Act 2010 s. 149).",
+            "Конвенция о защите прав человека и основных свобод, ст. 8 (Закон о правах человека 1998 г.); Закон о защите данных 2018 г.; обязанность государственного сектора обеспечивать равенство (Закон о равенстве 2010 г., ст. 149).",
+        ),
         sources="[2019] EWHC 2341 (Admin); [2020] EWCA Civ 1058.",
     )
     if not created:
         return
-    claimant = services.party_add(case=case, role=Party.Role.PLAINTIFF, name="Edward Bridges", consent_to_publish=True)
-    services.party_add(
+    claimant = _party(case=case, role=Party.Role.PLAINTIFF, name=Both("Edward Bridges"), consent_to_publish=True)
+    _party(
         case=case,
         role=Party.Role.DEFENDANT,
         kind=Party.Kind.ORGANIZATION,
-        name="Chief Constable of South Wales Police",
+        name=Both("Chief Constable of South Wales Police"),
         consent_to_publish=True,
     )
-    first = services.ruling_record(
+    first = _ruling(
         case=case,
         court=c["ewhc-admin"],
         decided_on=D(2019, 9, 4),
         outcome=Ruling.Outcome.DISMISSED,
         citation="[2019] EWHC 2341 (Admin)",
-        summary="The Divisional Court dismissed the claim.",
+        summary=Both("The Divisional Court dismissed the claim.", "Дивизиональный суд отказал в удовлетворении иска."),
     )
     appeal = services.appeal_file(
         case=case,
@@ -436,16 +566,19 @@ def _bridges(org: Organization, c: dict[str, Court]) -> None:
         status=Appeal.Status.FILED,
         notes="Filing date not found.",
     )
-    second = services.ruling_record(
+    second = _ruling(
         case=case,
         court=c["ewca"],
         decided_on=D(2020, 8, 11),
         outcome=Ruling.Outcome.GRANTED,
         citation="[2020] EWCA Civ 1058",
-        summary=(
+        summary=Both(
             'Appeal allowed: live facial recognition use was not "in accordance with the law" (Art. 8), the data '
             "protection impact assessment was deficient, and the public-sector equality duty was breached; the "
-            "proportionality ground failed."
+            "proportionality ground failed.",
+            "Апелляция удовлетворена: применение распознавания лиц в реальном времени не было «предусмотрено "
+            "законом» (ст. 8), оценка воздействия на защиту данных была недостаточной, обязанность "
+            "государственного сектора обеспечивать равенство нарушена; довод о несоразмерности отклонён.",
         ),
     )
     services.appeal_decide(appeal=appeal, ruling=second)
@@ -458,47 +591,55 @@ def _clearview(org: Organization, c: dict[str, Court]) -> None:
     case, created = _case(
         org,
         "aclu-v-clearview-ai",
-        title="ACLU v. Clearview AI",
+        title=Both("ACLU v. Clearview AI"),
         tags=["facial recognition", "biometrics", "BIPA"],
         proceeding=Case.Proceeding.CIVIL,
         status=Case.Status.FILED,
         is_public=True,
         filed_on=D(2020, 5, 28),
-        summary="Suit under the Illinois Biometric Information Privacy Act against Clearview AI's faceprint database.",
-        legal_basis="Illinois Biometric Information Privacy Act (740 ILCS 14).",
+        summary=Both(
+            "Suit under the Illinois Biometric Information Privacy Act against Clearview AI's faceprint database.",
+            "Иск по Закону штата Иллинойс о конфиденциальности биометрической информации против базы данных слепков лиц Clearview AI.",
+        ),
+        legal_basis=Both(
+            "Illinois Biometric Information Privacy Act (740 ILCS 14).",
+            "Закон штата Иллинойс о конфиденциальности биометрической информации (740 ILCS 14).",
+        ),
         sources="Circuit Court of Cook County, No. 2020 CH 04353; ACLU press releases.",
     )
     if not created:
         return
     services.docket_set(case=case, court=c["cook"], number="2020 CH 04353")
-    services.party_add(
+    _party(
         case=case,
         role=Party.Role.PLAINTIFF,
         kind=Party.Kind.ORGANIZATION,
-        name="American Civil Liberties Union",
+        name=Both("American Civil Liberties Union"),
         consent_to_publish=True,
     )
-    services.party_add(
+    _party(
         case=case,
         role=Party.Role.DEFENDANT,
         kind=Party.Kind.ORGANIZATION,
-        name="Clearview AI, Inc.",
+        name=Both("Clearview AI, Inc."),
         consent_to_publish=True,
     )
-    services.case_event_add(
+    _event(
         case=case,
         occurred_on=D(2021, 8, 1),
         precision=CaseEvent.Precision.MONTH,
-        title="Motion to dismiss denied",
+        title=Both("Motion to dismiss denied", "Ходатайство об отклонении иска отклонено"),
         source="Press reports",
     )
-    services.case_event_add(
+    _event(
         case=case,
         occurred_on=D(2022, 5, 9),
-        title="Settlement",
-        description=(
+        title=Both("Settlement", "Мировое соглашение"),
+        description=Both(
             "Nationwide ban on selling the faceprint database to most private entities; a five-year ban for any "
-            "entity in Illinois."
+            "entity in Illinois.",
+            "Запрет по всей стране на продажу базы данных слепков лиц большинству частных организаций; "
+            "пятилетний запрет для любых организаций в Иллинойсе.",
         ),
     )
     services.case_update(case=case, status=Case.Status.CLOSED, outcome=Case.Outcome.SETTLED)
@@ -507,7 +648,7 @@ def _clearview(org: Organization, c: dict[str, Court]) -> None:
 @transaction.atomic
 def demo_seed(*, with_accounts: bool = True) -> dict[str, int]:
     """Load the demo; returns how many records of each kind exist afterwards."""
-    organization = Organization.objects.filter(name=DEMO_ORGANIZATION).first() or services.organization_create(
+    organization = Organization.objects.filter(slug="demo-desk").first() or services.organization_create(
         name=DEMO_ORGANIZATION, slug="demo-desk"
     )
     if with_accounts:

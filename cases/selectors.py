@@ -5,18 +5,21 @@ write; private contact details stay inside the organization."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+import re
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as UserModel
+from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import BooleanField, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from cases.models import Appeal, Case, Hearing, Membership, Ruling, Tag
+from cases.content import content_languages
+from cases.models import Appeal, Case, Docket, Hearing, Membership, Party, Ruling, Tag
 
 User = UserModel | AnonymousUser | None
 
@@ -157,3 +160,108 @@ def case_instance_chain(*, case: Case) -> list[Instance]:
         .order_by("decided_on", "id")
     )
     return [Instance(ruling=ruling, appeals=list(ruling.appeals.all())) for ruling in rulings]
+
+
+# --- Search ---------------------------------------------------------------------------------
+
+# Each language's columns are read with that language's PostgreSQL text search configuration
+# (Snowball stemmers: "Попову" and "Попова" are both "попов"). A language without a
+# configuration of its own here is read with 'simple' (lower case, no stemming).
+SEARCH_CONFIGS = {"en": "english", "ru": "russian", "fr": "french", "de": "german"}
+# The case's own words that search reads (cases_matching); parties are searched apart.
+CASE_SEARCH_FIELDS = ("title", "summary", "legal_basis")
+
+# English derivations the Snowball stemmer leaves apart ("recognised" -> recognis,
+# "recognition" -> recognit, "recognize" -> recogn): a word ending in one of these also
+# matches its root as a prefix, so either form finds the other.
+_ENGLISH_DERIVATIONS = re.compile(
+    r"(isations?|izations?|itions?|ations?|ising|izing|ised|ized|ises|izes|ise|ize)$", re.IGNORECASE
+)
+
+
+def search_config(language: str) -> str:
+    return SEARCH_CONFIGS.get(language, "simple")
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a search, at most 10 (letters, digits and hyphens; the rest separates them)."""
+    return re.findall(r"[\w-]+", text)[:10]
+
+
+def search_vector(fields: tuple[str, ...], language: str) -> SearchVector:
+    """The tsvector of ``fields`` in ``language``'s columns: the very expression the GIN indexes
+    of cases/migrations/0005_search_indexes.py are built on (PostgreSQL uses an expression index
+    only for the same expression)."""
+    return SearchVector(*(f"{name}_{language}" for name in fields), config=search_config(language))
+
+
+def _word_query(word: str, language: str) -> SearchQuery:
+    config = search_config(language)
+    query = SearchQuery(word, config=config, search_type="plain")
+    if language == "en":
+        root = _ENGLISH_DERIVATIONS.sub("", word)
+        if root != word and len(root) >= 4 and root.isalpha():
+            query |= SearchQuery(f"{root}:*", config=config, search_type="raw")
+    return query
+
+
+def rows_matching(model: type[Any], word: str, *, fields: tuple[str, ...]) -> QuerySet[Any]:
+    """``model``'s rows where ``word`` is in one of ``fields`` in some language.
+
+    PostgreSQL: full-text search with each language's stemming, on the expressions the GIN
+    indexes are built on. SQLite (a first `make run`): a case-insensitive substring match in
+    every language's column.
+    """
+    languages = content_languages()
+    either = Q()
+    if connection.vendor == "postgresql":
+        rows = model._default_manager.alias(**{f"search_{code}": search_vector(fields, code) for code in languages})
+        for code in languages:
+            either |= Q(**{f"search_{code}": _word_query(word, code)})
+        return rows.filter(either)
+    for code in languages:
+        for name in fields:
+            either |= Q(**{f"{name}_{code}__icontains": word})
+    return model._default_manager.filter(either)
+
+
+def word_matches(model: type[Any], word: str, *, fields: tuple[str, ...]) -> Q:
+    """A condition on ``model``'s rows: ``word`` is in one of ``fields`` in some language. As
+    ``pk IN (subquery)``, so that the subquery reads the indexes (an OR with other conditions
+    would make PostgreSQL scan the table)."""
+    return Q(pk__in=rows_matching(model, word, fields=fields).values("pk"))
+
+
+def text_search(
+    queryset: QuerySet[Any], text: str, *, fields: tuple[str, ...], extra: Callable[[str], Q] | None = None
+) -> QuerySet[Any]:
+    """Rows of ``queryset`` where every word of ``text`` is in one of ``fields`` in some language
+    (or matches ``extra(word)``, e.g. a party's name or a docket number)."""
+    condition = Q()
+    for word in search_words(text):
+        either = word_matches(queryset.model, word, fields=fields)
+        if extra is not None:
+            either |= extra(word)
+        condition &= either
+    return queryset.filter(condition) if condition else queryset
+
+
+def cases_matching(
+    cases: QuerySet[Case], text: str, *, public_names_only: bool, dockets: bool = False
+) -> QuerySet[Case]:
+    """Cases whose title, summary or legal basis, or a party's name, has every word of ``text``,
+    in any language. ``public_names_only``: only names the parties agreed to publish, and aliases
+    (searching private names would reveal who is a party)."""
+
+    def party_or_docket(word: str) -> Q:
+        # Names and aliases apart: each has its own index (a vector of both would have none).
+        named = rows_matching(Party, word, fields=("name",))
+        if public_names_only:
+            named = named.filter(consent_to_publish=True)
+        aliased = rows_matching(Party, word, fields=("alias",))
+        condition = Q(pk__in=named.values("case_id")) | Q(pk__in=aliased.values("case_id"))
+        if dockets:
+            condition |= Q(pk__in=Docket.objects.filter(number__icontains=word).values("case_id"))
+        return condition
+
+    return text_search(cases, text, fields=CASE_SEARCH_FIELDS, extra=party_or_docket)

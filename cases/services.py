@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -171,16 +172,43 @@ def _update(
     return current, changed
 
 
+def with_translations(model: type[models.Model], fields: tuple[str, ...]) -> tuple[str, ...]:
+    """``fields`` plus, for each translated one, its column per language (title -> title_en, title_ru)
+    and the record's ``original_language``.
+
+    A service given ``title`` writes the active language's column (django-modeltranslation);
+    given ``title_en`` / ``title_ru``, exactly those. A language left out keeps its text.
+    """
+    translated = [name for name in getattr(model, "translated_fields", ()) if name in fields]
+    if not translated:
+        return fields
+    columns = tuple(f"{name}_{code}" for name in translated for code, _label in settings.LANGUAGES)
+    return (*fields, *columns, "original_language")
+
+
 # --- Organizations and courts ---------------------------------------------------------------
 
 
+ORGANIZATION_FIELDS = with_translations(Organization, ("name", "slug", "website"))
+
+
 @transaction.atomic
-def organization_create(*, name: str, slug: str = "", website: str = "", actor: Actor = None) -> Organization:
-    organization = Organization(name=name.strip(), slug=slug or slugify(name)[:80], website=website)
+def organization_create(
+    *, name: str = "", slug: str = "", website: str = "", actor: Actor = None, **translations: Any
+) -> Organization:
+    """A new organization; ``name`` in the active language, or ``name_en=``, ``name_ru=``, ... and
+    ``original_language=`` (any other keyword is refused)."""
+    organization = Organization(website=website)
+    fields = {"name": name.strip()} if name else {}
+    _assign(organization, {**fields, **translations}, ORGANIZATION_FIELDS)
+    # An organization's name is unique: an untranslated one is NULL, not "" (cases/translation.py).
+    for code, _label in settings.LANGUAGES:
+        if not getattr(organization, f"name_{code}"):
+            setattr(organization, f"name_{code}", None)
+    if not organization.name:
+        raise ValidationError({"name": gettext("Give the name in at least one language.")})
+    organization.slug = slug or slugify(organization.name)[:80]
     return _save(organization, actor=actor)
-
-
-ORGANIZATION_FIELDS = ("name", "slug", "website")
 
 
 @transaction.atomic
@@ -220,7 +248,9 @@ def membership_remove(*, membership: Membership, actor: Actor = None) -> None:
     deadline_services.deadline_reminders_organization_sync(organization=organization)
 
 
-COURT_FIELDS = ("name", "name_local", "jurisdiction", "level", "city", "address", "time_zone", "appeals_to", "website")
+COURT_FIELDS = with_translations(
+    Court, ("name", "name_local", "jurisdiction", "level", "city", "address", "time_zone", "appeals_to", "website")
+)
 
 
 def _court_validate(court: Court) -> None:
@@ -262,22 +292,24 @@ def court_delete(*, court: Court, actor: Actor = None) -> None:
 
 # --- Cases ----------------------------------------------------------------------------------
 
-CASE_FIELDS = (
-    "organization",
-    "title",
-    "slug",
-    "summary",
-    "claims",
-    "legal_basis",
-    "proceeding",
-    "status",
-    "outcome",
-    "is_public",
-    "filed_on",
-    "notes",
-    "sources",
+CASE_FIELDS = with_translations(
+    Case,
+    (
+        "organization",
+        "title",
+        "slug",
+        "summary",
+        "claims",
+        "legal_basis",
+        "proceeding",
+        "status",
+        "outcome",
+        "is_public",
+        "filed_on",
+        "notes",
+        "sources",
+    ),
 )
-
 # The lifecycle a case may move through. A case can go back to pending (remand) and a closed
 # case can be reopened when a further instance takes it up (e.g. an ECtHR application).
 CASE_TRANSITIONS: dict[str, set[str]] = {
@@ -386,19 +418,22 @@ def docket_remove(*, docket: Docket, actor: Actor = None) -> None:
 
 # --- Parties --------------------------------------------------------------------------------
 
-PARTY_FIELDS = (
-    "case",
-    "role",
-    "kind",
-    "name",
-    "alias",
-    "consent_to_publish",
-    "represents",
-    "description",
-    "contact_email",
-    "contact_phone",
-    "contact_address",
-    "notes",
+PARTY_FIELDS = with_translations(
+    Party,
+    (
+        "case",
+        "role",
+        "kind",
+        "name",
+        "alias",
+        "consent_to_publish",
+        "represents",
+        "description",
+        "contact_email",
+        "contact_phone",
+        "contact_address",
+        "notes",
+    ),
 )
 
 
@@ -432,18 +467,21 @@ def party_delete(*, party: Party, actor: Actor = None) -> None:
 
 # --- Hearings -------------------------------------------------------------------------------
 
-HEARING_FIELDS = (
-    "case",
-    "court",
-    "starts_at",
-    "time_to_be_confirmed",
-    "duration_minutes",
-    "courtroom",
-    "judge",
-    "kind",
-    "status",
-    "outcome_notes",
-    "notes",
+HEARING_FIELDS = with_translations(
+    Hearing,
+    (
+        "case",
+        "court",
+        "starts_at",
+        "time_to_be_confirmed",
+        "duration_minutes",
+        "courtroom",
+        "judge",
+        "kind",
+        "status",
+        "outcome_notes",
+        "notes",
+    ),
 )
 
 
@@ -530,10 +568,11 @@ def hearing_postpone(
 def hearing_cancel(
     *, hearing: Hearing, reason: str = "", actor: Actor = None, expected_version: int | None = None
 ) -> Hearing:
+    no_outcome = {f"outcome_notes_{code}": "" for code, _label in settings.LANGUAGES}
     return hearing_update(
         hearing=hearing,
         status=Hearing.Status.CANCELLED,
-        outcome_notes="",
+        **no_outcome,
         reason=reason,
         actor=actor,
         expected_version=expected_version,
@@ -541,14 +580,27 @@ def hearing_cancel(
 
 
 def hearing_record_outcome(
-    *, hearing: Hearing, outcome_notes: str, actor: Actor = None, expected_version: int | None = None
+    *,
+    hearing: Hearing,
+    outcome_notes: str | None = None,
+    original_language: str | None = None,
+    actor: Actor = None,
+    expected_version: int | None = None,
+    **outcome_notes_per_language: str,
 ) -> Hearing:
+    """Mark a hearing held with its public outcome: ``outcome_notes`` in the active language,
+    or ``outcome_notes_en=...``, ``outcome_notes_ru=...`` (any other keyword is refused)."""
+    fields: dict[str, Any] = dict(outcome_notes_per_language)
+    if outcome_notes is not None:
+        fields["outcome_notes"] = outcome_notes
+    if original_language is not None:
+        fields["original_language"] = original_language
     return hearing_update(
         hearing=hearing,
         status=Hearing.Status.HELD,
-        outcome_notes=outcome_notes,
         actor=actor,
         expected_version=expected_version,
+        **fields,
     )
 
 
@@ -559,18 +611,21 @@ def hearing_delete(*, hearing: Hearing, actor: Actor = None) -> None:
 
 # --- Rulings --------------------------------------------------------------------------------
 
-RULING_FIELDS = (
-    "case",
-    "court",
-    "decided_on",
-    "final_form_on",
-    "judge",
-    "outcome",
-    "summary",
-    "citation",
-    "in_force",
-    "in_force_on",
-    "notes",
+RULING_FIELDS = with_translations(
+    Ruling,
+    (
+        "case",
+        "court",
+        "decided_on",
+        "final_form_on",
+        "judge",
+        "outcome",
+        "summary",
+        "citation",
+        "in_force",
+        "in_force_on",
+        "notes",
+    ),
 )
 
 
@@ -629,17 +684,21 @@ def ruling_delete(*, ruling: Ruling, actor: Actor = None) -> None:
 
 # --- Appeals --------------------------------------------------------------------------------
 
-APPEAL_FIELDS = (
-    "case",
-    "ruling",
-    "appellant",
-    "court",
-    "kind",
-    "status",
-    "filed_on",
-    "reference",
-    "decided_by",
-    "notes",
+APPEAL_FIELDS = with_translations(
+    Appeal,
+    (
+        "case",
+        "ruling",
+        "appellant",
+        "court",
+        "kind",
+        "status",
+        "filed_on",
+        "reference",
+        "grounds",
+        "decided_by",
+        "notes",
+    ),
 )
 
 
@@ -716,7 +775,9 @@ def appeal_delete(*, appeal: Appeal, actor: Actor = None) -> None:
 
 # --- Timeline facts -------------------------------------------------------------------------
 
-CASE_EVENT_FIELDS = ("case", "occurred_on", "precision", "title", "description", "source", "is_confirmed", "is_public")
+CASE_EVENT_FIELDS = with_translations(
+    CaseEvent, ("case", "occurred_on", "precision", "title", "description", "source", "is_confirmed", "is_public")
+)
 
 
 @transaction.atomic

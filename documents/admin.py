@@ -235,9 +235,11 @@ def generate_dossier(modeladmin: Any, request: HttpRequest, queryset: QuerySet[C
 
 
 def _add_case_action() -> None:
-    actions = list(CaseAdmin.actions or [])
+    # CaseAdmin is generic through modeltranslation's TranslationAdmin[Case]; its actions are
+    # the class's own here, which is what mypy cannot tell.
+    actions = list(CaseAdmin.actions or [])  # type: ignore[misc]
     if generate_dossier not in actions:
-        CaseAdmin.actions = [*actions, generate_dossier]
+        CaseAdmin.actions = [*actions, generate_dossier]  # type: ignore[misc]
 
 
 _add_case_action()

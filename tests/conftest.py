@@ -30,16 +30,6 @@ def outsider(db):
 
 
 @pytest.fixture(autouse=True)
-def _language_reset():
-    """A request with Accept-Language activates its language in this thread (LocaleMiddleware)
-    and nothing deactivates it: the next test must not start in Russian."""
-    yield
-    from django.utils import translation
-
-    translation.deactivate()
-
-
-@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Throttle counters live in the cache (Redis): each test starts from none, whatever ran before."""
     from django.core.cache import cache
@@ -119,3 +109,12 @@ def s3_storage(s3_settings):
 
     s3_settings.STORAGES = {**s3_settings.STORAGES, "default": {"BACKEND": "storages.backends.s3.S3Storage"}}
     return default_storage
+@pytest.fixture(autouse=True)
+def _english_to_start_with():
+    """Each test starts in English: a request in Russian leaves Russian active in the thread, and
+    case content written then (factories, services) would land in the Russian columns."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")

@@ -13,9 +13,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from cases.content import localized
 from cases.models import Appeal, Case, CaseEvent, Court, Hearing, Party, Ruling, Tag
 from cases.services import CASE_EVENT_FIELDS, CASE_FIELDS, PARTY_FIELDS
 from documents.models import Document, Dossier
+from web.language_fields import TranslatedFieldsForm, single_language_names
 from web.middleware import known_zones
 
 
@@ -48,7 +50,7 @@ def apply_service_errors(form: forms.Form, exc: ValidationError, field_map: dict
 
 class CourtChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Court) -> str:  # type: ignore[override]
-        return f"{obj.name} ({obj.time_zone})"
+        return f"{localized(obj, 'name')} ({obj.time_zone})"
 
 
 def court_local_datetime(day: dt.date, time: dt.time | None, court: Court) -> dt.datetime:
@@ -130,11 +132,15 @@ class HearingReasonForm(VersionedForm):
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
 
 
-class HearingOutcomeForm(VersionedForm):
+class HearingOutcomeForm(TranslatedFieldsForm, VersionedForm):
+    translated = ("outcome_notes",)
+
     outcome_notes = forms.CharField(label=_("What happened"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class RulingForm(forms.Form):
+class RulingForm(TranslatedFieldsForm):
+    translated = ("summary",)
+
     court = CourtChoiceField(label=_("Court"), queryset=Court.objects.order_by("name"))
     decided_on = forms.DateField(label=_("Decided on"), widget=DateInput())
     final_form_on = forms.DateField(
@@ -152,7 +158,9 @@ class RulingForm(forms.Form):
     notes = forms.CharField(label=_("Private notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class AppealForm(forms.Form):
+class AppealForm(TranslatedFieldsForm):
+    translated = ("grounds",)
+
     court = CourtChoiceField(label=_("Court appealed to"), queryset=Court.objects.none())
     kind = forms.ChoiceField(label=_("Kind"), choices=Appeal.Kind.choices, initial=Appeal.Kind.APPEAL)
     status = forms.ChoiceField(label=_("Status"), choices=Appeal.Status.choices, initial=Appeal.Status.FILED)
@@ -161,6 +169,12 @@ class AppealForm(forms.Form):
     )
     appellant = forms.ModelChoiceField(label=_("Appellant"), queryset=Party.objects.none(), required=False)
     reference = forms.CharField(label=_("Reference"), max_length=100, required=False)
+    grounds = forms.CharField(
+        label=_("Grounds (public)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the appeal argues, in brief."),
+    )
     notes = forms.CharField(label=_("Private notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, courts: list[Court], case: Case, **kwargs: Any) -> None:
@@ -296,9 +310,11 @@ class DossierForm(forms.Form):
 # --- Editing a case, its parties and its timeline facts -------------------------------------
 
 
-class CaseForm(VersionedForm):
+class CaseForm(TranslatedFieldsForm, VersionedForm):
     """The case's own details; `cases.services.case_update` checks the status transitions and
     the rest (a closed case has an outcome, a filed one its filing date, ...)."""
+
+    translated = Case.translated_fields
 
     title = forms.CharField(label=_("Title"), max_length=250)
     summary = forms.CharField(label=_("Summary (public)"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
@@ -347,24 +363,29 @@ class CaseForm(VersionedForm):
         help_text=_("Seen only by your organization."),
     )
 
-    # What `case_update` takes, but the organization and the slug (not edited here).
-    SERVICE_FIELDS = tuple(name for name in CASE_FIELDS if name not in ("organization", "slug"))
+    # What `case_update` takes, but the organization and the slug (not edited here); the
+    # translated fields come per language.
+    SERVICE_FIELDS = tuple(
+        name for name in single_language_names(CASE_FIELDS, Case) if name not in ("organization", "slug")
+    )
 
     def service_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
         fields = {name: data[name] for name in self.SERVICE_FIELDS}
         fields["tags"] = [name.strip() for name in data["tags"].split(",") if name.strip()]
-        return fields
+        return {**fields, **self.translated_data()}
 
     @classmethod
     def initial_for(cls, case: Case) -> dict[str, Any]:
         initial = {name: getattr(case, name) for name in cls.SERVICE_FIELDS}
         initial["tags"] = ", ".join(tag.name for tag in case.tags.all())
         initial["version"] = case.version
-        return initial
+        return {**initial, **cls.translated_initial(case)}
 
 
-class PartyForm(VersionedForm):
+class PartyForm(TranslatedFieldsForm, VersionedForm):
+    translated = Party.translated_fields
+
     role = forms.ChoiceField(label=_("Role"), choices=Party.Role.choices)
     kind = forms.ChoiceField(label=_("Person or organization"), choices=Party.Kind.choices, initial=Party.Kind.PERSON)
     name = forms.CharField(label=_("Name"), max_length=200, help_text=_("Full name; shown publicly only with consent."))
@@ -401,8 +422,9 @@ class PartyForm(VersionedForm):
         help_text=_("Contact details and notes are seen only by your organization."),
     )
 
-    # What `party_add` / `party_update` take, but the case (fixed by the page).
-    SERVICE_FIELDS = tuple(name for name in PARTY_FIELDS if name != "case")
+    # What `party_add` / `party_update` take, but the case (fixed by the page); the translated
+    # fields come per language.
+    SERVICE_FIELDS = tuple(name for name in single_language_names(PARTY_FIELDS, Party) if name != "case")
 
     def __init__(self, *args: Any, case: Case, party: Party | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -414,15 +436,17 @@ class PartyForm(VersionedForm):
         represents.queryset = others.exclude(pk=party.pk) if party is not None else others
 
     def service_fields(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.SERVICE_FIELDS}
+        return {**{name: self.cleaned_data[name] for name in self.SERVICE_FIELDS}, **self.translated_data()}
 
     @classmethod
     def initial_for(cls, party: Party) -> dict[str, Any]:
         initial = {name: getattr(party, name) for name in cls.SERVICE_FIELDS}
-        return {**initial, "version": party.version}
+        return {**initial, **cls.translated_initial(party), "version": party.version}
 
 
-class CaseEventForm(VersionedForm):
+class CaseEventForm(TranslatedFieldsForm, VersionedForm):
+    translated = CaseEvent.translated_fields
+
     occurred_on = forms.DateField(
         label=_("Date"),
         widget=DateInput(),
@@ -444,7 +468,7 @@ class CaseEventForm(VersionedForm):
         label=_("Public"), required=False, initial=True, help_text=_("A private fact never leaves your organization.")
     )
 
-    SERVICE_FIELDS = tuple(name for name in CASE_EVENT_FIELDS if name != "case")
+    SERVICE_FIELDS = tuple(name for name in single_language_names(CASE_EVENT_FIELDS, CaseEvent) if name != "case")
 
     def __init__(self, *args: Any, new: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -452,9 +476,9 @@ class CaseEventForm(VersionedForm):
             self.fields["version"].required = False
 
     def service_fields(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.SERVICE_FIELDS}
+        return {**{name: self.cleaned_data[name] for name in self.SERVICE_FIELDS}, **self.translated_data()}
 
     @classmethod
     def initial_for(cls, event: CaseEvent) -> dict[str, Any]:
         initial = {name: getattr(event, name) for name in cls.SERVICE_FIELDS}
-        return {**initial, "version": event.version}
+        return {**initial, **cls.translated_initial(event), "version": event.version}

@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from cases.models import Appeal, Case, CaseEvent, Court, Docket, Hearing, HearingReschedule, Party, Ruling, Tag
-from cases.selectors import User, cases_of_member
+from cases.selectors import User, cases_matching, cases_of_member
 from deadlines.models import Deadline
 from deadlines.selectors import deadlines_undetermined, deadlines_upcoming
 
@@ -119,18 +119,8 @@ def case_list(
     now = now or timezone.now()
     cases = cases_of_member(user=user)
     if search:
-        words = Q()
-        for word in search.split():
-            words &= (
-                Q(title__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(legal_basis__icontains=word)
-                | Exists(Docket.objects.filter(case=OuterRef("pk"), number__icontains=word))
-                | Exists(
-                    Party.objects.filter(case=OuterRef("pk")).filter(Q(name__icontains=word) | Q(alias__icontains=word))
-                )
-            )
-        cases = cases.filter(words)
+        # Members search every party name (their own organization's cases) and docket numbers.
+        cases = cases_matching(cases, search, public_names_only=False, dockets=True)
     if status:
         cases = cases.filter(status=status)
     if court is not None:

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django_filters import rest_framework as filters
 
 from cases.models import Appeal, Case, Court, Docket, Hearing, Jurisdiction, Party, Ruling
+from cases.selectors import cases_matching, text_search
 
 
 class UtcDateTimeFilter(filters.IsoDateTimeFilter):
@@ -40,7 +41,13 @@ class CaseFilter(filters.FilterSet):
     updated_after = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
     hearing_after = filters.IsoDateTimeFilter(method="filter_hearing_after", help_text="Has a hearing at or after.")
     hearing_before = filters.IsoDateTimeFilter(method="filter_hearing_before", help_text="Has a hearing before.")
-    q = filters.CharFilter(method="filter_text", help_text="Words in the title, summary or a public party name.")
+    q = filters.CharFilter(
+        method="filter_text",
+        help_text=(
+            "Words in the title, summary, legal basis or a public party name, in any language "
+            "(English and Russian word forms on PostgreSQL)."
+        ),
+    )
 
     class Meta:
         model = Case
@@ -64,14 +71,8 @@ class CaseFilter(filters.FilterSet):
         return queryset.filter(Exists(Hearing.objects.filter(case=OuterRef("pk"), starts_at__lt=moment)))
 
     def filter_text(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
-        value = value.strip()
-        if not value:
-            return queryset
         # Public names only: searching private names would reveal who is a party.
-        public_party = Party.objects.filter(case=OuterRef("pk")).filter(
-            Q(consent_to_publish=True, name__icontains=value) | Q(alias__icontains=value)
-        )
-        return queryset.filter(Q(title__icontains=value) | Q(summary__icontains=value) | Exists(public_party))
+        return cases_matching(queryset, value, public_names_only=True)
 
 
 class CourtFilter(filters.FilterSet):
@@ -84,7 +85,7 @@ class CourtFilter(filters.FilterSet):
         fields: list[str] = []
 
     def filter_text(self, queryset: QuerySet[Court], name: str, value: str) -> QuerySet[Court]:
-        return queryset.filter(Q(name__icontains=value) | Q(name_local__icontains=value))
+        return text_search(queryset, value, fields=("name",), extra=lambda word: Q(name_local__icontains=word))
 
 
 class PartyFilter(filters.FilterSet):

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Appeal, Case, Hearing, HearingReschedule, Ruling
+from cases.models import Appeal, Case, Hearing, HearingReschedule, Party, Ruling
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -230,7 +230,7 @@ def test_membership_changes_in_the_admin_go_through_the_services(client, demo):
     owner = Membership.objects.get(organization=organization, role="owner")
     others = list(Membership.objects.filter(organization=organization).exclude(pk=owner.pk).order_by("pk"))
     data = {
-        "name": organization.name,
+        "name_en": organization.name_en,  # the admin shows the name per language
         "slug": organization.slug,
         "website": "",
         "expected_version": organization.version,
@@ -250,3 +250,73 @@ def test_membership_changes_in_the_admin_go_through_the_services(client, demo):
     assert Membership.objects.filter(pk=owner.pk).exists()
     messages = [str(m) for m in response.wsgi_request._messages]
     assert messages == ["Nothing was saved: An organization keeps at least one owner; name another owner first."]
+
+
+def test_the_admin_shows_the_languages_side_by_side_and_saves_both_through_the_service(lawyer_client):
+    party = Party.objects.get(case__slug="popova-v-moscow", name_en="Alena Popova")
+    url = reverse("admin:cases_party_change", args=[party.pk])
+    page = lawyer_client.get(url).content.decode()
+    assert '<div class="form-row field-name_en field-name_ru">' in page  # one row, both languages
+    assert 'name="original_language"' in page
+    response = lawyer_client.post(
+        url,
+        {
+            "original_language": "ru",
+            "case": party.case_id,
+            "role": party.role,
+            "kind": party.kind,
+            "name_en": "Alena Popova",
+            "name_ru": "Алёна Попова",
+            "description_ru": "Активистка",
+            "consent_to_publish": "on",
+            "expected_version": party.version,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    saved = Party.objects.get(pk=party.pk)
+    assert (saved.original_language, saved.name_ru, saved.description_ru, saved.version) == (
+        "ru",
+        "Алёна Попова",
+        "Активистка",
+        party.version + 1,
+    )
+    assert saved.history.first().history_user.username == "lawyer"
+
+
+def test_an_organization_is_added_in_the_admin_with_its_name_in_both_languages(client, demo):
+    from cases.models import Organization
+
+    client.force_login(User.objects.get(username="admin"))
+    response = client.post(
+        reverse("admin:cases_organization_add"),
+        {
+            "original_language": "ru",
+            "name_en": "",
+            "name_ru": "Правозащитная группа",
+            "slug": "rights-group",
+            "website": "",
+            "memberships-TOTAL_FORMS": 0,
+            "memberships-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    organization = Organization.objects.get(slug="rights-group")
+    assert (organization.original_language, organization.name_ru, organization.name_en) == (
+        "ru",
+        "Правозащитная группа",
+        None,
+    )
+
+
+def test_an_organization_without_a_name_in_any_language_is_refused_next_to_the_name(client, demo):
+    from cases.models import Organization
+
+    client.force_login(User.objects.get(username="admin"))
+    response = client.post(
+        reverse("admin:cases_organization_add"),
+        {"original_language": "ru", "name_en": "", "name_ru": "", "slug": "nameless", "website": ""}
+        | {"memberships-TOTAL_FORMS": 0, "memberships-INITIAL_FORMS": 0},
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {"name_ru": ["Give the name in at least one language."]}
+    assert not Organization.objects.filter(slug="nameless").exists()

@@ -77,3 +77,35 @@ def test_seed_demo_refuses_demo_accounts_when_debug_is_off(settings):
     with pytest.raises(CommandError, match="published passwords"):
         call_command("seed_demo")
     assert Case.objects.count() == 0
+
+
+def test_the_demo_is_in_english_and_russian_with_the_russian_names_of_the_facts_file():
+    call_command("seed_demo", "--no-accounts")
+    popova = Case.objects.get(slug="popova-v-moscow")
+    assert (popova.original_language, popova.title_en, popova.title_ru) == (
+        "en",
+        "Popova v. Moscow (facial recognition at protests)",
+        "Попова против Москвы (распознавание лиц на акциях протеста)",
+    )
+    assert popova.summary_ru.startswith("Алёна Попова, активистка движения за права женщин")
+    assert sorted(popova.parties.values_list("name_ru", flat=True)) == sorted(
+        [
+            "Алёна Попова",
+            "Саркис Дарбинян",
+            "Департамент информационных технологий г. Москвы (ДИТ)",
+            "Главное управление МВД России по г. Москве (ГУ МВД России по г. Москве)",
+            "Роскомнадзор",
+        ]
+    )
+    ruling = popova.rulings.get()
+    assert (ruling.court.name_ru, ruling.summary_ru) == (
+        "Савёловский районный суд г. Москвы",
+        "В удовлетворении иска отказано.",
+    )
+    assert Court.objects.get(name_en="European Court of Human Rights").name_ru == "Европейский суд по правам человека"
+    # English names the facts file gives no Russian form of stay English only (read as a marked fallback)
+    bridges = Party.objects.get(case__slug="bridges-v-south-wales-police", role="plaintiff")
+    assert (bridges.name_en, bridges.name_ru) == ("Edward Bridges", "")
+    # every translated record of the demo says it was written in English
+    for model in (Case, Party, CaseEvent, Ruling, Court):
+        assert set(model.objects.values_list("original_language", flat=True)) == {"en"}

@@ -254,7 +254,7 @@ def test_a_lawyer_edits_a_party_adds_a_fact_and_sees_them_on_the_case_page(brows
     assert "A party who has not consented to publication needs an alias." in error.inner_text()
     assert "Public alias" in error.inner_text()
     shot(page, "11-party-form-error")
-    page.get_by_label("Public alias:", exact=True).fill("Lawyer D.")
+    page.get_by_label("Public alias (English):", exact=True).fill("Lawyer D.")
     page.get_by_role("button", name="Save").click()
     page.wait_for_selector("text=Party saved.")
     item = page.locator(f"#party-{party.pk}")
@@ -271,7 +271,7 @@ def test_a_lawyer_edits_a_party_adds_a_fact_and_sees_them_on_the_case_page(brows
     page.get_by_role("link", name="Add a fact to the timeline").click()
     page.get_by_label("Date:", exact=True).fill("2019-09-01")
     page.get_by_label("Precision of the date:", exact=True).select_option("month")
-    page.get_by_label("What happened:", exact=True).fill("Cameras added along the protest route")
+    page.get_by_label("What happened (English):", exact=True).fill("Cameras added along the protest route")
     page.get_by_role("button", name="Save").click()
     page.wait_for_selector("text=Fact added to the timeline.")
     fact = CaseEvent.objects.get(title="Cameras added along the protest route")
@@ -286,12 +286,12 @@ def test_a_lawyer_edits_a_party_adds_a_fact_and_sees_them_on_the_case_page(brows
     # a colleague saves the party while this lawyer has its form open: refused, current values shown
     page.goto(f"{demo}/cases/popova-v-moscow/parties/{party.pk}/edit/")
     services.party_update(party=party, contact_phone="+7 495 111 11 11", expected_version=2)
-    page.get_by_label("Public description:", exact=True).fill("Lawyer")
+    page.get_by_label("Public description (English):", exact=True).fill("Lawyer")
     page.get_by_role("button", name="Save").click()
     alert = page.locator("#conflict")
     assert "Not saved: someone else changed this record after you opened it." in alert.inner_text()
     assert "+7 495 111 11 11" in alert.inner_text()
-    assert page.get_by_label("Public description:", exact=True).input_value() == "Lawyer"
+    assert page.get_by_label("Public description (English):", exact=True).input_value() == "Lawyer"
     shot(page, "17-party-conflict")
     party.refresh_from_db()
     assert (party.description, party.version) == ("Lawyer, Roskomsvoboda (per press reports)", 3)

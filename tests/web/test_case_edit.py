@@ -15,13 +15,24 @@ from tests.factories import PartyFactory
 pytestmark = pytest.mark.django_db
 
 
+# The forms take each translated field per language; these tests write English.
+IN_ENGLISH = {
+    name: f"{name}_en" for name in ("title", "summary", "claims", "legal_basis", "name", "alias", "description")
+}
+
+
+def in_english(overrides):
+    return {IN_ENGLISH.get(key, key): value for key, value in overrides.items()}
+
+
 def case_post(case, **overrides):
     data = {
         "version": str(case.version),
-        "title": case.title,
-        "summary": case.summary,
-        "claims": case.claims,
-        "legal_basis": case.legal_basis,
+        "original_language": case.original_language,
+        "title_en": case.title_en,
+        "summary_en": case.summary_en,
+        "claims_en": case.claims_en,
+        "legal_basis_en": case.legal_basis_en,
         "proceeding": case.proceeding,
         "status": case.status,
         "outcome": case.outcome,
@@ -32,7 +43,7 @@ def case_post(case, **overrides):
     }
     if case.is_public:
         data["is_public"] = "on"
-    data.update(overrides)
+    data.update(in_english(overrides))
     return {k: v for k, v in data.items() if v is not None}
 
 
@@ -40,17 +51,17 @@ def party_post(**overrides):
     data = {
         "role": "plaintiff",
         "kind": "person",
-        "name": "Kirill Shulika",
+        "name_en": "Kirill Shulika",
         "consent_to_publish": "on",
-        "alias": "",
+        "alias_en": "",
         "represents": "",
-        "description": "activist",
+        "description_en": "activist",
         "contact_email": "kirill@example.org",
         "contact_phone": "+7 900 111 22 33",
         "contact_address": "Moscow, secret street 1",
         "notes": "Prefers Signal",
     }
-    data.update(overrides)
+    data.update(in_english(overrides))
     return {k: v for k, v in data.items() if v is not None}
 
 
@@ -58,13 +69,13 @@ def fact_post(**overrides):
     data = {
         "occurred_on": "2019-09-01",
         "precision": "month",
-        "title": "Cameras installed at the picket site",
-        "description": "",
+        "title_en": "Cameras installed at the picket site",
+        "description_en": "",
         "source": "https://example.org/report",
         "is_confirmed": "on",
         "is_public": "on",
     }
-    data.update(overrides)
+    data.update(in_english(overrides))
     return {k: v for k, v in data.items() if v is not None}
 
 
@@ -149,7 +160,7 @@ def test_in_russian_a_model_rule_on_a_party_is_russian_and_next_to_the_alias(cli
         reverse("web:party_add", args=["secret-v-ministry"]), party_post(consent_to_publish=None, alias="")
     )
     assert response.status_code == 400
-    assert field_errors(response, "alias") == ["Стороне, не давшей согласия на публикацию, нужен псевдоним."]
+    assert field_errors(response, "alias_en") == ["Стороне, не давшей согласия на публикацию, нужен псевдоним."]
     assert Party.objects.count() == 0
 
 
@@ -178,8 +189,9 @@ def test_a_stale_case_edit_is_refused_with_the_current_values(client, desk):
     html = response.content.decode()
     assert "Not saved: someone else changed this record after you opened it." in html
     assert "First lawyer&#x27;s title" in html
+    assert "<dt>Title (English)</dt><dd>First lawyer&#x27;s title</dd>" in html  # each language shown
     form = response.context["form"]
-    assert (form["title"].value(), form["version"].value()) == ("Second lawyer's title", "2")
+    assert (form["title_en"].value(), form["version"].value()) == ("Second lawyer's title", "2")
     case.refresh_from_db()
     assert (case.title, case.version) == ("First lawyer's title", 2)
 
@@ -214,7 +226,7 @@ def test_a_lawyer_edits_a_party_and_withdraws_the_consent(client, desk):
     party = PartyFactory(case=desk["public"], name="Alena Popova")
     client.force_login(desk["lawyer"])
     url = reverse("web:party_edit", args=["popova-v-moscow", party.pk])
-    assert client.get(url).context["form"]["name"].value() == "Alena Popova"
+    assert client.get(url).context["form"]["name_en"].value() == "Alena Popova"
     data = party_post(name="Alena Popova", consent_to_publish=None, alias="Plaintiff P.", version="1")
     assert client.post(url, data).status_code == 302
     party.refresh_from_db()
@@ -305,7 +317,7 @@ def test_a_fact_without_a_date_or_title_is_refused_next_to_the_fields(client, de
     )
     assert response.status_code == 400
     assert field_errors(response, "occurred_on") == ["Enter a valid date."]
-    assert field_errors(response, "title") == ["This field is required."]
+    assert field_errors(response, "title_en") == ["Give this in at least one language."]
     assert CaseEvent.objects.count() == 0
 
 

@@ -94,7 +94,7 @@ def test_a_service_rule_comes_back_as_a_form_error(client, desk):
     client.force_login(desk["lawyer"])
     response = client.post(
         reverse("web:hearing_outcome", args=["secret-v-ministry", hearing.pk]),
-        {"version": hearing.version, "outcome_notes": "won"},
+        {"version": hearing.version, "outcome_notes_en": "won"},
         follow=True,
     )
     # then the service's rule is the message, and nothing changed
@@ -162,7 +162,7 @@ def test_one_click_actions_postpone_cancel_and_record(client, popova):
     assert upcoming.status == Hearing.Status.CANCELLED
     client.post(
         reverse("web:hearing_outcome", args=["popova-v-moscow", held.pk]),
-        {"version": 1, "outcome_notes": "Adjourned for expert report"},
+        {"version": 1, "outcome_notes_en": "Adjourned for expert report"},
     )
     held.refresh_from_db()
     assert (held.status, held.outcome_notes) == (Hearing.Status.HELD, "Adjourned for expert report")

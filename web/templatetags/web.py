@@ -10,10 +10,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
-from cases.models import CaseEvent, Court, Jurisdiction
+from cases.models import CaseEvent, Court, Hearing
+from cases.templatetags.content import content_html
+from web.forms import HearingOutcomeForm
 
 register = template.Library()
 
@@ -110,11 +112,16 @@ def query_with(context: template.Context, **changes: Any) -> str:
 
 
 @register.filter
-def court_name(court: Court) -> str:
-    """A court's own name when the page is in that court's language (Russian courts in Russian)."""
-    if court.name_local and court.jurisdiction == Jurisdiction.RUSSIA and get_language() == "ru":
-        return court.name_local
-    return court.name
+def court_name(court: Court) -> SafeString | str:
+    """A court's name in the page's language; another language's name is marked with its ``lang``."""
+    return content_html(court, "name")
+
+
+@register.filter
+def outcome_form(hearing: Hearing) -> HearingOutcomeForm:
+    """The hearing's "what happened" form (one input per language), filled with what is recorded."""
+    initial = {**HearingOutcomeForm.translated_initial(hearing), "version": hearing.version}
+    return HearingOutcomeForm(initial=initial, auto_id=f"outcome-{hearing.pk}-%s")
 
 
 @register.filter

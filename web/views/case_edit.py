@@ -20,8 +20,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from cases import services
+from cases.content import active_content_language, content_languages, supported_language
 from cases.models import Case, CaseEvent, Party
 from web.forms import CaseEventForm, CaseForm, PartyForm, apply_service_errors
+from web.language_fields import language_name
 from web.templatetags.web import day, fact_date
 from web.views.common import member_case
 
@@ -34,16 +36,24 @@ def _yes_no(value: bool) -> str:
     return _("yes") if value else _("no")
 
 
+def _in_each_language(record: models.Model, field: str, label: str) -> list[tuple[str, str]]:
+    """A translated field's current text in every language, for the "someone saved first" box."""
+    return [
+        (f"{label} ({language_name(code)})", getattr(record, f"{field}_{code}", None) or "—")
+        for code in content_languages()
+    ]
+
+
 def _case_facts(case: Case) -> list[tuple[str, str]]:
     return [
-        (_("Title"), case.title),
+        *_in_each_language(case, "title", _("Title")),
         (_("Status"), f"{case.get_status_display()}" + (f": {case.get_outcome_display()}" if case.outcome else "")),
         (_("Filed on"), day(case.filed_on) if case.filed_on else "—"),
         (_("Public case"), _yes_no(case.is_public)),
         (_("Tags"), ", ".join(tag.name for tag in case.tags.all()) or "—"),
-        (_("Summary (public)"), case.summary or "—"),
-        (_("Claims"), case.claims or "—"),
-        (_("Legal basis"), case.legal_basis or "—"),
+        *_in_each_language(case, "summary", _("Summary (public)")),
+        *_in_each_language(case, "claims", _("Claims")),
+        *_in_each_language(case, "legal_basis", _("Legal basis")),
         (_("Proceeding"), str(case.get_proceeding_display())),
         (_("Private notes"), case.notes or "—"),
     ]
@@ -51,11 +61,11 @@ def _case_facts(case: Case) -> list[tuple[str, str]]:
 
 def _party_facts(party: Party) -> list[tuple[str, str]]:
     return [
-        (_("Name"), party.name),
+        *_in_each_language(party, "name", _("Name")),
         (_("Role"), str(party.get_role_display())),
         (_("Consents to the name being published"), _yes_no(party.consent_to_publish)),
-        (_("Public alias"), party.alias or "—"),
-        (_("Public description"), party.description or "—"),
+        *_in_each_language(party, "alias", _("Public alias")),
+        *_in_each_language(party, "description", _("Public description")),
         (_("Email (private)"), party.contact_email or "—"),
         (_("Phone (private)"), party.contact_phone or "—"),
         (_("Address (private)"), party.contact_address or "—"),
@@ -66,8 +76,8 @@ def _party_facts(party: Party) -> list[tuple[str, str]]:
 def _event_facts(event: CaseEvent) -> list[tuple[str, str]]:
     return [
         (_("Date"), fact_date(event.occurred_on, event.precision)),
-        (_("What happened"), event.title),
-        (_("Details"), event.description or "—"),
+        *_in_each_language(event, "title", _("What happened")),
+        *_in_each_language(event, "description", _("Details")),
         (_("Source"), event.source or "—"),
         (_("Confirmed"), _yes_no(event.is_confirmed)),
         (_("Public"), _yes_no(event.is_public)),
@@ -87,7 +97,7 @@ def _edit(
     current: Callable[[], models.Model] | None = None,
     facts: Callable[[Any], list[tuple[str, str]]] | None = None,
     remake_form: Callable[[Any], forms.Form] | None = None,
-    field_map: dict[str, str] | None = None,
+    field_map: dict[str, str] | Callable[[], dict[str, str]] | None = None,
 ) -> HttpResponse:
     """One flow for the three editors: validate, call the service, put its errors next to the
     fields, or show the current values when someone saved first (nothing is written then)."""
@@ -109,7 +119,7 @@ def _edit(
                 status=409,
             )
         except ValidationError as exc:
-            apply_service_errors(form, exc, field_map)
+            apply_service_errors(form, exc, field_map() if callable(field_map) else field_map)
         else:
             messages.success(request, done)
             return redirect(_case_url(case, anchor(saved)))
@@ -145,9 +155,11 @@ def case_edit(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-# A party's one rule across fields that the form can show (the model's constraint): no consent
-# needs an alias. It belongs next to the alias, not at the top of the form.
-PARTY_ERRORS = {"__all__": "alias"}
+def party_errors(form: PartyForm) -> dict[str, str]:
+    """A party's one rule across fields that the form can show (the model's constraint): no
+    consent needs an alias. It belongs next to the alias in the original language, not at the top."""
+    language = supported_language(form.cleaned_data.get("original_language")) or active_content_language()
+    return {"__all__": f"alias_{language}"}
 
 
 @login_required
@@ -161,7 +173,7 @@ def party_add(request: HttpRequest, slug: str) -> HttpResponse:
         form=form,
         save=lambda data: services.party_add(case=case, actor=request.user, **form.service_fields()),
         title=_("Add a party"),
-        field_map=PARTY_ERRORS,
+        field_map=lambda: party_errors(form),
         done=_("Party added."),
         anchor=lambda saved: f"party-{saved.pk}",
     )
@@ -181,7 +193,7 @@ def party_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             party=party, actor=request.user, expected_version=data["version"], **form.service_fields()
         ),
         title=_("Edit the party"),
-        field_map=PARTY_ERRORS,
+        field_map=lambda: party_errors(form),
         done=_("Party saved."),
         anchor=lambda saved: f"party-{saved.pk}",
         record=party,

@@ -228,7 +228,12 @@ def _one_click(request: HttpRequest, slug: str, pk: int, action: str) -> HttpRes
     form: HearingReasonForm | HearingOutcomeForm
     form = HearingOutcomeForm(request.POST) if action == "outcome" else HearingReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("The page was out of date; nothing was changed. Try again."))
+        if "version" in form.errors:
+            messages.error(request, _("The page was out of date; nothing was changed. Try again."))
+        else:  # e.g. an unknown original language: say what was wrong, change nothing
+            for errors in form.errors.values():
+                for text in errors:
+                    messages.error(request, str(text))
         return redirect(_case_url(hearing.case, f"hearing-{hearing.pk}"))
     data = form.cleaned_data
     common = {"hearing": hearing, "actor": request.user, "expected_version": data["version"]}
@@ -240,7 +245,8 @@ def _one_click(request: HttpRequest, slug: str, pk: int, action: str) -> HttpRes
             services.hearing_postpone(reason=data["reason"], **common)
             done = _("Hearing postponed; set the new date when the court gives it.")
         else:
-            services.hearing_record_outcome(outcome_notes=data["outcome_notes"], **common)
+            assert isinstance(form, HearingOutcomeForm)  # noqa: S101 (narrowing for mypy)
+            services.hearing_record_outcome(**form.translated_data(), **common)
             done = _("Outcome recorded; the hearing is marked as held.")
     except services.VersionConflict:
         current = Hearing.objects.select_related("court", "case").get(pk=hearing.pk)
