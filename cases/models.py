@@ -13,8 +13,21 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.manager import MultilingualManager
 from simple_history.models import HistoricalRecords
 from timezone_field import TimeZoneField
+
+
+def content_language_default() -> str:
+    """The language a record is written in when the writer does not say: the active one."""
+    from cases.content import active_content_language
+
+    return active_content_language()
+
+
+def translation_columns(fields: tuple[str, ...]) -> list[str]:
+    """The per-language columns django-modeltranslation adds for ``fields`` (title -> title_en, title_ru)."""
+    return [f"{field}_{code}" for field in fields for code, _name in settings.LANGUAGES]
 
 
 class VersionedModel(models.Model):
@@ -26,8 +39,33 @@ class VersionedModel(models.Model):
         abstract = True
 
 
-class Organization(VersionedModel):
+class TranslatedContent(models.Model):
+    """A record whose own words exist in several languages (cases/translation.py lists the fields)."""
+
+    # The language the record's own words were first written in: a missing translation falls
+    # back to it, marked with its `lang` (cases/content.py).
+    original_language = models.CharField(
+        _("original language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=content_language_default,
+        help_text=_("The language this record was written in; other languages are translations."),
+    )
+    # Said here so that readers (and type checkers) know: filters on a translated field read the
+    # active language's column (`title` -> `title_ru`); modeltranslation would patch it in anyway.
+    objects = MultilingualManager()
+
+    class Meta:
+        abstract = True
+
+
+class Organization(VersionedModel, TranslatedContent):
     """An NGO or law firm; every case belongs to exactly one."""
+
+    # Kept in every language (cases/translation.py). The history records the text as read
+    # in the writer's language, not each language's column (simple-history builds its
+    # tables before modeltranslation adds the columns).
+    translated_fields = ("name",)
 
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
@@ -35,7 +73,7 @@ class Organization(VersionedModel):
     members: models.ManyToManyField = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="organizations"
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=translation_columns(translated_fields))
 
     class Meta:
         ordering = ["name"]
@@ -80,7 +118,12 @@ class Jurisdiction(models.TextChoices):
     EU = "eu", _("European Union (CJEU)")
 
 
-class Court(VersionedModel):
+class Court(VersionedModel, TranslatedContent):
+    # Kept in every language (cases/translation.py). The history records the text as read
+    # in the writer's language, not each language's column (simple-history builds its
+    # tables before modeltranslation adds the columns).
+    translated_fields = ("name", "address")
+
     class Level(models.TextChoices):
         FIRST_INSTANCE = "first_instance", _("First instance")
         APPEAL = "appeal", _("Appeal")
@@ -89,7 +132,7 @@ class Court(VersionedModel):
         CONSTITUTIONAL = "constitutional", _("Constitutional")
         INTERNATIONAL = "international", _("International")
 
-    name = models.CharField(max_length=200, help_text="Name in English.")
+    name = models.CharField(max_length=200, help_text="The court's name (one per language).")
     name_local = models.CharField(max_length=200, blank=True, help_text="Name in the court's own language.")
     jurisdiction = models.CharField(max_length=10, choices=Jurisdiction.choices)
     level = models.CharField(max_length=20, choices=Level.choices)
@@ -105,7 +148,7 @@ class Court(VersionedModel):
         help_text="The court that hears appeals from this one.",
     )
     website = models.URLField(blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=translation_columns(translated_fields))
 
     class Meta:
         ordering = ["jurisdiction", "name"]
@@ -129,7 +172,12 @@ class Tag(models.Model):
         return self.name
 
 
-class Case(VersionedModel):
+class Case(VersionedModel, TranslatedContent):
+    # Kept in every language (cases/translation.py). The history records the text as read
+    # in the writer's language, not each language's column (simple-history builds its
+    # tables before modeltranslation adds the columns).
+    translated_fields = ("title", "summary", "claims", "legal_basis")
+
     class Status(models.TextChoices):
         PREPARING = "preparing", _("Preparing")
         FILED = "filed", _("Filed")
@@ -168,7 +216,7 @@ class Case(VersionedModel):
     filed_on = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True, help_text="Private to the organization.")
     sources = models.TextField(blank=True, help_text="Where the public facts come from, one per line.")
-    history = HistoricalRecords(m2m_fields=[tags])
+    history = HistoricalRecords(m2m_fields=[tags], excluded_fields=translation_columns(translated_fields))
 
     class Meta:
         ordering = ["-filed_on", "title"]
@@ -213,7 +261,12 @@ class Docket(models.Model):
         return f"{self.number} ({self.court})"
 
 
-class Party(VersionedModel):
+class Party(VersionedModel, TranslatedContent):
+    # Kept in every language (cases/translation.py). The history records the text as read
+    # in the writer's language, not each language's column (simple-history builds its
+    # tables before modeltranslation adds the columns).
+    translated_fields = ("name", "alias", "description")
+
     class Role(models.TextChoices):
         PLAINTIFF = "plaintiff", _("Plaintiff / applicant")
         DEFENDANT = "defendant", _("Defendant / respondent")
@@ -247,7 +300,7 @@ class Party(VersionedModel):
     contact_phone = models.CharField(max_length=50, blank=True)
     contact_address = models.TextField(blank=True)
     notes = models.TextField(blank=True, help_text="Private to the organization.")
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=translation_columns(translated_fields))
 
     class Meta:
         ordering = ["role", "id"]
@@ -269,7 +322,12 @@ class Party(VersionedModel):
         return self.name if self.consent_to_publish else self.alias
 
 
-class Hearing(VersionedModel):
+class Hearing(VersionedModel, TranslatedContent):
+    # Kept in every language (cases/translation.py). The history records the text as read
+    # in the writer's language, not each language's column (simple-history builds its
+    # tables before modeltranslation adds the columns).
+    translated_fields = ("outcome_notes",)
+
     class Kind(models.TextChoices):
         PRELIMINARY = "preliminary", _("Preliminary")
         MERITS = "merits", _("Merits")
@@ -298,7 +356,7 @@ class Hearing(VersionedModel):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED)
     outcome_notes = models.TextField(blank=True)
     notes = models.TextField(blank=True, help_text="Private to the organization.")
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=translation_columns(translated_fields))
 
     class Meta:
         ordering = ["starts_at"]
@@ -343,7 +401,12 @@ class HearingReschedule(models.Model):
         return f"{self.previous_starts_at:%Y-%m-%d %H:%M} -> {self.new_starts_at or 'postponed'}"
 
 
-class Ruling(VersionedModel):
+class Ruling(VersionedModel, TranslatedContent):
+    # Kept in every language (cases/translation.py). The history records the text as read
+    # in the writer's language, not each language's column (simple-history builds its
+    # tables before modeltranslation adds the columns).
+    translated_fields = ("summary",)
+
     class Outcome(models.TextChoices):
         GRANTED = "granted", _("Granted / allowed")
         PARTLY_GRANTED = "partly_granted", _("Partly granted")
@@ -370,7 +433,7 @@ class Ruling(VersionedModel):
     in_force = models.BooleanField(default=False, help_text="Has entered into legal force (is final).")
     in_force_on = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True, help_text="Private to the organization.")
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=translation_columns(translated_fields))
 
     class Meta:
         ordering = ["decided_on", "id"]
@@ -391,7 +454,12 @@ class Ruling(VersionedModel):
         return f"{self.court}, {self.decided_on:%Y-%m-%d}: {self.get_outcome_display()}"
 
 
-class Appeal(VersionedModel):
+class Appeal(VersionedModel, TranslatedContent):
+    # Kept in every language (cases/translation.py). The history records the text as read
+    # in the writer's language, not each language's column (simple-history builds its
+    # tables before modeltranslation adds the columns).
+    translated_fields = ("grounds",)
+
     class Kind(models.TextChoices):
         APPEAL = "appeal", _("Appeal")
         CASSATION = "cassation", _("Cassation")
@@ -416,6 +484,7 @@ class Appeal(VersionedModel):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.FILED)
     filed_on = models.DateField(null=True, blank=True)
     reference = models.CharField(max_length=100, blank=True, help_text="E.g. an application number.")
+    grounds = models.TextField(blank=True, help_text="Public: what the appeal argues, in brief.")
     decided_by = models.ForeignKey(
         Ruling,
         on_delete=models.SET_NULL,
@@ -425,7 +494,7 @@ class Appeal(VersionedModel):
         help_text="The ruling that decided this appeal.",
     )
     notes = models.TextField(blank=True, help_text="Private to the organization.")
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=translation_columns(translated_fields))
 
     class Meta:
         ordering = ["filed_on", "id"]
@@ -451,9 +520,14 @@ class Appeal(VersionedModel):
         return f"{self.get_kind_display()} to {self.court} against {self.ruling}"
 
 
-class CaseEvent(VersionedModel):
+class CaseEvent(VersionedModel, TranslatedContent):
     """A fact on the case's timeline that is not a hearing, ruling or appeal (the protest,
     the fine, a settlement announced). Dates may be known only to the month or year."""
+
+    # Kept in every language (cases/translation.py). The history records the text as read
+    # in the writer's language, not each language's column (simple-history builds its
+    # tables before modeltranslation adds the columns).
+    translated_fields = ("title", "description")
 
     class Precision(models.TextChoices):
         DAY = "day", _("Day")
@@ -468,7 +542,7 @@ class CaseEvent(VersionedModel):
     source = models.CharField(max_length=500, blank=True)
     is_confirmed = models.BooleanField(default=True, help_text="Unconfirmed facts are marked as such.")
     is_public = models.BooleanField(default=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=translation_columns(translated_fields))
 
     class Meta:
         ordering = ["occurred_on", "id"]
