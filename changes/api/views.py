@@ -1,6 +1,9 @@
 """GET /api/v1/changes/?since=<cursor>&limit=N: the lossless sync feed (see changes/selectors.py
 for why nothing is missed). Each item is `{type, id, op, version, data}`; `data` is the record as
 the caller may see it *now*, so applying the items in order converges on the server's state.
+A record with translated fields carries them all in `data.translations` (and `data.title` etc.
+in the request's language, `?lang=` or Accept-Language): a replica keeps every language, and an
+edit of one translation is an upsert with a new version like any other edit.
 A record the caller can no longer see (deleted, or its case turned private) comes as a delete.
 """
 
@@ -29,6 +32,7 @@ from changes.api.readers import FEED_READERS
 from changes.api.serializers import ChangePageSerializer
 from changes.selectors import ChangeRow, CursorExpired, CursorInvalid, FeedCursor, changes_visible_to
 from tracker.api.errors import ErrorSerializer, Gone
+from tracker.api.language import LANG_PARAMETER, lang_parameters, request_content_language
 
 __all__ = ["FEED_READERS", "ChangeFeedApi"]
 
@@ -60,6 +64,7 @@ class ChangeFeedApi(APIView):
                 OpenApiTypes.INT,
                 description=f"How many changes a page holds, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}).",
             ),
+            *lang_parameters(),
         ],
         responses={
             200: ChangePageSerializer,
@@ -71,10 +76,11 @@ class ChangeFeedApi(APIView):
         },
     )
     def get(self, request: Request) -> HttpResponse:
-        unknown = sorted(set(request.query_params) - {"since", "limit", "format"})
+        language = request_content_language(request)
+        unknown = sorted(set(request.query_params) - {"since", "limit", "format", LANG_PARAMETER})
         if unknown:
             raise exceptions.ValidationError(
-                {name: ["Unknown query parameter. Allowed here: since, limit."] for name in unknown}
+                {name: ["Unknown query parameter. Allowed here: since, limit, lang."] for name in unknown}
             )
         limit_text = request.query_params.get("limit", str(DEFAULT_LIMIT))
         if not limit_text.isdigit() or not 1 <= int(limit_text) <= MAX_LIMIT:
@@ -89,17 +95,17 @@ class ChangeFeedApi(APIView):
         except CursorExpired as exc:
             raise Gone(str(exc)) from exc
         if sql_json.available() and request.accepted_renderer.format == "json":
-            return self._json_response(request, page.rows, page.next.encode(), len(page.rows) == limit)
+            return self._json_response(request, page.rows, page.next.encode(), len(page.rows) == limit, language)
         return Response(
             {
-                "results": self._items(request, page.rows),
+                "results": self._items(request, page.rows, language),
                 "next": page.next.encode(),
                 "has_more": len(page.rows) == limit,
             }
         )
 
     def _json_response(
-        self, request: Request, rows: Sequence[ChangeRow], next_cursor: str, has_more: bool
+        self, request: Request, rows: Sequence[ChangeRow], next_cursor: str, has_more: bool, language: str
     ) -> HttpResponse:
         """The same page as `_items`, with each record's JSON made by PostgreSQL in the query that
         reads it (cases/api/sql_json.py): no model instances, no serializer fields, no json.dumps
@@ -115,7 +121,7 @@ class ChangeFeedApi(APIView):
             queryset_for, serializer_class = FEED_READERS[type_name]
             if not sql_json.renders(serializer_class):  # type: ignore[arg-type]
                 # A field only Python gives (a deadline's steps in the reader's language).
-                context = {"request": request, "member_organizations": members_of}
+                context = {"request": request, "member_organizations": members_of, "content_language": language}
                 records = list(queryset_for(request.user).filter(_pk_in(serializer_class.Meta.model, ids)))  # type: ignore[attr-defined]
                 rendered = serializer_class(records, many=True, context=context).data
                 for record, data in zip(records, rendered, strict=True):
@@ -124,7 +130,7 @@ class ChangeFeedApi(APIView):
                         json.dumps(data, cls=JSONEncoder, ensure_ascii=False, separators=(",", ":")),
                     )
                 continue
-            sql, params = sql_json.row_json(serializer_class, member_organizations=members_of)  # type: ignore[arg-type]
+            sql, params = sql_json.row_json(serializer_class, member_organizations=members_of, language=language)  # type: ignore[arg-type]
             records = (
                 queryset_for(request.user)
                 .filter(_pk_in(serializer_class.Meta.model, ids))  # type: ignore[attr-defined]
@@ -152,14 +158,18 @@ class ChangeFeedApi(APIView):
         body = f'{{"results":{sql_json.json_array(items)},"next":"{next_cursor}","has_more":{"true" if has_more else "false"}}}'
         return HttpResponse(body.encode(), content_type="application/json")
 
-    def _items(self, request: Request, rows: Sequence[ChangeRow]) -> list[dict[str, Any]]:
+    def _items(self, request: Request, rows: Sequence[ChangeRow], language: str) -> list[dict[str, Any]]:
         # Data is read now, so only the last mention of a record in a page needs to be sent.
         last_mention = {(row.object_type, row.object_id): index for index, row in enumerate(rows)}
         wanted: dict[str, set[int]] = defaultdict(set)
         for row in rows:
             if row.object_type in FEED_READERS:
                 wanted[row.object_type].add(row.object_id)
-        context = {"request": request, "member_organizations": member_organizations(request)}
+        context = {
+            "request": request,
+            "member_organizations": member_organizations(request),
+            "content_language": language,
+        }
         found: dict[tuple[str, int], tuple[int, Any]] = {}
         for type_name, ids in wanted.items():
             queryset_for, serializer_class = FEED_READERS[type_name]
