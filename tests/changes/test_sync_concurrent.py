@@ -19,6 +19,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import connection
+from django.utils import translation
 
 from cases import services
 from cases.models import Membership
@@ -38,10 +39,11 @@ def server_state(user, member_of, language="en"):
     request = SimpleNamespace(user=user)
     context = {"request": request, "member_organizations": member_of, "content_language": language}
     state = {}
-    for type_name, (queryset_for, serializer_class) in FEED_READERS.items():
-        for record in queryset_for(user):
-            data = serializer_class(record, context=context).data
-            state[(type_name, record.pk)] = json.loads(json.dumps(data, sort_keys=True))
+    with translation.override(language):  # a deadline's steps are read in the active language
+        for type_name, (queryset_for, serializer_class) in FEED_READERS.items():
+            for record in queryset_for(user):
+                data = serializer_class(record, context=context).data
+                state[(type_name, record.pk)] = json.loads(json.dumps(data, sort_keys=True))
     return state
 
 
