@@ -656,6 +656,7 @@ APPEAL_FIELDS = (
     "filed_on",
     "reference",
     "decided_by",
+    "grounds",
     "notes",
 )
 

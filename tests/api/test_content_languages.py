@@ -6,7 +6,7 @@ import pytest
 
 from cases.models import Case, Court, Party
 from tests.api.conftest import client_with_token
-from tests.factories import CaseFactory, CourtFactory, PartyFactory
+from tests.factories import CaseFactory, CourtFactory, PartyFactory, RulingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -231,3 +231,27 @@ def test_court_names_in_both_languages(api):
     listed = api.get("/api/v1/courts/?lang=en").json()["results"]
     assert [c["name"] for c in listed if c["id"] == court.pk] == ["Savyolovsky District Court of Moscow"]
     assert Court.objects.get(pk=court.pk).name_ru.startswith("Савёловский")
+
+
+def test_an_appeal_is_filed_with_its_grounds_in_russian(lawyer, case, court, appeal_court):
+    client = client_with_token(lawyer)
+    ruling = RulingFactory(case=case, court=court)
+    response = client.post(
+        "/api/v1/appeals/?lang=ru",
+        {
+            "case": case.pk,
+            "ruling": ruling.pk,
+            "court": appeal_court.pk,
+            "kind": "appeal",
+            "status": "filed",
+            "filed_on": "2020-04-01",
+            "grounds": "Суд не оценил законность обработки биометрии.",
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["translations"]["grounds"] == {"en": None, "ru": "Суд не оценил законность обработки биометрии."}
+    assert body["original_language"] == "ru"
+    english = client.get(f"/api/v1/appeals/{body['id']}/?lang=en").json()
+    assert english["grounds"] == "Суд не оценил законность обработки биометрии."  # the original, until translated
