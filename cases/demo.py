@@ -147,6 +147,8 @@ def _courts() -> dict[str, Court]:
         fields = {k: v for k, v in spec.items() if k != "key"}
         if "appeals_to" in fields:
             fields["appeals_to"] = courts[fields["appeals_to"]]
+        if fields["jurisdiction"] == "ru" and fields.get("name_local"):
+            fields.setdefault("name_ru", fields["name_local"])  # as migration 0003 does for existing courts
         court = Court.objects.filter(name=fields["name"], jurisdiction=fields["jurisdiction"]).first()
         courts[spec["key"]] = court or services.court_create(**fields)
     return courts
