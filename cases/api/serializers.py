@@ -9,6 +9,7 @@ organization ids, or ALL) in the serializer context, read once per request.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from django.utils import timezone, translation
@@ -167,10 +168,13 @@ class TranslationsSerializer(serializers.Serializer):
         return columns
 
 
+@functools.cache
 def translations_serializer(model: Any, names: tuple[str, ...]) -> type[TranslationsSerializer]:
-    """The `translations` serializer of `model` (one class per model: its schema component)."""
+    """The `translations` serializer of `model`: one class per model and fields, made once, so the
+    OpenAPI schema has one component per model ("CaseTranslations")."""
+    suffix = "" if names == translated_fields(model) else "".join(name.title().replace("_", "") for name in names)
     return type(
-        f"{model.__name__}Translations",
+        f"{model.__name__}{suffix}Translations",
         (TranslationsSerializer,),
         {"model": model, "field_names": names, "__doc__": TranslationsSerializer.__doc__},
     )
