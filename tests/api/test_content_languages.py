@@ -255,3 +255,13 @@ def test_an_appeal_is_filed_with_its_grounds_in_russian(lawyer, case, court, app
     assert body["original_language"] == "ru"
     english = client.get(f"/api/v1/appeals/{body['id']}/?lang=en").json()
     assert english["grounds"] == "Суд не оценил законность обработки биометрии."  # the original, until translated
+
+
+def test_each_language_has_its_own_etag_and_caches_are_told_to_vary(api, popova):
+    url = f"/api/v1/cases/{popova.pk}/"
+    ru, en = api.get(url, HTTP_ACCEPT_LANGUAGE="ru"), api.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert ru["ETag"] != en["ETag"]
+    assert "Accept-Language" in ru["Vary"]
+    # a copy in one language is not "unchanged" for a reader of the other
+    assert api.get(url, HTTP_ACCEPT_LANGUAGE="ru", HTTP_IF_NONE_MATCH=ru["ETag"]).status_code == 304
+    assert api.get(url, HTTP_ACCEPT_LANGUAGE="en", HTTP_IF_NONE_MATCH=ru["ETag"]).status_code == 200
