@@ -247,7 +247,7 @@ class CaseViewSet(DomainViewSet):
         rows: Any
         if set(request.query_params) & set(self.filterset_class.base_filters):
             cases = self.filter_queryset(cases_visible_to(user=request.user))
-            rows = cases.annotate(list_json=RawSQL(sql, params)).values("id", "list_json")  # noqa: S611 (sql_json: values are parameters)
+            rows = sql_json.plain_rows(cases.annotate(list_json=RawSQL(sql, params))).values("id", "list_json")  # noqa: S611 (sql_json: values are parameters)
         else:  # no filter: the page's fixed statement (case_page.py), same pages and cursors
             where, where_params = case_visibility_sql(
                 organizations=None if isinstance(organizations, AllOrganizations) else organizations

@@ -131,14 +131,13 @@ class ChangeFeedApi(APIView):
                     )
                 continue
             sql, params = sql_json.row_json(serializer_class, member_organizations=members_of, language=language)  # type: ignore[arg-type]
-            records = (
+            rows_json = sql_json.plain_rows(
                 queryset_for(request.user)
                 .filter(_pk_in(serializer_class.Meta.model, ids))  # type: ignore[attr-defined]
                 .order_by()  # the models' default orderings would only add a sort
                 .annotate(feed_json=RawSQL(sql, params))  # noqa: S611 (cases/api/sql_json.py: values are parameters)
-                .values_list("pk", "version", "feed_json")
-            )
-            for pk, version, text in records:
+            ).values_list("pk", "version", "feed_json")
+            for pk, version, text in rows_json:
                 found[(type_name, pk)] = (version, text)
         items = []
         for index, row in enumerate(rows):
