@@ -4,6 +4,10 @@ Who sees what: anyone who can see a case sees its public fields; only members of
 organization (and superusers) see private notes, parties' contact details and the names of
 parties who did not consent to publication. The views put `member_organizations` (a set of
 organization ids, or ALL) in the serializer context, read once per request.
+
+Case content kept in several languages (cases/translation.py) reads in the request's language
+(`content_language` in the context, else the active one) with `translations` holding them all;
+see TranslatedContentMixin.
 """
 
 from __future__ import annotations

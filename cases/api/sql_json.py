@@ -13,7 +13,9 @@ diverging. tests/api/test_sql_json.py checks the output is identical to the seri
 PostgreSQL only: other databases take the serializers' path.
 
 Only names from the models' metadata and the serializers' declarations are written into the
-SQL text; every value (the viewer's zone, the member organizations) is a query parameter.
+SQL text; every value (the viewer's zone, the member organizations) is a query parameter. The
+reader's language is written into the text too (it only chooses columns: title_ru before
+title_en), and only as a code of settings.LANGUAGES; one statement text per language is cached.
 """
 
 from __future__ import annotations
