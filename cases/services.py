@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
+from anyascii import anyascii
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
@@ -21,6 +22,7 @@ from django.utils import timezone
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext, gettext_lazy
 
+from cases.content import localized
 from cases.models import (
     Appeal,
     Case,
@@ -102,9 +104,21 @@ def _user_or_none(actor: Actor) -> User | None:
     return actor if isinstance(actor, User) else None
 
 
+def _editable_with_translations(instance: models.Model, editable: Iterable[str]) -> set[str]:
+    """`editable` plus, for a translated field among them, its per-language columns (title_en,
+    title_ru: cases/translation.py) and the record's original language. A change to one language
+    alone is a change like any other: a new version and a feed upsert."""
+    allowed = set(editable)
+    translated = set(getattr(instance, "translated_fields", ())) & allowed
+    if translated:
+        allowed.update(f"{name}_{code}" for name in translated for code, _label in settings.LANGUAGES)
+        allowed.add("original_language")
+    return allowed
+
+
 def _assign(instance: M, fields: dict[str, Any], editable: Iterable[str]) -> list[str]:
     """Set the given fields, refusing any that this service does not edit. Returns what changed."""
-    allowed = set(editable)
+    allowed = _editable_with_translations(instance, editable)
     unknown = sorted(set(fields) - allowed)
     if unknown:
         raise ValidationError({name: gettext("This field cannot be changed here.") for name in unknown})
@@ -363,7 +377,9 @@ def case_create(*, actor: Actor = None, tags: Iterable[str] = (), **fields: Any)
     case = Case()
     _assign(case, fields, CASE_FIELDS)
     if not case.slug:
-        case.slug = slugify(case.title)[:80]
+        # A case written in Russian only still gets a readable URL ("popova-protiv-..."):
+        # anyascii transliterates (ISC licence; unidecode is GPL).
+        case.slug = slugify(anyascii(localized(case, "title", "en").text))[:80]
     _case_validate(case, previous_status=None)
     _save(case, actor=actor)
     _case_set_tags(case, tags)

@@ -4,8 +4,15 @@ the token can see, losing neither updates nor deletions. Standard library only.
 
     python examples/sync_client.py --url http://127.0.0.1:8000 --token lt_... --db replica.sqlite3
     python examples/sync_client.py ... --follow        # keep polling every few seconds
+    python examples/sync_client.py ... --lang ru       # plain fields (`title`, ...) in Russian
 
-Every record is kept as JSON in `record`; deadlines (members of the case's organization only)
+Every record is kept as JSON in `record`, with every language of its translated fields in
+`data.translations` whichever `--lang` the replica reads; those texts are also kept one row per
+field and language in `translation`, so a page or a report in either language is one query:
+
+    SELECT text FROM translation WHERE type = 'case' AND id = 7 AND field = 'title' AND language = 'ru';
+
+Deadlines (members of the case's organization only)
 are also kept in a `deadline` table with their own columns, so a calendar or a reminder script
 can query due dates directly:
 
@@ -38,6 +45,10 @@ CREATE TABLE IF NOT EXISTS deadline (
     due_on TEXT, state TEXT NOT NULL, state_reason TEXT NOT NULL, closed_by_appeal_id INTEGER, version INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS deadline_open_due ON deadline (state, due_on);
+CREATE TABLE IF NOT EXISTS translation (
+    type TEXT NOT NULL, id INTEGER NOT NULL, field TEXT NOT NULL, language TEXT NOT NULL, text TEXT NOT NULL,
+    PRIMARY KEY (type, id, field, language)
+);
 """
 
 # The `deadline` table's columns and the feed's field each comes from.
@@ -63,10 +74,19 @@ _DEADLINE_UPSERT = "INSERT OR REPLACE INTO deadline ({}) VALUES ({})".format(  #
 
 
 class SyncClient:
-    def __init__(self, *, base_url: str, db_path: str, token: str | None = None, page_size: int = 500) -> None:
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        db_path: str,
+        token: str | None = None,
+        page_size: int = 500,
+        language: str | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.page_size = page_size
+        self.language = language  # of the plain fields; None: the server's default (English)
         self.db = sqlite3.connect(db_path, isolation_level=None)  # explicit BEGIN/COMMIT below
         self.db.executescript(SCHEMA)
 
@@ -83,12 +103,35 @@ class SyncClient:
         cursor = self.db.execute(f"SELECT {', '.join(DEADLINE_COLUMNS)} FROM deadline")  # noqa: S608 (constants)
         return {row[0]: dict(zip(DEADLINE_COLUMNS, row, strict=True)) for row in cursor}
 
+    def translations(self) -> dict[tuple[str, int], dict[str, dict[str, str]]]:
+        """{(type, id): {field: {language: text}}}: the texts there are (a missing one has no row)."""
+        kept: dict[tuple[str, int], dict[str, dict[str, str]]] = {}
+        for type_name, pk, field, language, text in self.db.execute(
+            "SELECT type, id, field, language, text FROM translation"
+        ):
+            kept.setdefault((type_name, pk), {}).setdefault(field, {})[language] = text
+        return kept
+
+    def _keep_translations(self, item: dict[str, Any]) -> None:
+        self.db.execute("DELETE FROM translation WHERE type = ? AND id = ?", (item["type"], item["id"]))
+        translations = (item["data"] or {}).get("translations") or {}
+        self.db.executemany(
+            "INSERT INTO translation (type, id, field, language, text) VALUES (?, ?, ?, ?, ?)",
+            [
+                (item["type"], item["id"], field, language, text)
+                for field, texts in translations.items()
+                for language, text in texts.items()
+                if text is not None
+            ],
+        )
+
     def _apply(self, page: dict[str, Any]) -> None:
         self.db.execute("BEGIN")
         try:
             for item in page["results"]:
                 if item["op"] == "delete":
                     self.db.execute("DELETE FROM record WHERE type = ? AND id = ?", (item["type"], item["id"]))
+                    self.db.execute("DELETE FROM translation WHERE type = ? AND id = ?", (item["type"], item["id"]))
                     if item["type"] == "deadline":
                         self.db.execute("DELETE FROM deadline WHERE id = ?", (item["id"],))
                 else:
@@ -96,6 +139,7 @@ class SyncClient:
                         "INSERT OR REPLACE INTO record (type, id, version, data) VALUES (?, ?, ?, ?)",
                         (item["type"], item["id"], item["version"], json.dumps(item["data"], sort_keys=True)),
                     )
+                    self._keep_translations(item)
                     if item["type"] == "deadline":
                         data = item["data"]
                         self.db.execute(_DEADLINE_UPSERT, [data[field] for field in DEADLINE_COLUMNS.values()])
@@ -109,6 +153,7 @@ class SyncClient:
         self.db.execute("BEGIN")
         self.db.execute("DELETE FROM record")
         self.db.execute("DELETE FROM deadline")
+        self.db.execute("DELETE FROM translation")
         self.db.execute("DELETE FROM sync_state")
         self.db.execute("COMMIT")
 
@@ -133,6 +178,8 @@ class SyncClient:
         applied = 0
         while True:
             url = f"{self.base_url}/api/v1/changes/?limit={self.page_size}"
+            if self.language:
+                url += f"&lang={self.language}"
             if self.cursor:
                 url += f"&since={self.cursor}"
             status, body = self._get(url)
@@ -154,8 +201,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", default="replica.sqlite3", help="The SQLite replica file")
     parser.add_argument("--follow", action="store_true", help="Keep polling")
     parser.add_argument("--interval", type=float, default=5.0)
+    parser.add_argument("--lang", help="The language of the plain fields, e.g. ru (every language is kept anyway)")
     args = parser.parse_args(argv)
-    client = SyncClient(base_url=args.url, db_path=args.db, token=args.token)
+    client = SyncClient(base_url=args.url, db_path=args.db, token=args.token, language=args.lang)
     while True:
         applied = client.sync_once()
         count = client.db.execute("SELECT count(*) FROM record").fetchone()[0]

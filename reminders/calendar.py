@@ -1,7 +1,11 @@
 """iCalendar (RFC 5545) for hearings, built with the `icalendar` library: one event per hearing,
 used by the public case feeds, the subscribers' private feeds and the `.ics` email attachments.
 Deadlines (all-day events) go only into the members' private feeds and the lawyers' reminders:
-never into a public case's feed."""
+never into a public case's feed.
+
+SUMMARY, DESCRIPTION and LOCATION are in the reader's language (the subscriber's, the member's,
+or the public feed's `?lang=` / Accept-Language): the fixed words through gettext, the case's
+own words through cases.content.localized, a fallback followed by "(in Russian)"."""
 
 from __future__ import annotations
 
@@ -14,7 +18,9 @@ import icalendar
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from cases.content import active_content_language, language_note, localized
 from cases.models import Case, Hearing
 from deadlines.models import Deadline
 
@@ -43,14 +49,32 @@ def hearing_uid(hearing: Hearing) -> str:
     return f"hearing-{hearing.pk}@{site_domain()}"
 
 
-def hearing_location(hearing: Hearing) -> str:
-    parts = [hearing.court.name, hearing.court.address]
-    if hearing.courtroom:
-        parts.append(f"courtroom {hearing.courtroom}")
+def _language(language: str) -> dict[str, str]:
+    """RFC 5545 3.2.10: the LANGUAGE parameter of a text property."""
+    return {"LANGUAGE": language}
+
+
+def content_text(obj: object, field: str, language: str) -> str:
+    """`obj.field` in `language` for a plain-text reader; a fallback says which language it is in."""
+    text = localized(obj, field, language)
+    if text.is_fallback:
+        return f"{text.text} ({language_note(text.language, language)})"
+    return text.text
+
+
+def hearing_location(hearing: Hearing, language: str | None = None) -> str:
+    language = language or active_content_language()
+    with translation.override(language):
+        parts = [content_text(hearing.court, "name", language), content_text(hearing.court, "address", language)]
+        if hearing.courtroom:
+            parts.append(_("courtroom %(courtroom)s") % {"courtroom": hearing.courtroom})
     return ", ".join(part for part in parts if part)
 
 
-def hearing_event(hearing: Hearing, *, stamp: dt.datetime | None = None) -> icalendar.Event:
+def hearing_event(
+    hearing: Hearing, *, stamp: dt.datetime | None = None, language: str | None = None
+) -> icalendar.Event:
+    language = language or active_content_language()
     event = icalendar.Event()
     event.add("uid", hearing_uid(hearing))
     event.add("dtstamp", stamp or timezone.now())
@@ -63,17 +87,21 @@ def hearing_event(hearing: Hearing, *, stamp: dt.datetime | None = None) -> ical
     else:
         event.add("dtstart", local_start)
         event.add("dtend", local_start + dt.timedelta(minutes=hearing.duration_minutes))
-    event.add("summary", f"{hearing.get_kind_display()} hearing: {hearing.case.title}")
-    event.add("location", hearing_location(hearing))
-    event.add("status", _STATUS.get(hearing.status, "CONFIRMED"))  # type: ignore[call-overload]
-    event.add("url", case_url(hearing.case))
-    description = [hearing.case.title, hearing_location(hearing)]
-    if hearing.judge:
-        description.append(f"Judge: {hearing.judge}")
-    if hearing.time_to_be_confirmed:
-        description.append("The time is to be confirmed.")
-    description.append(case_url(hearing.case))
-    event.add("description", "\n".join(description))
+    title = content_text(hearing.case, "title", language)
+    location = hearing_location(hearing, language)
+    with translation.override(language):
+        summary = _("%(kind)s hearing: %(title)s") % {"kind": hearing.get_kind_display(), "title": title}
+        event.add("summary", summary, parameters=_language(language))
+        event.add("location", location, parameters=_language(language))
+        event.add("status", _STATUS.get(hearing.status, "CONFIRMED"))  # type: ignore[call-overload]
+        event.add("url", case_url(hearing.case))
+        description = [title, location]
+        if hearing.judge:
+            description.append(_("Judge: %(judge)s") % {"judge": hearing.judge})
+        if hearing.time_to_be_confirmed:
+            description.append(_("The time is to be confirmed."))
+        description.append(case_url(hearing.case))
+        event.add("description", "\n".join(description), parameters=_language(language))
     return event
 
 
@@ -84,18 +112,21 @@ def deadline_uid(deadline: Deadline) -> str:
 # An ended deadline stays in the calendar (history); one that no longer runs is struck through.
 _DEADLINE_STATUS = {Deadline.State.CLOSED: "CANCELLED", Deadline.State.VOID: "CANCELLED"}
 _DEADLINE_MARK = {
-    Deadline.State.MET: " (met)",
-    Deadline.State.LATE: " (filed late)",
-    Deadline.State.CLOSED: " (closed)",
-    Deadline.State.VOID: " (no longer applies)",
+    Deadline.State.MET: translation.gettext_lazy(" (met)"),
+    Deadline.State.LATE: translation.gettext_lazy(" (filed late)"),
+    Deadline.State.CLOSED: translation.gettext_lazy(" (closed)"),
+    Deadline.State.VOID: translation.gettext_lazy(" (no longer applies)"),
 }
 
 
-def deadline_event(deadline: Deadline, *, stamp: dt.datetime | None = None) -> icalendar.Event:
+def deadline_event(
+    deadline: Deadline, *, stamp: dt.datetime | None = None, language: str | None = None
+) -> icalendar.Event:
     """An all-day event on the due date. A due date is a day in law, not a moment: with
     `DTSTART;VALUE=DATE` (and DTEND the next day, RFC 5545 3.6.1) no client shifts it into the
     day before for a reader west of the court. The caller passes only deadlines with a date."""
     assert deadline.due_on is not None  # noqa: S101
+    language = language or active_content_language()
     case = deadline.case
     link = f"{settings.SITE_BASE_URL}{reverse('web:case_detail', args=[case.slug])}#deadlines"
     event = icalendar.Event()
@@ -106,30 +137,54 @@ def deadline_event(deadline: Deadline, *, stamp: dt.datetime | None = None) -> i
     event.add("dtstart", deadline.due_on)
     event.add("dtend", deadline.due_on + dt.timedelta(days=1))
     event.add("transp", "TRANSPARENT")  # a deadline does not make anyone busy that day
-    mark = _DEADLINE_MARK.get(deadline.state, "")  # type: ignore[call-overload]
-    event.add("summary", f"Deadline{mark}: {deadline.rule_title}, {case.title}")
-    event.add("status", _DEADLINE_STATUS.get(deadline.state, "CONFIRMED"))  # type: ignore[call-overload]
-    event.add("categories", ["Deadline"])
-    event.add("url", link)
-    description = [case.title, f"{deadline.rule_title} ({deadline.rule_source})"]
-    if deadline.trigger_on:
-        description.append(f"Runs from {deadline.trigger_label}: {deadline.trigger_on.isoformat()}")
-    if deadline.override_due_on:
-        description.append(
-            f"Changed by hand from {deadline.computed_due_on.isoformat() if deadline.computed_due_on else 'no date'}: "
-            f"{deadline.override_reason}"
+    title = content_text(case, "title", language)
+    with translation.override(language):
+        # The rule table (deadlines/rules.py) is in English; its wording in other languages is
+        # in the dossier's catalogue (documents/dossier/labels.py), as in the reminder emails.
+        rule_title = translation.pgettext("dossier: Deadline.rule_title", deadline.rule_title)
+        mark = str(_DEADLINE_MARK.get(deadline.state, ""))  # type: ignore[call-overload]
+        event.add(
+            "summary",
+            _("Deadline%(mark)s: %(rule)s, %(title)s") % {"mark": mark, "rule": rule_title, "title": title},
+            parameters=_language(language),
         )
-    # The event's other lines are in English: so are the steps, whatever the request's language.
-    with translation.override("en"):
-        description.extend(deadline.explanation_sentences)
-    description.append(link)
-    event.add("description", "\n".join(description))
+        event.add("status", _DEADLINE_STATUS.get(deadline.state, "CONFIRMED"))  # type: ignore[call-overload]
+        event.add("categories", [_("Deadline")])
+        event.add("url", link)
+        description = [title, f"{rule_title} ({deadline.rule_source})"]
+        if deadline.trigger_on:
+            trigger = (
+                translation.pgettext("dossier: Deadline.trigger_label", deadline.trigger_label)
+                if deadline.trigger_label
+                else ""
+            )
+            description.append(
+                _("Runs from %(trigger)s: %(date)s") % {"trigger": trigger, "date": deadline.trigger_on.isoformat()}
+            )
+        if deadline.override_due_on:
+            description.append(
+                _("Changed by hand from %(computed)s: %(reason)s")
+                % {
+                    "computed": deadline.computed_due_on.isoformat() if deadline.computed_due_on else _("no date"),
+                    "reason": deadline.override_reason,
+                }
+            )
+        description.extend(deadline.explanation_sentences)  # the steps, in the reader's language
+        description.append(link)
+        event.add("description", "\n".join(description), parameters=_language(language))
     return event
 
 
 def hearings_calendar(
-    hearings: Iterable[Hearing], *, name: str, method: str | None = None, deadlines: Iterable[Deadline] = ()
+    hearings: Iterable[Hearing],
+    *,
+    name: str,
+    method: str | None = None,
+    deadlines: Iterable[Deadline] = (),
+    language: str | None = None,
 ) -> bytes:
+    """The calendar, its events' texts in `language` (default: the active one)."""
+    language = language or active_content_language()
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Privacy litigation case tracker//Hearings//EN")
     calendar.add("version", "2.0")
@@ -138,11 +193,11 @@ def hearings_calendar(
     if method:
         calendar.add("method", method)
     stamp = timezone.now()
-    events = [hearing_event(hearing, stamp=stamp) for hearing in hearings]
+    events = [hearing_event(hearing, stamp=stamp, language=language) for hearing in hearings]
     for event in events:
         calendar.add_component(event)
     for deadline in deadlines:  # all-day events: no TZID to define
-        calendar.add_component(deadline_event(deadline, stamp=stamp))
+        calendar.add_component(deadline_event(deadline, stamp=stamp, language=language))
     body = calendar.to_ical()
     zones = sorted({str(e["DTSTART"].params["TZID"]) for e in events if "TZID" in e["DTSTART"].params})
     if zones:

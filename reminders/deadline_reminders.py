@@ -33,10 +33,12 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
+from cases.content import localized
 from cases.models import Case, Membership, Ruling
 from deadlines.models import Deadline
 from reminders import services
-from reminders.calendar import hearings_calendar, site_domain
+from reminders.calendar import content_text, hearings_calendar, site_domain
+from reminders.emails import case_parties_text
 from reminders.models import DeadlineReminder, DeliveryState, MemberReminderSettings, Subscription
 
 OFFSETS_DAYS = (7, 2, 0)
@@ -232,22 +234,24 @@ def deadline_reminder_message(row: DeadlineReminder) -> EmailMessage:
             if deadline.trigger_label
             else "",
             "case": case,
+            "case_title": content_text(case, "title", language),
+            "case_parties": case_parties_text(case, language),
             "when": when,
             "due_on": _date(deadline.due_on),
             "computed_due_on": _date(deadline.computed_due_on),
             "trigger_on": _date(deadline.trigger_on),
             "decided_on": _date(ruling.decided_on),
-            "ruling_court": (court.name_local or court.name) if language == "ru" else court.name,
+            "ruling_court": content_text(court, "name", language),
             "case_link": f"{settings.SITE_BASE_URL}{reverse('web:case_detail', args=[case.slug])}#deadlines",
             "settings_url": f"{settings.SITE_BASE_URL}{reverse('reminders:member-settings')}",
-            "organization": case.organization.name,
+            "organization": localized(case.organization, "name", language).text,
             "explanation": deadline.explanation_sentences,
         }
         # Translators: "when" is "today" or "in 2 days".
         subject = _("Deadline %(when)s: %(rule)s in %(title)s, due %(due_on)s") % {
             "when": when,
             "rule": rule_title,
-            "title": case.title,
+            "title": localized(case, "title", language).text,
             "due_on": context["due_on"],
         }
         body = render_to_string("reminders/email/deadline_reminder.txt", context)
@@ -263,7 +267,8 @@ def deadline_reminder_message(row: DeadlineReminder) -> EmailMessage:
             "Content-Language": language,
         },
     )
-    ics = hearings_calendar([], deadlines=[deadline], name=case.title, method="PUBLISH")
+    name = localized(case, "title", language).text
+    ics = hearings_calendar([], deadlines=[deadline], name=name, method="PUBLISH", language=language)
     message.attach("deadline.ics", ics, "text/calendar; charset=utf-8; method=PUBLISH")
     return message
 

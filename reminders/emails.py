@@ -1,5 +1,9 @@
 """The messages: built in the subscriber's language, with times in the subscriber's zone and
-the court's, an `.ics` attachment, a stable Message-ID and RFC 8058 one-click unsubscribe."""
+the court's, an `.ics` attachment, a stable Message-ID and RFC 8058 one-click unsubscribe.
+
+The case's own words (its title, the court's name and address, the parties' public names, a
+ruling's summary) are read in the subscriber's language too, through cases.content.localized:
+a text that exists only in another language is followed by "(in English)"."""
 
 from __future__ import annotations
 
@@ -14,8 +18,9 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from cases.models import Hearing, Ruling
-from reminders.calendar import case_url, hearings_calendar, site_domain
+from cases.content import localized
+from cases.models import Case, Hearing, Party, Ruling
+from reminders.calendar import case_url, content_text, hearings_calendar, site_domain
 from reminders.models import Notice, Reminder, Subscription
 
 HEARING_KINDS = {
@@ -74,11 +79,29 @@ def _times(subscription: Subscription, hearing: Hearing, moment: dt.datetime) ->
     }
 
 
-def _court_name(hearing: Hearing, language: str) -> str:
-    court = hearing.court
-    if court.name_local and court.name_local != court.name:
-        return f"{court.name_local} ({court.name})" if language == "ru" else f"{court.name} ({court.name_local})"
-    return court.name
+def case_parties_text(case: Case, language: str) -> str:
+    """The parties as the public knows them (the alias without consent), with their roles, in
+    `language`: "Алёна Попова (истец); ГУ МВД России по г. Москве (ответчик)"."""
+    roles = list(Party.Role)  # plaintiffs first, as a court lists them
+    parties = sorted(
+        (party for party in case.parties.all() if party.role != Party.Role.REPRESENTATIVE),
+        key=lambda party: (roles.index(party.role), party.pk),  # type: ignore[arg-type]
+    )
+    with translation.override(language):
+        return "; ".join(
+            f"{content_text(party, 'name' if party.consent_to_publish else 'alias', language)}"
+            f" ({party.get_role_display().lower()})"
+            for party in parties
+        )
+
+
+def _case_context(case: Case, language: str) -> dict[str, Any]:
+    """The case's own words for the message, in the subscriber's language."""
+    return {
+        "case": case,
+        "case_title": content_text(case, "title", language),
+        "case_parties": case_parties_text(case, language),
+    }
 
 
 def _base_context(subscription: Subscription) -> dict[str, Any]:
@@ -98,8 +121,8 @@ def _hearing_context(subscription: Subscription, hearing: Hearing) -> dict[str, 
         "hearing_kind": HEARING_KINDS.get(hearing.kind, hearing.get_kind_display()),  # type: ignore[call-overload]
         "when": _times(subscription, hearing, hearing.starts_at),
         "time_tbc": hearing.time_to_be_confirmed,
-        "court_name": _court_name(hearing, subscription.language),
-        "court_address": hearing.court.address,
+        "court_name": content_text(hearing.court, "name", subscription.language),
+        "court_address": content_text(hearing.court, "address", subscription.language),
     }
 
 
@@ -141,8 +164,9 @@ def _message(
     return message
 
 
-def _hearing_ics(hearing: Hearing) -> bytes:
-    return hearings_calendar([hearing], name=hearing.case.title, method="PUBLISH")
+def _hearing_ics(hearing: Hearing, language: str) -> bytes:
+    name = localized(hearing.case, "title", language).text
+    return hearings_calendar([hearing], name=name, method="PUBLISH", language=language)
 
 
 # Stand-ins for a subscriber's own links in a text rendered once for many subscribers; NUL
@@ -157,13 +181,14 @@ class MessageParts:
     batch's read of the hearing."""
 
     def __init__(self) -> None:
-        self._ics: dict[int, bytes] = {}
+        self._ics: dict[tuple[int, str], bytes] = {}
         self._texts: dict[tuple[int, str, str, int], tuple[str, str]] = {}
 
-    def ics(self, hearing: Hearing) -> bytes:
-        if hearing.pk not in self._ics:
-            self._ics[hearing.pk] = _hearing_ics(hearing)
-        return self._ics[hearing.pk]
+    def ics(self, hearing: Hearing, language: str) -> bytes:
+        key = (hearing.pk, language)
+        if key not in self._ics:
+            self._ics[key] = _hearing_ics(hearing, language)
+        return self._ics[key]
 
     def reminder_text(self, reminder: Reminder) -> tuple[str, str]:
         """The subject and the body (with the subscriber's links as stand-ins)."""
@@ -177,12 +202,16 @@ class MessageParts:
 def _reminder_text(reminder: Reminder) -> tuple[str, str]:
     subscription, hearing = reminder.subscription, reminder.hearing
     with translation.override(subscription.language):
-        context: dict[str, Any] = {"case": hearing.case, "case_link": case_url(hearing.case), **_SUBSCRIBER_LINKS}
+        context: dict[str, Any] = {
+            **_case_context(hearing.case, subscription.language),
+            "case_link": case_url(hearing.case),
+            **_SUBSCRIBER_LINKS,
+        }
         context |= _hearing_context(subscription, hearing)
         context["offset"] = offset_text(reminder.offset_minutes)
         subject = _("Reminder: %(kind)s in %(title)s, %(when)s") % {
             "kind": context["hearing_kind"],
-            "title": hearing.case.title,
+            "title": localized(hearing.case, "title", subscription.language).text,
             "when": context["when"]["subscriber"],
         }
         return subject, render_to_string("reminders/email/reminder.txt", context)
@@ -201,15 +230,15 @@ def reminder_message(reminder: Reminder, *, parts: MessageParts | None = None) -
         context=context,
         body=body,
         message_id=f"reminder-{reminder.pk}.{reminder.generation}",
-        ics=parts.ics(reminder.hearing),
+        ics=parts.ics(reminder.hearing, subscription.language),
     )
 
 
 def notice_message(notice: Notice) -> EmailMessage:
     subscription = notice.subscription
-    title = subscription.case.title
+    title = localized(subscription.case, "title", subscription.language).text
     with translation.override(subscription.language):
-        context = _base_context(subscription)
+        context = _base_context(subscription) | _case_context(subscription.case, subscription.language)
         hearing = notice.hearing
         if notice.kind == Notice.Kind.RULING:
             ruling = notice.ruling
@@ -218,9 +247,8 @@ def notice_message(notice: Notice) -> EmailMessage:
                 "ruling": ruling,
                 "outcome": RULING_OUTCOMES.get(ruling.outcome, ruling.get_outcome_display()),  # type: ignore[call-overload]
                 "decided_on": formats.date_format(ruling.decided_on, DATE_FORMAT),
-                "ruling_court": ruling.court.name_local or ruling.court.name
-                if subscription.language == "ru"
-                else ruling.court.name,
+                "ruling_court": content_text(ruling.court, "name", subscription.language),
+                "ruling_summary": content_text(ruling, "summary", subscription.language),
             }
             subject = _("Ruling in %(title)s: %(outcome)s") % {"title": title, "outcome": context["outcome"]}
         else:
@@ -239,17 +267,19 @@ def notice_message(notice: Notice) -> EmailMessage:
             template=f"reminders/email/notice_{notice.kind}.txt",
             context=context,
             message_id=f"notice-{notice.pk}",
-            ics=None if hearing is None else _hearing_ics(hearing),
+            ics=None if hearing is None else _hearing_ics(hearing, subscription.language),
         )
 
 
 def confirmation_message(subscription: Subscription) -> EmailMessage:
     with translation.override(subscription.language):
         context = _base_context(subscription)
+        context["case_title"] = content_text(subscription.case, "title", subscription.language)
         context["confirm_url"] = absolute(reverse("reminders:confirm", args=[subscription.confirm_token]))
         return _message(
             subscription=subscription,
-            subject=_("Confirm your subscription to hearings in %(title)s") % {"title": subscription.case.title},
+            subject=_("Confirm your subscription to hearings in %(title)s")
+            % {"title": localized(subscription.case, "title", subscription.language).text},
             template="reminders/email/confirm.txt",
             context=context,
             message_id=f"confirm-{subscription.pk}.{subscription.confirm_token[:12]}",

@@ -80,6 +80,11 @@ def hearings_for_feed(*, cases: QuerySet[Case]) -> QuerySet[Hearing]:
     return Hearing.objects.filter(case__in=cases).select_related("case", "court").order_by("starts_at", "id")
 
 
+def feed_owner(*, token: str) -> Subscription | None:
+    """The subscription whose private feed this token opens (its language is the feed's)."""
+    return Subscription.objects.filter(feed_token=token).first()
+
+
 def feed_cases_for_token(*, token: str) -> QuerySet[Case] | None:
     """The cases followed by the address that owns this feed token; None for an unknown token."""
     owner = Subscription.objects.filter(feed_token=token).select_related("case").first()

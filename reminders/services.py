@@ -620,9 +620,10 @@ def reminders_deliver(
 
     now = now or timezone.now()
     batch = list(
-        Reminder.objects.filter(pk__in=list(reminder_ids), state=DeliveryState.SENDING).select_related(
-            "subscription__case", "hearing__court", "hearing__case"
-        )
+        Reminder.objects.filter(pk__in=list(reminder_ids), state=DeliveryState.SENDING)
+        .select_related("subscription__case", "hearing__court", "hearing__case")
+        # The messages name the parties (reminders/emails.py): one read for the batch's cases.
+        .prefetch_related("hearing__case__parties")
     )
     receiving = subscription_ids_receiving(subscription_ids={reminder.subscription_id for reminder in batch})
     closing: dict[Reminder, tuple[str, str]] = {}

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from cases.content import active_content_language, content_languages, localized, supported_language
 from cases.selectors import cases_visible_to
 from reminders import deadline_reminders, selectors, services
 from reminders.calendar import hearings_calendar
@@ -101,18 +104,34 @@ def _calendar_response(body: bytes, filename: str) -> HttpResponse:
 
 
 def case_feed_view(request: HttpRequest, slug: str) -> HttpResponse:
-    """Public cases only: a feed URL is shared freely, so it never depends on who asks."""
+    """Public cases only: a feed URL is shared freely, so it never depends on who asks, only on
+    the language it asks for: `?lang=ru` (a calendar app sends no Accept-Language worth the
+    name), else Accept-Language."""
+    asked = request.GET.get("lang")
+    language = supported_language(asked) if asked is not None else active_content_language()
+    if language is None:
+        message = _('Unknown language "%(code)s": use one of %(languages)s.') % {
+            "code": asked,
+            "languages": ", ".join(content_languages()),
+        }
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
     case = get_object_or_404(cases_visible_to(user=None), slug=slug)
     hearings = selectors.hearings_for_feed(cases=cases_visible_to(user=None).filter(pk=case.pk))
-    return _calendar_response(hearings_calendar(hearings, name=case.title), f"{case.slug}.ics")
+    name = localized(case, "title", language).text
+    return _calendar_response(hearings_calendar(hearings, name=name, language=language), f"{case.slug}.ics")
 
 
 def subscriber_feed_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The hearings of every case the address follows, in the language of its subscription."""
+    owner = selectors.feed_owner(token=token)
     cases = selectors.feed_cases_for_token(token=token)
-    if cases is None:
+    if owner is None or cases is None:
         raise Http404("Unknown feed.")
     hearings = selectors.hearings_for_feed(cases=cases)
-    return _calendar_response(hearings_calendar(hearings, name="Hearings I follow"), "hearings.ics")
+    with translation.override(owner.language):
+        name = _("Hearings I follow")
+    body = hearings_calendar(hearings, name=name, language=owner.language)
+    return _calendar_response(body, "hearings.ics")
 
 
 @login_required
@@ -148,5 +167,8 @@ def member_feed_view(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("Unknown feed.")
     hearings = selectors.hearings_for_feed(cases=selectors.member_feed_cases(owner=owner))
     deadlines = selectors.deadlines_for_member_feed(owner=owner)
-    body = hearings_calendar(hearings, deadlines=deadlines, name="Hearings and deadlines")
+    language = deadline_reminders.member_language(owner.user)
+    with translation.override(language):
+        name = _("Hearings and deadlines")
+    body = hearings_calendar(hearings, deadlines=deadlines, name=name, language=language)
     return _calendar_response(body, "hearings-and-deadlines.ics")

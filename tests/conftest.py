@@ -109,6 +109,8 @@ def s3_storage(s3_settings):
 
     s3_settings.STORAGES = {**s3_settings.STORAGES, "default": {"BACKEND": "storages.backends.s3.S3Storage"}}
     return default_storage
+
+
 @pytest.fixture(autouse=True)
 def _english_to_start_with():
     """Each test starts in English: a request in Russian leaves Russian active in the thread, and

@@ -4,14 +4,19 @@ Who sees what: anyone who can see a case sees its public fields; only members of
 organization (and superusers) see private notes, parties' contact details and the names of
 parties who did not consent to publication. The views put `member_organizations` (a set of
 organization ids, or ALL) in the serializer context, read once per request.
+
+Case content kept in several languages (cases/translation.py) reads in the request's language
+(`content_language` in the context, else the active one) with `translations` holding them all;
+see TranslatedContentMixin.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import ISO_8601, serializers
@@ -20,9 +25,17 @@ from rest_framework.relations import PKOnlyObject
 from rest_framework.settings import api_settings
 from timezone_field.rest_framework import TimeZoneSerializerField
 
+from cases.content import (
+    active_content_language,
+    content_languages,
+    field_in,
+    localized,
+    translated_fields,
+)
 from cases.models import Appeal, Case, Court, Hearing, Organization, Party, Ruling
 from cases.selectors import Instance, cases_visible_to, tag_names_of
 from deadlines.models import Deadline
+from tracker.api.language import unknown_language_message
 
 
 class AllOrganizations:
@@ -71,6 +84,179 @@ class TagNamesField(serializers.ListField):
         return tag_names_of(data)
 
 
+def content_language_of(context: dict[str, Any]) -> str:
+    """The language a serializer reads translated fields in: the context's, else the active one
+    (the API views activate the request's: tracker/api/language.py)."""
+    return context.get("content_language") or active_content_language()
+
+
+class TranslatedTextField(serializers.CharField):
+    """A field kept in every language (cases/translation.py). Read: the text in the request's
+    language, falling back to the record's original language, then the others. Write: the text
+    of the request's language (TranslatedContentMixin.validate moves it to that column)."""
+
+    def get_attribute(self, instance: Any) -> str:
+        return localized(instance, str(self.source), content_language_of(self.context)).text
+
+
+class LanguageTextsSerializer(serializers.Serializer):
+    """One field's text in every language; null where there is no translation. (Described for
+    the schema; TranslationsSerializer reads and checks it.)"""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return {
+            code: serializers.CharField(allow_null=True, allow_blank=True, required=False)
+            for code in content_languages()
+        }
+
+
+TRANSLATIONS_HELP = (
+    "Every language's text of the translated fields: {field: {language: text or null}}. A write may "
+    'give any of them; a language left out is left unchanged, null or "" removes that translation.'
+)
+
+
+class TranslationsSerializer(serializers.Serializer):
+    """`{"title": {"en": "...", "ru": "..."}, ...}`: every translated field of the record in every
+    language. Read from and written to the per-language columns (title_en, title_ru)."""
+
+    model: Any = None
+    field_names: tuple[str, ...] = ()
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return {name: LanguageTextsSerializer(required=False) for name in self.field_names}
+
+    def to_representation(self, instance: Any) -> dict[str, dict[str, str | None]]:
+        return {
+            name: {code: field_in(instance, name, code) or None for code in content_languages()}
+            for name in self.field_names
+        }
+
+    def to_internal_value(self, data: Any) -> dict[str, str]:
+        """{"title": {"ru": "..."}} -> {"title_ru": "..."}. Unknown fields or languages are errors,
+        each message naming its place ("title.xx: ..."): the API's error shape lists a field's
+        messages flat (tracker/api/errors.py)."""
+        if not isinstance(data, dict):
+            raise serializers.ValidationError(
+                translation.gettext('Give an object: {field: {language: text}}, e.g. {"title": {"ru": "..."}}.')
+            )
+        parent: Any = self.parent
+        writable = sorted(name for name in self.field_names if not parent.fields[name].read_only)
+        errors: list[str] = []
+        columns: dict[str, str] = {}
+        for name, texts in data.items():
+            if name not in writable:
+                errors.append(
+                    translation.gettext("%(field)s: not a translated field here; these are: %(fields)s.")
+                    % {"field": name, "fields": ", ".join(writable)}
+                )
+            elif not isinstance(texts, dict):
+                errors.append(translation.gettext("%(field)s: give an object {language: text}.") % {"field": name})
+            else:
+                max_length = self.model._meta.get_field(name).max_length
+                for code, text in texts.items():
+                    place = f"{name}.{code}: "
+                    if code not in content_languages():
+                        errors.append(place + unknown_language_message(str(code)))
+                    elif text is not None and not isinstance(text, str):
+                        errors.append(place + translation.gettext("give a text, or null to remove it."))
+                    elif max_length and text and len(text.strip()) > max_length:
+                        errors.append(
+                            place
+                            + translation.gettext("no more than %(max)s characters, please.") % {"max": max_length}
+                        )
+                    else:
+                        columns[f"{name}_{code}"] = (text or "").strip()
+        if errors:
+            raise serializers.ValidationError(errors)
+        return columns
+
+
+@functools.cache
+def translations_serializer(model: Any, names: tuple[str, ...]) -> type[TranslationsSerializer]:
+    """The `translations` serializer of `model`: one class per model and fields, made once, so the
+    OpenAPI schema has one component per model ("CaseTranslations")."""
+    suffix = "" if names == translated_fields(model) else "".join(name.title().replace("_", "") for name in names)
+    return type(
+        f"{model.__name__}{suffix}Translations",
+        (TranslationsSerializer,),
+        {"model": model, "field_names": names, "__doc__": TranslationsSerializer.__doc__},
+    )
+
+
+class TranslatedContentMixin(serializers.ModelSerializer):
+    """Serializers of records with translated fields (cases/translation.py): each such field reads
+    in the request's language, `translations` holds them all, `original_language` says which one
+    the record was written in. A write gives a field in the request's language (`title`), or any
+    languages at once (`translations`), or both; what reaches the service are the columns
+    (title_ru, ...), never the active-language alias."""
+
+    def build_standard_field(self, field_name: str, model_field: Any) -> tuple[type[serializers.Field], dict[str, Any]]:
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if field_name in translated_fields(self.Meta.model):
+            field_class = TranslatedTextField
+            # Required in *some* language, which `validate` checks: a record written in Russian
+            # only is complete.
+            kwargs["required"] = False
+            kwargs["allow_blank"] = True
+            kwargs.pop("allow_null", None)
+        return field_class, kwargs
+
+    def translated_names(self) -> tuple[str, ...]:
+        own = translated_fields(self.Meta.model)
+        return tuple(name for name in self.Meta.fields if name in own)
+
+    def build_field(self, field_name: str, info: Any, model_class: Any, nested_depth: int) -> Any:
+        if field_name == "translations":
+            return translations_serializer(model_class, self.translated_names()), {
+                "source": "*",
+                "required": False,
+                "help_text": TRANSLATIONS_HELP,
+            }
+        return super().build_field(field_name, info, model_class, nested_depth)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        language = content_language_of(self.context)
+        errors: dict[str, list[str]] = {}
+        for name in self.translated_names():
+            if name not in attrs:
+                continue
+            column = f"{name}_{language}"
+            text = attrs.pop(name).strip()
+            if column in attrs and attrs[column] != text:
+                errors[name] = [
+                    translation.gettext("Differs from translations.%(field)s.%(language)s; give the text once.")
+                    % {"field": name, "language": language}
+                ]
+            attrs[column] = text
+        for name in self.translated_names():
+            model: Any = self.Meta.model
+            model_field = model._meta.get_field(name)
+            if model_field.blank or self.fields[name].read_only:
+                continue
+            columns = [f"{name}_{code}" for code in content_languages()]
+            if self.instance is None and not any(attrs.get(column) for column in columns):
+                if not (self.partial and not any(column in attrs for column in columns)):
+                    errors[name] = [translation.gettext("This field is required (in at least one language).")]
+            elif self.instance is not None and any(column in attrs for column in columns):
+                kept = [
+                    attrs[column] if column in attrs else field_in(self.instance, name, column[len(name) + 1 :])
+                    for column in columns
+                ]
+                if not any(kept):
+                    errors[name] = [translation.gettext("This field cannot be empty in every language.")]
+        if errors:
+            raise serializers.ValidationError(errors)
+        if self.instance is None and "original_language" not in attrs:
+            # Written in one language only: that is the original, whatever the request's language.
+            written = {
+                code for name in self.translated_names() for code in content_languages() if attrs.get(f"{name}_{code}")
+            }
+            attrs["original_language"] = written.pop() if len(written) == 1 else language
+        return attrs
+
+
 class FastReadMixin(serializers.ModelSerializer):
     """Reads plain model attributes directly instead of DRF's generic per-field path
     (get_attribute + to_representation, ~35 µs a field: most of a list page's time in
@@ -89,7 +275,9 @@ class FastReadMixin(serializers.ModelSerializer):
             kind = "drf"
             if field.source != "*" and len(field.source_attrs) == 1:
                 field_type = type(field)
-                if field_type in self._TEXT:
+                if field_type is TranslatedTextField:
+                    kind = "translated"
+                elif field_type in self._TEXT:
                     kind = "text"
                 elif field_type is serializers.IntegerField:
                     kind = "int"
@@ -111,7 +299,9 @@ class FastReadMixin(serializers.ModelSerializer):
     def to_representation(self, instance: Any) -> dict[str, Any]:
         ret: dict[str, Any] = {}
         for name, kind, field in self._read_plan():
-            if kind == "text":
+            if kind == "translated":
+                ret[name] = field.get_attribute(instance)
+            elif kind == "text":
                 value = getattr(instance, field.source_attrs[0])
                 ret[name] = None if value is None else str(value)
             elif kind == "int":
@@ -179,7 +369,7 @@ class TimeZoneField(TimeZoneSerializerField):
             self.fail("invalid")
 
 
-class CourtSerializer(FastReadMixin):
+class CourtSerializer(TranslatedContentMixin, FastReadMixin):
     time_zone = TimeZoneField(use_pytz=False)
 
     class Meta:
@@ -195,6 +385,8 @@ class CourtSerializer(FastReadMixin):
             "time_zone",
             "appeals_to",
             "website",
+            "original_language",
+            "translations",
             "version",
             "created_at",
             "updated_at",
@@ -205,9 +397,21 @@ class CourtSerializer(FastReadMixin):
 PARTY_PRIVATE = ("contact_email", "contact_phone", "contact_address", "notes", "consent_to_publish")
 
 
-class PartySerializer(CaseBoundMixin, PrivateFieldsMixin):
+def party_public_field(party: Party) -> str:
+    """Which of a party's fields outsiders know the person by: the name with consent, else the alias."""
+    return "name" if party.consent_to_publish else "alias"
+
+
+class PublicNameField(serializers.CharField):
+    """The name outsiders know the party by, in the request's language (cases/content.py)."""
+
+    def get_attribute(self, instance: Party) -> str:
+        return localized(instance, party_public_field(instance), content_language_of(self.context)).text
+
+
+class PartySerializer(TranslatedContentMixin, CaseBoundMixin, PrivateFieldsMixin):
     private_fields = PARTY_PRIVATE
-    public_name = serializers.CharField(read_only=True)
+    public_name = PublicNameField(read_only=True)
 
     class Meta:
         model = Party
@@ -226,6 +430,8 @@ class PartySerializer(CaseBoundMixin, PrivateFieldsMixin):
             "contact_phone",
             "contact_address",
             "notes",
+            "original_language",
+            "translations",
             "version",
             "created_at",
             "updated_at",
@@ -242,12 +448,14 @@ class PartySerializer(CaseBoundMixin, PrivateFieldsMixin):
     def to_representation(self, instance: Party) -> dict[str, Any]:
         data = super().to_representation(instance)
         if not _is_member(self.context, self.organization_id_of(instance)):
-            # Without consent the person is known to outsiders by the alias only.
-            data["name"] = instance.public_name
+            # Without consent the person is known to outsiders by the alias only, in every language.
+            data["name"] = data["public_name"]
+            if "translations" in data and not instance.consent_to_publish:
+                data["translations"]["name"] = data["translations"]["alias"]
         return data
 
 
-class HearingSerializer(CaseBoundMixin, PrivateFieldsMixin):
+class HearingSerializer(TranslatedContentMixin, CaseBoundMixin, PrivateFieldsMixin):
     starts_at = AwareDateTimeField()
 
     class Meta:
@@ -265,6 +473,8 @@ class HearingSerializer(CaseBoundMixin, PrivateFieldsMixin):
             "status",
             "outcome_notes",
             "notes",
+            "original_language",
+            "translations",
             "version",
             "created_at",
             "updated_at",
@@ -272,7 +482,7 @@ class HearingSerializer(CaseBoundMixin, PrivateFieldsMixin):
         read_only_fields = ["version", "created_at", "updated_at"]
 
 
-class RulingSerializer(CaseBoundMixin, PrivateFieldsMixin):
+class RulingSerializer(TranslatedContentMixin, CaseBoundMixin, PrivateFieldsMixin):
     class Meta:
         model = Ruling
         fields = [
@@ -288,6 +498,8 @@ class RulingSerializer(CaseBoundMixin, PrivateFieldsMixin):
             "in_force",
             "in_force_on",
             "notes",
+            "original_language",
+            "translations",
             "version",
             "created_at",
             "updated_at",
@@ -295,7 +507,7 @@ class RulingSerializer(CaseBoundMixin, PrivateFieldsMixin):
         read_only_fields = ["version", "created_at", "updated_at"]
 
 
-class AppealSerializer(CaseBoundMixin, PrivateFieldsMixin):
+class AppealSerializer(TranslatedContentMixin, CaseBoundMixin, PrivateFieldsMixin):
     class Meta:
         model = Appeal
         fields = [
@@ -309,7 +521,10 @@ class AppealSerializer(CaseBoundMixin, PrivateFieldsMixin):
             "filed_on",
             "reference",
             "decided_by",
+            "grounds",
             "notes",
+            "original_language",
+            "translations",
             "version",
             "created_at",
             "updated_at",
@@ -395,7 +610,7 @@ class RulingDetailSerializer(RulingSerializer):
         return _deadlines_field(self.context, self.context.get("deadlines", []))
 
 
-class CaseSerializer(PrivateFieldsMixin):
+class CaseSerializer(TranslatedContentMixin, PrivateFieldsMixin):
     organization = serializers.SlugRelatedField(slug_field="slug", queryset=Organization.objects.all())
     tags = TagNamesField(required=False, help_text="Tag names; a write replaces them all.")
 
@@ -417,6 +632,8 @@ class CaseSerializer(PrivateFieldsMixin):
             "filed_on",
             "notes",
             "sources",
+            "original_language",
+            "translations",
             "version",
             "created_at",
             "updated_at",

@@ -44,9 +44,10 @@ from deadlines.models import Deadline
 from deadlines.selectors import deadlines_for_case
 from tracker.api.conditional import etag_for, expected_version_from, if_none_match_hits
 from tracker.api.errors import PreconditionFailed
+from tracker.api.language import LANG_PARAMETER, lang_parameters, request_content_language
 
 PAGINATION_PARAMETERS = {"cursor", "page_size"}
-ALWAYS_ALLOWED = {"format"}
+ALWAYS_ALLOWED = {"format", LANG_PARAMETER}
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -95,9 +96,11 @@ class StrictQueryParametersMixin:
 
 
 @extend_schema_view(
-    retrieve=extend_schema(parameters=[IF_NONE_MATCH]),
-    update=extend_schema(parameters=[IF_MATCH]),
-    partial_update=extend_schema(parameters=[IF_MATCH]),
+    list=extend_schema(parameters=lang_parameters()),
+    create=extend_schema(parameters=lang_parameters()),
+    retrieve=extend_schema(parameters=[IF_NONE_MATCH, *lang_parameters()]),
+    update=extend_schema(parameters=[IF_MATCH, *lang_parameters()]),
+    partial_update=extend_schema(parameters=[IF_MATCH, *lang_parameters()]),
     destroy=extend_schema(parameters=[IF_MATCH]),
 )
 class DomainViewSet(StrictQueryParametersMixin, viewsets.ModelViewSet):
@@ -115,11 +118,13 @@ class DomainViewSet(StrictQueryParametersMixin, viewsets.ModelViewSet):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
+        self.content_language = request_content_language(request)
         self.reject_unknown_query_parameters(request)
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = super().get_serializer_context()
         context["member_organizations"] = member_organizations(self.request)
+        context["content_language"] = getattr(self, "content_language", None)
         return context
 
     # --- permission to write ----------------------------------------------------------------
@@ -236,11 +241,13 @@ class CaseViewSet(DomainViewSet):
         if not (sql_json.available() and request.accepted_renderer.format == "json"):
             return super().list(request, *args, **kwargs)
         organizations = member_organizations(request)
-        sql, params = sql_json.row_json(CaseSerializer, member_organizations=organizations)
+        sql, params = sql_json.row_json(
+            CaseSerializer, member_organizations=organizations, language=self.content_language
+        )
         rows: Any
         if set(request.query_params) & set(self.filterset_class.base_filters):
             cases = self.filter_queryset(cases_visible_to(user=request.user))
-            rows = cases.annotate(list_json=RawSQL(sql, params)).values("id", "list_json")  # noqa: S611 (sql_json: values are parameters)
+            rows = sql_json.plain_rows(cases.annotate(list_json=RawSQL(sql, params))).values("id", "list_json")  # noqa: S611 (sql_json: values are parameters)
         else:  # no filter: the page's fixed statement (case_page.py), same pages and cursors
             where, where_params = case_visibility_sql(
                 organizations=None if isinstance(organizations, AllOrganizations) else organizations

@@ -41,10 +41,15 @@ class FeedReader:
     user: User
     member_organizations: OrganizationIds
     request: Any = None
+    # Translated fields in this language (`?lang=` / Accept-Language); None: the active one.
+    language: str | None = None
 
     @property
     def context(self) -> dict[str, Any]:
-        return {"request": self.request, "member_organizations": self.member_organizations}
+        context = {"request": self.request, "member_organizations": self.member_organizations}
+        if self.language:
+            context["content_language"] = self.language
+        return context
 
 
 def _pk_in(model: Any, ids: set[int]) -> RawSQL:
@@ -83,14 +88,17 @@ def feed_page_json(reader: FeedReader, rows: Sequence[ChangeRow], *, next_cursor
                     json.dumps(data, cls=JSONEncoder, ensure_ascii=False, separators=(",", ":")),
                 )
             continue
-        sql, params = sql_json.row_json(serializer_class, member_organizations=reader.member_organizations)  # type: ignore[arg-type]
-        records_json = (
+        sql, params = sql_json.row_json(
+            serializer_class,  # type: ignore[arg-type]
+            member_organizations=reader.member_organizations,
+            language=reader.language,
+        )
+        records_json = sql_json.plain_rows(
             queryset_for(reader.user)
             .filter(_pk_in(model, ids))
             .order_by()  # the models' default orderings would only add a sort
             .annotate(feed_json=RawSQL(sql, params))  # noqa: S611 (cases/api/sql_json.py: values are parameters)
-            .values_list("pk", "version", "feed_json")
-        )
+        ).values_list("pk", "version", "feed_json")
         for pk, version, text in records_json:
             found[(type_name, pk)] = (version, text)
     items = []

@@ -1,6 +1,9 @@
 """GET /api/v1/changes/?since=<cursor>&limit=N: the lossless sync feed (see changes/selectors.py
 for why nothing is missed). Each item is `{type, id, op, version, data}`; `data` is the record as
 the caller may see it *now*, so applying the items in order converges on the server's state.
+A record with translated fields carries them all in `data.translations` (and `data.title` etc.
+in the request's language, `?lang=` or Accept-Language): a replica keeps every language, and an
+edit of one translation is an upsert with a new version like any other edit.
 A record the caller can no longer see (deleted, or its case turned private) comes as a delete.
 The page itself is built in changes/api/rendering.py (webhooks push the same pages).
 """
@@ -22,6 +25,7 @@ from changes.api.rendering import CHANGE_ITEM_FIELDS, FeedReader, feed_items, fe
 from changes.api.serializers import ChangePageSerializer
 from changes.selectors import CursorExpired, CursorInvalid, FeedCursor, changes_visible_to
 from tracker.api.errors import ErrorSerializer, Gone
+from tracker.api.language import LANG_PARAMETER, lang_parameters, request_content_language
 
 __all__ = ["CHANGE_ITEM_FIELDS", "DEFAULT_LIMIT", "FEED_READERS", "MAX_LIMIT", "ChangeFeedApi"]
 
@@ -46,6 +50,7 @@ class ChangeFeedApi(APIView):
                 OpenApiTypes.INT,
                 description=f"How many changes a page holds, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}).",
             ),
+            *lang_parameters(),
         ],
         responses={
             200: ChangePageSerializer,
@@ -57,10 +62,11 @@ class ChangeFeedApi(APIView):
         },
     )
     def get(self, request: Request) -> HttpResponse:
-        unknown = sorted(set(request.query_params) - {"since", "limit", "format"})
+        language = request_content_language(request)
+        unknown = sorted(set(request.query_params) - {"since", "limit", "format", LANG_PARAMETER})
         if unknown:
             raise exceptions.ValidationError(
-                {name: ["Unknown query parameter. Allowed here: since, limit."] for name in unknown}
+                {name: ["Unknown query parameter. Allowed here: since, limit, lang."] for name in unknown}
             )
         limit_text = request.query_params.get("limit", str(DEFAULT_LIMIT))
         if not limit_text.isdigit() or not 1 <= int(limit_text) <= MAX_LIMIT:
@@ -74,7 +80,9 @@ class ChangeFeedApi(APIView):
             raise exceptions.ValidationError({"since": [str(exc)]}) from exc
         except CursorExpired as exc:
             raise Gone(str(exc)) from exc
-        reader = FeedReader(user=request.user, member_organizations=member_organizations(request), request=request)
+        reader = FeedReader(
+            user=request.user, member_organizations=member_organizations(request), request=request, language=language
+        )
         has_more = len(page.rows) == limit
         if sql_json.available() and request.accepted_renderer.format == "json":
             body = feed_page_json(reader, page.rows, next_cursor=page.next.encode(), has_more=has_more)

@@ -21,12 +21,13 @@ from django.db.models import Prefetch
 from django.utils import formats, translation
 from django.utils.translation import pgettext
 
+from cases.content import content_languages, field_in, language_note, localized
 from cases.models import Appeal, Case, CaseEvent, Court, Hearing, HearingReschedule, Party, Ruling
 from documents.dossier import deadlines_hook, layout
 from documents.models import Document, Dossier
 
 # Raise when the layout or the rules change: the same data then makes a different dossier.
-DOSSIER_FORMAT_VERSION = "2026-11-27.2"
+DOSSIER_FORMAT_VERSION = "2026-12-05.1"  # case content in the edition's language
 
 
 @dataclass
@@ -35,8 +36,8 @@ class TimelineEntry:
     date: str
     kind: str  # fact, filing, hearing, reschedule, ruling, appeal, deadline
     kind_label: str
-    title: str
-    detail: str = ""
+    title: str | dict[str, str]  # a dict: a text in another language (see _local)
+    detail: str | dict[str, str] = ""
     unconfirmed: bool = False
     private: bool = False
     tags: list[str] = field(default_factory=list)  # shown as small labels after the title
@@ -52,7 +53,7 @@ class DossierContent:
     case: dict[str, Any]
     organization: str
     parties: dict[str, list[dict[str, Any]]]
-    courts: list[dict[str, str]]
+    courts: list[dict[str, Any]]
     timeline: list[dict[str, Any]]
     undated: list[dict[str, Any]]
     hearings: list[dict[str, Any]]
@@ -115,10 +116,28 @@ def _choice_label(model_label: str, field_name: str, value: Any, language: str |
     return worded if worded != english else str(choices[value])
 
 
+# --- Case content in the edition's language -----------------------------------------------
+
+
+def _local(obj: Any, field_name: str, language: str, redact: _Redactor | None = None) -> str | dict[str, str]:
+    """`obj.field_name` in the edition's language (cases/content.py). A text only another language
+    has is a dict {"text", "lang", "note"}: the template wraps it in an element with its real
+    `lang` (screen readers and hyphenation switch language) followed by "(in Russian)"."""
+    text = localized(obj, field_name, language)
+    words = redact(text.text) if redact is not None else text.text
+    if not text.is_fallback:
+        return words
+    return {"text": words, "lang": text.language, "note": language_note(text.language, language)}
+
+
+def _plain(obj: Any, field_name: str, language: str, redact: _Redactor | None = None) -> str:
+    """The same inside a sentence or a list, where no element can carry the `lang`: "… (in Russian)"."""
+    value = _local(obj, field_name, language, redact)
+    return value if isinstance(value, str) else f"{value['text']} ({value['note']})"
+
+
 def _court_name(court: Court, language: str) -> str:
-    if language == Dossier.Language.RU and court.name_local:
-        return court.name_local
-    return court.name
+    return _plain(court, "name", language)
 
 
 def _hearing_when(hearing: Hearing) -> tuple[str, str]:
@@ -132,10 +151,17 @@ def _hearing_when(hearing: Hearing) -> tuple[str, str]:
 
 class _Redactor:
     """In the public edition, the full name of a party without consent is replaced by the
-    alias wherever it appears in free text (a summary may name a plaintiff)."""
+    alias wherever it appears in free text (a summary may name a plaintiff), in any of the
+    languages the name is kept in (a Russian summary may quote the English spelling)."""
 
-    def __init__(self, parties: list[Party], public: bool) -> None:
-        pairs = [(p.name, p.alias) for p in parties if public and not p.consent_to_publish and p.name.strip()]
+    def __init__(self, parties: list[Party], public: bool, language: str = "en") -> None:
+        pairs = [
+            (name, localized(p, "alias", language).text)
+            for p in parties
+            if public and not p.consent_to_publish
+            for name in {field_in(p, "name", code) for code in content_languages()}
+            if name.strip()
+        ]
         # Longest first, so "Anna Ivanova" goes before "Anna".
         self.pairs = sorted(pairs, key=lambda pair: -len(pair[0]))
 
@@ -181,7 +207,7 @@ def dossier_content(*, case: Case, edition: str, language: str) -> DossierConten
             .get(pk=case.pk)
         )
         parties = list(case.parties.all())
-        redact = _Redactor(parties, public)
+        redact = _Redactor(parties, public, language)
         events = [e for e in case.events.all() if e.is_public or not public]
         hearings = list(case.hearings.all())
         rulings = list(case.rulings.all())
@@ -191,9 +217,9 @@ def dossier_content(*, case: Case, edition: str, language: str) -> DossierConten
         content = DossierContent(
             edition=edition,
             language=language,
-            case=_case_block(case, redact, public),
-            organization=case.organization.name,
-            parties=_parties_block(parties, public, redact),
+            case=_case_block(case, redact, public, language),
+            organization=_local(case.organization, "name", language),  # type: ignore[arg-type]
+            parties=_parties_block(parties, public, redact, language),
             courts=_courts(case, hearings, rulings, appeals, language),
             timeline=[],
             undated=[],
@@ -216,63 +242,70 @@ def dossier_content(*, case: Case, edition: str, language: str) -> DossierConten
 
 def _courts(
     case: Case, hearings: list[Hearing], rulings: list[Ruling], appeals: list[Appeal], language: str
-) -> list[dict[str, str]]:
+) -> list[dict[str, Any]]:
     """The courts that have had the case, lowest instance first, with the case's number at each."""
     numbers = {d.court_id: d.number for d in case.dockets.all()}
     seized = [d.court for d in case.dockets.all()]
     seized += [h.court for h in hearings] + [r.court for r in rulings]
     seized += [a.court for a in appeals if a.status != Appeal.Status.PLANNED]
     seen: set[int] = set()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for court in seized:
         if court.pk in seen:
             continue
         seen.add(court.pk)
-        rows.append({"court": _court_name(court, language), "number": numbers.get(court.pk, "")})
+        rows.append({"court": _local(court, "name", language), "number": numbers.get(court.pk, "")})
     return rows
 
 
-def _case_block(case: Case, redact: _Redactor, public: bool) -> dict[str, Any]:
+def _case_block(case: Case, redact: _Redactor, public: bool, language: str) -> dict[str, Any]:
     return {
-        "title": redact(case.title),
+        "title": _local(case, "title", language, redact),
         "slug": case.slug,
         "status": _label(case, "status"),
         "outcome": _label(case, "outcome"),
         "proceeding": _label(case, "proceeding"),
         "filed_on": _date(case.filed_on) if case.filed_on else "",
         "is_public": case.is_public,
-        "summary": redact(case.summary),
-        "claims": redact(case.claims),
-        "legal_basis": case.legal_basis,
+        "summary": _local(case, "summary", language, redact),
+        "claims": _local(case, "claims", language, redact),
+        "legal_basis": _local(case, "legal_basis", language),
         "tags": sorted(t.name for t in case.tags.all()),
     }
 
 
-def _party_name(party: Party | None, public: bool) -> str:
+def _party_field(party: Party, public: bool) -> str:
+    """Outsiders know a party without consent by the alias only."""
+    return "alias" if public and not party.consent_to_publish else "name"
+
+
+def _party_name(party: Party | None, public: bool, language: str) -> str:
     if party is None:
         return ""
-    return party.public_name if public else party.name
+    return _plain(party, _party_field(party, public), language)
 
 
-def _parties_block(parties: list[Party], public: bool, redact: _Redactor) -> dict[str, list[dict[str, Any]]]:
+def _parties_block(
+    parties: list[Party], public: bool, redact: _Redactor, language: str
+) -> dict[str, list[dict[str, Any]]]:
     groups: dict[str, list[dict[str, Any]]] = {"plaintiffs": [], "defendants": [], "others": []}
     representatives: dict[int, list[str]] = {}
     for party in parties:
         if party.role == Party.Role.REPRESENTATIVE and party.represents_id:
-            representatives.setdefault(party.represents_id, []).append(_party_name(party, public))
+            representatives.setdefault(party.represents_id, []).append(_party_name(party, public, language))
     for party in parties:
         row: dict[str, Any] = {
-            "name": _party_name(party, public),
+            "name": _local(party, _party_field(party, public), language),
             "role": _label(party, "role"),
             "kind": party.kind,
-            "description": redact(party.description),
+            "description": _local(party, "description", language, redact),
             "by_alias": public and not party.consent_to_publish,
             "representatives": representatives.get(party.pk, []),
-            "represents": _party_name(party.represents, public) if party.represents_id else "",
+            "represents": _party_name(party.represents, public, language) if party.represents_id else "",
         }
         if not public:
             row.update(
-                alias=party.alias,
+                alias=_local(party, "alias", language),
                 consent=party.consent_to_publish,
                 contact=[v for v in (party.contact_email, party.contact_phone, party.contact_address) if v],
             )
@@ -302,13 +335,13 @@ def _hearing_row(hearing: Hearing, language: str, public: bool, redact: _Redacto
     return {
         "date": date_text,
         "time": time_text,
-        "court": _court_name(hearing.court, language),
+        "court": _local(hearing.court, "name", language),
         "time_zone": str(hearing.court.time_zone),
         "courtroom": hearing.courtroom,
         "judge": hearing.judge,
         "kind": _label(hearing, "kind"),
         "status": _label(hearing, "status"),
-        "outcome": redact(hearing.outcome_notes),
+        "outcome": _local(hearing, "outcome_notes", language, redact),
         "reschedules": moves,
     }
 
@@ -316,12 +349,12 @@ def _hearing_row(hearing: Hearing, language: str, public: bool, redact: _Redacto
 def _ruling_row(ruling: Ruling, language: str, public: bool, redact: _Redactor) -> dict[str, Any]:
     return {
         "id": ruling.pk,
-        "court": _court_name(ruling.court, language),
+        "court": _local(ruling.court, "name", language),
         "decided_on": _date(ruling.decided_on),
         "final_form_on": _date(ruling.final_form_on) if ruling.final_form_on else "",
         "judge": ruling.judge,
         "outcome": _label(ruling, "outcome"),
-        "summary": redact(ruling.summary),
+        "summary": _local(ruling, "summary", language, redact),
         "citation": ruling.citation,
         "in_force": ruling.in_force,
         "in_force_on": _date(ruling.in_force_on) if ruling.in_force_on else "",
@@ -335,12 +368,12 @@ def _appeals_in_order(appeals: list[Appeal]) -> list[Appeal]:
 def _appeal_row(appeal: Appeal, language: str, public: bool) -> dict[str, Any]:
     return {
         "kind": _label(appeal, "kind"),
-        "court": _court_name(appeal.court, language),
+        "court": _local(appeal.court, "name", language),
         "against": f"{_court_name(appeal.ruling.court, language)}, {_date(appeal.ruling.decided_on)}",
         "status": _label(appeal, "status"),
         "filed_on": _date(appeal.filed_on) if appeal.filed_on else "",
         "reference": appeal.reference,
-        "appellant": _party_name(appeal.appellant, public),
+        "appellant": _party_name(appeal.appellant, public, language),
         "decided_by": f"{_date(appeal.decided_by.decided_on)}: {_label(appeal.decided_by, 'outcome')}"
         if appeal.decided_by
         else "",
@@ -424,8 +457,8 @@ def _timeline(
                 date=_date(event.occurred_on, event.precision),
                 kind="fact",
                 kind_label=pgettext("dossier", "Fact"),
-                title=redact(event.title),
-                detail=redact(event.description),
+                title=_local(event, "title", language, redact),
+                detail=_local(event, "description", language, redact),
                 unconfirmed=not event.is_confirmed,
                 private=not event.is_public,
             )
@@ -472,7 +505,7 @@ def _timeline(
                     "court": _court_name(hearing.court, language),
                     "status": _label(hearing, "status").lower(),
                 },
-                detail=redact(hearing.outcome_notes),
+                detail=_local(hearing, "outcome_notes", language, redact),
             )
         )
     for ruling in rulings:
@@ -484,7 +517,7 @@ def _timeline(
                 kind="ruling",
                 kind_label=pgettext("dossier", "Ruling"),
                 title=f"{court}: {_label(ruling, 'outcome')}",
-                detail=redact(ruling.summary),
+                detail=_local(ruling, "summary", language, redact),
             )
         )
         if ruling.final_form_on:
@@ -521,7 +554,8 @@ def _timeline(
                 kind="appeal",
                 kind_label=pgettext("dossier", "Appeal"),
                 title=title,
-                detail=pgettext("dossier", "Appellant: %(name)s") % {"name": _party_name(appeal.appellant, public)}
+                detail=pgettext("dossier", "Appellant: %(name)s")
+                % {"name": _party_name(appeal.appellant, public, language)}
                 if appeal.appellant
                 else "",
             )
@@ -549,7 +583,7 @@ def _private_notes(
         notes.append({"about": pgettext("dossier", "Case"), "text": case.notes})
     for party in parties:
         if party.notes:
-            notes.append({"about": f"{party_label}: {party.name}", "text": party.notes})
+            notes.append({"about": f"{party_label}: {_plain(party, 'name', language)}", "text": party.notes})
     for hearing in hearings:
         if hearing.notes:
             notes.append({"about": f"{hearing_label}: {_hearing_when(hearing)[0]}", "text": hearing.notes})

@@ -37,13 +37,22 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def records():
-    case = CaseFactory(notes="private strategy", summary='Ünïcode "quoted" \\ text', filed_on=dt.date(2019, 10, 2))
+    case = CaseFactory(
+        notes="private strategy",
+        summary='Ünïcode "quoted" \\ text',
+        filed_on=dt.date(2019, 10, 2),
+        title_ru="Попова против ГУ МВД",  # the summary has no Russian: a fallback
+        claims_ru="",  # an empty translation is no translation
+        original_language="ru",
+    )
     case.tags.create(name="metro", slug="metro")
     case.tags.create(name="CCTV", slug="cctv")
     bare = CaseFactory(organization=case.organization, filed_on=None, status="preparing", is_public=False)
     upper = CourtFactory(level="appeal", time_zone="Europe/Moscow")
-    court = CourtFactory(appeals_to=upper, website="https://court.example.org")
-    party = PartyFactory(case=case, contact_email="a@example.org", alias="A.", consent_to_publish=False, name="Real")
+    court = CourtFactory(appeals_to=upper, website="https://court.example.org", name_ru="Савёловский районный суд")
+    party = PartyFactory(
+        case=case, contact_email="a@example.org", alias="A.", consent_to_publish=False, name="Real", alias_ru="А."
+    )
     consenting = PartyFactory(case=case, role="representative", represents=party, consent_to_publish=True)
     hearing = HearingFactory(case=case, court=court, notes="x", starts_at=dt.datetime(2019, 10, 21, 7, tzinfo=dt.UTC))
     # microseconds that end in zeros: PostgreSQL's own JSON would drop them, isoformat does not
@@ -66,9 +75,10 @@ def _readers():
     return {serializer_class: queryset_for for queryset_for, serializer_class in FEED_READERS.values()}
 
 
+@pytest.mark.parametrize("language", ["en", "ru"])
 @pytest.mark.parametrize("zone", [None, "Europe/Moscow", "America/St_Johns", "Asia/Kathmandu"])
 @pytest.mark.parametrize("audience", ["all", "member", "outsider", "other organization"])
-def test_sql_rendering_equals_the_serializers(records, zone, audience):
+def test_sql_rendering_equals_the_serializers(records, zone, audience, language):
     organization = records[CaseSerializer][0].organization_id
     members = {
         "all": ALL,
@@ -76,12 +86,12 @@ def test_sql_rendering_equals_the_serializers(records, zone, audience):
         "outsider": frozenset(),
         "other organization": frozenset({OrganizationFactory().pk}),
     }[audience]
-    context = {"member_organizations": members}
+    context = {"member_organizations": members, "content_language": language}
     if zone:
         timezone.activate(zoneinfo.ZoneInfo(zone))
     try:
         for serializer_class, instances in records.items():
-            sql, params = sql_json.row_json(serializer_class, member_organizations=members)
+            sql, params = sql_json.row_json(serializer_class, member_organizations=members, language=language)
             model = serializer_class.Meta.model
             texts = dict(
                 model._default_manager.filter(pk__in=[i.pk for i in instances])
@@ -115,6 +125,7 @@ def test_outsiders_get_no_private_field_from_sql(records):
     text = rows.values_list("row", flat=True)[0]
     assert "a@example.org" not in text and "Real" not in text
     assert json.loads(text)["name"] == "A."
+    assert json.loads(text)["translations"]["name"] == {"en": "A.", "ru": "А."}
 
 
 @pytest.mark.parametrize("who", ["member", "anonymous"])

@@ -1,7 +1,8 @@
 """Writers hammer the API concurrently (real HTTP, real PostgreSQL transactions in the live
 server's request threads) while the reference client (examples/sync_client.py) syncs two
 replicas: a member's and an anonymous one. At the end each replica equals, record for record,
-what the server shows that caller. The writers also record and change rulings, file and delete
+what the server shows that caller (the member's replica reads in Russian, and its `translation`
+table holds every language of every record). The writers also record and change rulings, file and delete
 appeals and override due dates, so deadlines are recomputed, closed, reopened and deleted under
 the same load: the member's replica has them (in its `deadline` table too), the public one never."""
 
@@ -18,6 +19,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import connection
+from django.utils import translation
 
 from cases import services
 from cases.models import Membership
@@ -33,14 +35,15 @@ WRITERS = 4
 OPERATIONS_PER_WRITER = 40
 
 
-def server_state(user, member_of):
+def server_state(user, member_of, language="en"):
     request = SimpleNamespace(user=user)
-    context = {"request": request, "member_organizations": member_of}
+    context = {"request": request, "member_organizations": member_of, "content_language": language}
     state = {}
-    for type_name, (queryset_for, serializer_class) in FEED_READERS.items():
-        for record in queryset_for(user):
-            data = serializer_class(record, context=context).data
-            state[(type_name, record.pk)] = json.loads(json.dumps(data, sort_keys=True))
+    with translation.override(language):  # a deadline's steps are read in the active language
+        for type_name, (queryset_for, serializer_class) in FEED_READERS.items():
+            for record in queryset_for(user):
+                data = serializer_class(record, context=context).data
+                state[(type_name, record.pk)] = json.loads(json.dumps(data, sort_keys=True))
     return state
 
 
@@ -49,6 +52,8 @@ class Writer:
         self.base_url, self.token, self.org, self.court = base_url, token, organization_slug, court_id
         self.appeal_court, self.user = appeal_court_id, user
         self.random = random.Random(seed)  # noqa: S311
+        # Languages drawn apart, so the rest of the workload (and its deadlines) stays as it was.
+        self.languages = random.Random(-seed - 1)  # noqa: S311
         self.cases, self.parties, self.hearings = [], [], []
         self.rulings = []  # (ruling id, case id)
         self.overrides = 0
@@ -140,7 +145,9 @@ class Writer:
                 "/api/v1/cases/",
                 {
                     "organization": self.org,
-                    "title": f"Case {self.random.random():.12f}",
+                    "translations": {"title": {"en": f"Case {r.random():.12f}"}}
+                    if self.languages.random() < 0.5
+                    else {"title": {"ru": f"Дело {r.random():.12f}"}, "summary": {"ru": "Кратко."}},
                     "is_public": r.random() < 0.6,
                     "status": "filed",
                     "filed_on": "2019-10-02",
@@ -182,7 +189,12 @@ class Writer:
             if status == 200:
                 self.call("PATCH", f"/api/v1/hearings/{hearing}/", {"courtroom": str(n)}, {"If-Match": etag})
         elif choice < 0.8:
-            self.call("PATCH", f"/api/v1/cases/{r.choice(self.cases)}/", {"is_public": r.random() < 0.5})
+            case, public = r.choice(self.cases), r.random() < 0.5
+            if choice < 0.75:
+                self.call("PATCH", f"/api/v1/cases/{case}/", {"is_public": public})
+            else:  # a translation alone: an upsert with a new version
+                language = self.languages.choice(["en", "ru"])
+                self.call("PATCH", f"/api/v1/cases/{case}/", {"translations": {"title": {language: f"T {n}"}}})
         elif choice < 0.88 and self.parties:
             self.call("DELETE", f"/api/v1/parties/{self.parties.pop(r.randrange(len(self.parties)))}/")
         elif choice < 0.93 and self.hearings:
@@ -225,7 +237,7 @@ def test_replicas_equal_server_state_after_concurrent_writers(live_server, tmp_p
     services.membership_set(organization=org, user=member, role=Membership.Role.VIEWER)
     _, member_token = api_token_create(user=member, name="sync", read_only=True)
     member_replica = SyncClient(
-        base_url=live_server.url, token=member_token, db_path=str(tmp_path / "m.sqlite3"), page_size=25
+        base_url=live_server.url, token=member_token, db_path=str(tmp_path / "m.sqlite3"), page_size=25, language="ru"
     )
     public_replica = SyncClient(base_url=live_server.url, db_path=str(tmp_path / "p.sqlite3"), page_size=25)
 
@@ -273,6 +285,7 @@ def test_replicas_equal_server_state_after_concurrent_writers(live_server, tmp_p
         results["member"] = member_replica.records()
         results["public"] = public_replica.records()
         results["member_deadlines"] = member_replica.deadlines()
+        results["member_translations"] = member_replica.translations()
         results["public_deadlines"] = public_replica.deadlines()
 
     results = {}
@@ -291,7 +304,7 @@ def test_replicas_equal_server_state_after_concurrent_writers(live_server, tmp_p
     created = sum(w.statuses.count(201) for w in writers)
     deleted = sum(w.statuses.count(204) for w in writers)
     assert created >= 60 and deleted >= 10, sorted({s for w in writers for s in w.statuses})
-    member_expected = server_state(member, frozenset({org.pk}))
+    member_expected = server_state(member, frozenset({org.pk}), language="ru")
     public_expected = server_state(AnonymousUser(), frozenset())
     assert results["member"] == member_expected
     assert results["public"] == public_expected
@@ -302,6 +315,24 @@ def test_replicas_equal_server_state_after_concurrent_writers(live_server, tmp_p
         if type_name == "deadline"
     }
     assert results["public_deadlines"] == {}
+    # and the member's translation table holds every language of every record, as the server has it
+    assert results["member_translations"] == {
+        key: kept
+        for key, data in member_expected.items()
+        if (
+            kept := {
+                field: {language: text for language, text in texts.items() if text is not None}
+                for field, texts in data.get("translations", {}).items()
+                if any(text is not None for text in texts.values())
+            }
+        )
+    }
+    russian_titles = [
+        data["title"]
+        for (type_name, _), data in member_expected.items()
+        if type_name == "case" and data["title"].startswith("Дело")
+    ]
+    assert russian_titles, "some cases were written in Russian only"
     assert not any(type_name == "deadline" for type_name, _ in public_expected)
     deadlines = Deadline.objects.all()
     assert len(results["member_deadlines"]) == deadlines.count() > 0

@@ -39,7 +39,7 @@ def test_a_rescheduled_hearing_shows_its_move_on_the_timeline_and_in_the_table(d
 
 def test_russian_edition_names_courts_in_russian_and_dates_in_the_genitive(db):
     case = CaseFactory(filed_on=dt.date(2019, 10, 2))
-    court = CourtFactory(name="Savyolovsky District Court", name_local="Савёловский районный суд г. Москвы")
+    court = CourtFactory(name_en="Savyolovsky District Court", name_ru="Савёловский районный суд г. Москвы")
     HearingFactory(case=case, court=court, time_to_be_confirmed=True)
 
     content = dossier_content(case=case, edition="internal", language="ru")

@@ -77,15 +77,15 @@ def test_a_batch_is_read_once_and_each_message_costs_four_statements_and_has_its
     # when the batch is sent
     with CaptureQueriesContext(connection) as queries:
         done = send(ids)
-    # then the rows and their receivers are read once, and each message locks its row, records
-    # the result and commits on its own (a savepoint inside the test's transaction)
-    assert [query["sql"].split()[0] for query in queries] == ["SELECT", "SELECT"] + [
+    # then the rows, their cases' parties and their receivers are read once, and each message
+    # locks its row, records the result and commits on its own (a savepoint inside the test's transaction)
+    assert [query["sql"].split()[0] for query in queries] == ["SELECT", "SELECT", "SELECT"] + [
         "SAVEPOINT",
         "SELECT",
         "UPDATE",
         "RELEASE",
     ] * 4
-    assert "FOR UPDATE SKIP LOCKED" in queries[3]["sql"]
+    assert "FOR UPDATE SKIP LOCKED" in queries[4]["sql"]
     assert [reminder.pk for reminder in done] == ids
     assert (
         list(Reminder.objects.order_by("due_at", "pk").values_list("state", "attempts", "last_error"))

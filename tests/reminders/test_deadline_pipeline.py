@@ -41,13 +41,13 @@ def body(message):
 def test_lawyers_get_the_deadline_reminder_in_their_language_once_after_a_refusal(pipeline):
     mailbox = pipeline
     # given a case whose organization has a lawyer (who reads Russian), an owner and a viewer
-    case = CaseFactory(title="Popova v. Moscow", slug="popova-v-moscow")
+    case = CaseFactory(title_en="Popova v. Moscow", title_ru="Попова против ГУ МВД", slug="popova-v-moscow")
     lawyer = MembershipFactory(organization=case.organization, role="lawyer", user=UserFactory(username="anna")).user
     MembershipFactory(organization=case.organization, role="owner", user=UserFactory(username="olga"))
     MembershipFactory(organization=case.organization, role="viewer", user=UserFactory(username="victor"))
     MemberReminderSettings.objects.create(user=lawyer, language="ru")
     # when a ruling is recorded today: its appeal deadline and its reminders are written together
-    court = CourtFactory(name="Savyolovsky District Court", name_local="Савёловский районный суд")
+    court = CourtFactory(name_en="Savyolovsky District Court", name_ru="Савёловский районный суд")
     today = timezone.now().astimezone(court.time_zone).date()
     ruling = case_services.ruling_record(
         case=case, court=court, decided_on=today, final_form_on=today, outcome="dismissed"
@@ -83,7 +83,7 @@ def test_lawyers_get_the_deadline_reminder_in_their_language_once_after_a_refusa
     )
     assert str(ru["Subject"]).strip() == (
         "Срок истекает через 7 дней: Апелляционная жалоба на решение суда первой инстанции по гражданскому делу "
-        f"(ГПК РФ) по делу «Popova v. Moscow» ({due_ru})"
+        f"(ГПК РФ) по делу «Попова против ГУ МВД» ({due_ru})"
     )
     assert body(ru).splitlines()[0] == "Процессуальный срок истекает через 7 дней."
     assert body(en).splitlines()[0] == "A procedural deadline is due in 7 days."

@@ -38,7 +38,7 @@ def site(settings):
 def team():
     """A case with a lawyer and an owner (who get reminders), a viewer, a lawyer without an email
     address, and a lawyer of another organization (who get none)."""
-    case = CaseFactory(title="Popova v. Moscow", slug="popova-v-moscow")
+    case = CaseFactory(title_en="Popova v. Moscow", title_ru="Попова против ГУ МВД", slug="popova-v-moscow")
     org = case.organization
     lawyer = MembershipFactory(organization=org, role="lawyer", user=UserFactory(username="anna")).user
     owner = MembershipFactory(organization=org, role="owner", user=UserFactory(username="olga")).user
@@ -52,7 +52,7 @@ FINAL_FORM_ON = D(2020, 1, 29)
 
 
 def record_ruling(case, final_form_on=FINAL_FORM_ON):
-    court = CourtFactory(name="Savyolovsky District Court", name_local="Савёловский районный суд")
+    court = CourtFactory(name_en="Savyolovsky District Court", name_ru="Савёловский районный суд")
     return case_services.ruling_record(
         case=case, court=court, decided_on=D(2020, 1, 24), final_form_on=final_form_on, outcome="dismissed"
     )
@@ -252,7 +252,7 @@ def test_the_message_in_the_lawyers_language_with_the_rule_date_explanation_link
     assert en.subject == f"Deadline in 2 days: {rule} in Popova v. Moscow, due 2 March 2020"
     assert rule == "Appeal against a first-instance civil decision (Russia, GPK)"
     ru_rule = "Апелляционная жалоба на решение суда первой инстанции по гражданскому делу (ГПК РФ)"
-    assert ru.subject == f"Срок истекает через 2 дня: {ru_rule} по делу «Popova v. Moscow» (2 марта 2020)"
+    assert ru.subject == f"Срок истекает через 2 дня: {ru_rule} по делу «Попова против ГУ МВД» (2 марта 2020)"
     row = DeadlineReminder.objects.get(user=owner, offset_days=2)
     assert en.extra_headers["Message-ID"] == f"<deadline-reminder-{row.pk}.1@tracker.example.org>"
     assert (ru.extra_headers["Content-Language"], en.extra_headers["Content-Language"]) == ("ru", "en")
@@ -268,6 +268,7 @@ def test_the_message_in_the_lawyers_language_with_the_rule_date_explanation_link
     ru_lines = ru.body.splitlines()
     assert ru_lines[0] == "Процессуальный срок истекает через 2 дня."
     assert "Решение: Савёловский районный суд, 24 января 2020" in ru_lines
+    assert "Дело: Попова против ГУ МВД" in ru_lines
     assert "Истекает: 2 марта 2020" in ru_lines
     assert f"Срок: {ru_rule} ({deadline.rule_source})" in ru_lines
     assert ru_lines[6] == "Исчисляется от: изготовление решения в окончательной форме, 29 января 2020"

@@ -18,7 +18,7 @@ from cases import services as case_services
 from reminders import selectors, services
 from reminders.emails import reminder_message
 from reminders.models import Notice, Reminder
-from tests.factories import CaseFactory, CourtFactory, SubscriptionFactory
+from tests.factories import CaseFactory, CourtFactory, PartyFactory, SubscriptionFactory
 
 MSK = ZoneInfo("Europe/Moscow")
 HEARING_AT = dt.datetime(2019, 10, 21, 10, 0, tzinfo=MSK)
@@ -33,10 +33,15 @@ def locmem(settings):
 
 
 def hearing_with_subscriber(**subscription):
-    case = CaseFactory(title="Popova v. Moscow", slug="popova-v-moscow")
+    # the case in both languages; the court's address in English only (a fallback, marked)
+    case = CaseFactory(title_en="Popova v. Moscow", title_ru="Попова против ГУ МВД", slug="popova-v-moscow")
+    PartyFactory(case=case, name_en="Alena Popova", name_ru="Алёна Попова")
+    PartyFactory(case=case, role="defendant", name_en="Moscow Police", name_ru="ГУ МВД по г. Москве")
     SubscriptionFactory(case=case, email="ann@example.net", **subscription)
     court = CourtFactory(
-        name="Savyolovsky District Court", name_local="Савёловский районный суд", address="Moscow, Ulitsa Butyrskaya 7"
+        name_en="Savyolovsky District Court",
+        name_ru="Савёловский районный суд",
+        address_en="Moscow, Ulitsa Butyrskaya 7",
     )
     with time_machine.travel(dt.datetime(2019, 10, 1, tzinfo=dt.UTC), tick=False):
         return case_services.hearing_schedule(case=case, court=court, starts_at=HEARING_AT, courtroom="412")
@@ -251,21 +256,22 @@ def test_the_reminder_is_in_russian_with_both_time_zones_the_court_and_an_ics(lo
     token = reminder.subscription.unsubscribe_token
     # (Django folds long headers right after the name; the parser keeps that one space)
     assert message["Subject"].strip() == (
-        "Напоминание: заседание по существу по делу «Popova v. Moscow», Понедельник, 21 октября 2019, 12:00"
+        "Напоминание: заседание по существу по делу «Попова против ГУ МВД», Понедельник, 21 октября 2019, 12:00"
     )
     assert message["List-Unsubscribe"].strip() == f"<https://tracker.example.org/reminders/unsubscribe/{token}/>"
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert message["Message-ID"].strip() == f"<reminder-{reminder.pk}.1@tracker.example.org>"
     body = message.get_body(preferencelist=("plain",)).get_content()
-    assert body.splitlines()[:10] == [
+    assert body.splitlines()[:11] == [
         "До заседания, за которым вы следите, осталось 1 день.",
         "",
-        "Дело: Popova v. Moscow",
+        "Дело: Попова против ГУ МВД",
+        "Стороны: Алёна Попова (истец / заявитель); ГУ МВД по г. Москве (ответчик)",
         "Что: заседание по существу",
         "Когда (ваш часовой пояс): Понедельник, 21 октября 2019, 12:00 (Asia/Yekaterinburg)",
         "Когда (часовой пояс суда): Понедельник, 21 октября 2019, 10:00 (Europe/Moscow)",
-        "Суд: Савёловский районный суд (Savyolovsky District Court)",
-        "Адрес: Moscow, Ulitsa Butyrskaya 7",
+        "Суд: Савёловский районный суд",
+        "Адрес: Moscow, Ulitsa Butyrskaya 7 (на английском)",
         "Зал: 412",
         "Страница дела: https://tracker.example.org/public/popova-v-moscow/",
     ]
@@ -282,6 +288,10 @@ def test_the_reminder_is_in_russian_with_both_time_zones_the_court_and_an_ics(lo
         HEARING_AT,
         "CONFIRMED",
     )
+    # and the calendar entry is in Russian too, the English-only address marked as such
+    assert str(event["SUMMARY"]) == "Заседание (По существу): Попова против ГУ МВД"
+    assert event["SUMMARY"].params["LANGUAGE"] == "ru"
+    assert str(event["LOCATION"]) == "Савёловский районный суд, Moscow, Ulitsa Butyrskaya 7 (на английском), зал 412"
 
 
 @pytest.mark.django_db
@@ -292,3 +302,25 @@ def test_the_english_reminder_reads_in_english(locmem):
     assert message.subject == "Reminder: hearing on the merits in Popova v. Moscow, Monday, 21 October 2019, 03:00"
     assert message.body.splitlines()[0] == "A hearing you follow is in 2 hours."
     assert "When (court's time zone): Monday, 21 October 2019, 10:00 (Europe/Moscow)" in message.body
+
+
+@pytest.mark.django_db
+def test_a_moved_hearing_notice_names_the_case_court_and_parties_in_the_subscribers_language(locmem):
+    from reminders.emails import notice_message
+
+    hearing = hearing_with_subscriber(language="ru", time_zone=ZoneInfo("Europe/Moscow"))
+    with time_machine.travel(dt.datetime(2019, 10, 1, tzinfo=dt.UTC), tick=False):
+        case_services.hearing_reschedule(hearing=hearing, starts_at=HEARING_AT + dt.timedelta(days=7))
+    notice = Notice.objects.get(kind="moved")
+    message = notice_message(notice)
+    assert message.subject == "Заседание перенесено: «Попова против ГУ МВД»"
+    lines = message.body.splitlines()
+    assert "Дело: Попова против ГУ МВД" in lines
+    assert "Стороны: Алёна Попова (истец / заявитель); ГУ МВД по г. Москве (ответчик)" in lines
+    assert "Суд: Савёловский районный суд" in lines
+    # and in English for an English subscriber of the same case
+    notice.subscription.language = "en"
+    english = notice_message(notice)
+    assert english.subject == "Hearing moved: Popova v. Moscow"
+    assert "Parties: Alena Popova (plaintiff / applicant); Moscow Police (defendant / respondent)" in english.body
+    assert "Court: Savyolovsky District Court" in english.body.splitlines()

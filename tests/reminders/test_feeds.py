@@ -77,3 +77,48 @@ def test_the_private_feed_has_the_cases_the_address_follows_and_nothing_else(cli
     feed = events(client.get(f"/reminders/feed/{mine.feed_token}.ics"))
     assert list(feed) == ["Merits hearing: Followed"]
     assert client.get("/reminders/feed/not-a-token.ics").status_code == 404
+
+
+@pytest.fixture
+def popova_in_both_languages():
+    case = CaseFactory(title_en="Popova v. Moscow", title_ru="Попова против ГУ МВД", slug="popova")
+    court = CourtFactory(name_en="Savyolovsky District Court", name_ru="Савёловский районный суд")
+    case_services.hearing_schedule(case=case, court=court, starts_at=HEARING_AT, courtroom="412")
+    return case
+
+
+def texts(response):
+    (event,) = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+    return str(event["SUMMARY"]), str(event["LOCATION"]), event["SUMMARY"].params["LANGUAGE"]
+
+
+def test_the_public_feed_speaks_the_language_asked_for(client, popova_in_both_languages):
+    url = "/reminders/cases/popova/hearings.ics"
+    russian = ("Заседание (По существу): Попова против ГУ МВД", "Савёловский районный суд, зал 412", "ru")
+    english = ("Merits hearing: Popova v. Moscow", "Savyolovsky District Court, courtroom 412", "en")
+    assert texts(client.get(url, {"lang": "ru"})) == russian
+    assert texts(client.get(url, HTTP_ACCEPT_LANGUAGE="ru-RU,ru;q=0.9")) == russian
+    assert texts(client.get(url, {"lang": "en"}, HTTP_ACCEPT_LANGUAGE="ru")) == english  # ?lang= wins
+    assert texts(client.get(url)) == english
+    calendar = icalendar.Calendar.from_ical(client.get(url, {"lang": "ru"}).content)
+    assert str(calendar["X-WR-CALNAME"]) == "Попова против ГУ МВД"
+
+
+def test_an_unknown_language_is_a_400_with_a_sentence(client, popova_in_both_languages):
+    response = client.get("/reminders/cases/popova/hearings.ics", {"lang": "xx"})
+    assert response.status_code == 400
+    assert response.content.decode() == 'Unknown language "xx": use one of en, ru.'
+
+
+def test_a_subscribers_feed_is_in_the_subscriptions_language(client, popova_in_both_languages):
+    mine = SubscriptionFactory(case=popova_in_both_languages, email="ann@example.net", language="ru")
+    response = client.get(f"/reminders/feed/{mine.feed_token}.ics", HTTP_ACCEPT_LANGUAGE="en")
+    assert texts(response)[0] == "Заседание (По существу): Попова против ГУ МВД"
+    assert str(icalendar.Calendar.from_ical(response.content)["X-WR-CALNAME"]) == "Заседания, за которыми я слежу"
+
+
+def test_a_text_missing_in_the_readers_language_is_marked(client):
+    case = CaseFactory(title_ru="Попова против ГУ МВД", title_en="", slug="popova", original_language="ru")
+    case_services.hearing_schedule(case=case, court=CourtFactory(name="District Court"), starts_at=HEARING_AT)
+    summary, _, _ = texts(client.get("/reminders/cases/popova/hearings.ics", {"lang": "en"}))
+    assert summary == "Merits hearing: Попова против ГУ МВД (in Russian)"

@@ -164,3 +164,20 @@ def test_the_admin_lists_deadline_reminders(client, popova):
         client.get(f"/admin/reminders/deadlinereminder/{DeadlineReminder.objects.first().pk}/change/").status_code
         == 200
     )
+
+
+def test_the_members_feed_is_in_the_members_language(client, popova):
+    case, deadline = popova
+    case.title_ru = "Попова против ГУ МВД"
+    case.save()
+    lawyer = member(case, "anna")
+    MemberReminderSettings.objects.update_or_create(user=lawyer, defaults={"language": "ru"})
+    response = client.get(feed_url(lawyer))
+    event = vevents(response)[f"deadline-{deadline.pk}@tracker.example.org"]
+    ru_rule = "Апелляционная жалоба на решение суда первой инстанции по гражданскому делу (ГПК РФ)"
+    assert str(event["SUMMARY"]) == f"Срок: {ru_rule}, Попова против ГУ МВД"
+    description = str(event["DESCRIPTION"]).split("\n")
+    assert description[0] == "Попова против ГУ МВД"
+    # the steps of the computation in Russian too (deadlines/explanation.py)
+    assert "- " not in description[2] and any("окончательной форме" in line for line in description)
+    assert str(icalendar.Calendar.from_ical(response.content)["X-WR-CALNAME"]) == "Заседания и сроки"

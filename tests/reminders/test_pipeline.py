@@ -39,9 +39,9 @@ def tick():
     reminders_dispatch_due_task.delay()
 
 
-def hearing_in(case, *, minutes, seconds, **fields):
+def hearing_in(case, *, minutes, seconds, court=None, **fields):
     starts_at = timezone.now() + dt.timedelta(minutes=minutes, seconds=seconds)
-    return case_services.hearing_schedule(case=case, court=CourtFactory(), starts_at=starts_at, **fields)
+    return case_services.hearing_schedule(case=case, court=court or CourtFactory(), starts_at=starts_at, **fields)
 
 
 def body(message):
@@ -54,8 +54,19 @@ def states(model=Reminder):
 
 def test_confirm_then_receive_a_reminder_in_the_subscribers_language_and_zone(pipeline):
     mailbox, _, _, _ = pipeline
-    case = CaseFactory(title="Popova v. Moscow", slug="popova-v-moscow")
-    hearing = hearing_in(case, minutes=10, seconds=25, courtroom="412")
+    # given a case, its court and its plaintiff in English and Russian
+    case = CaseFactory(
+        title_en="Popova v. Moscow", title_ru="Попова против ГУ МВД по г. Москве", slug="popova-v-moscow"
+    )
+    case_services.party_add(
+        case=case, role="plaintiff", name_en="Alena Popova", name_ru="Алёна Попова", consent_to_publish=True
+    )
+    court = CourtFactory(
+        name_en="Savyolovsky District Court of Moscow",
+        name_ru="Савёловский районный суд г. Москвы",
+        address_ru="Москва, ул. Бутырская, 7",
+    )
+    hearing = hearing_in(case, minutes=10, seconds=25, courtroom="412", court=court)
     client = Client()
     # when someone subscribes through the API
     response = client.post(
@@ -67,7 +78,10 @@ def test_confirm_then_receive_a_reminder_in_the_subscribers_language_and_zone(pi
     assert response.status_code == 202
     # then only a confirmation arrives, with the link
     (confirmation,) = wait_until(mailbox.snapshot, timeout=30, what="the confirmation email")
-    assert confirmation["Subject"].strip() == "Подтвердите подписку на заседания по делу «Popova v. Moscow»"
+    assert (
+        confirmation["Subject"].strip()
+        == "Подтвердите подписку на заседания по делу «Попова против ГУ МВД по г. Москве»"
+    )
     link = re.search(rf"{SITE}(/reminders/confirm/[\w-]+/)", body(confirmation)).group(1)
     assert Reminder.objects.count() == 0
     # when the link is followed and Confirm pressed (no session, no CSRF token)
@@ -84,6 +98,15 @@ def test_confirm_then_receive_a_reminder_in_the_subscribers_language_and_zone(pi
     assert f"{local:%H:%M} (Asia/Yekaterinburg)" in text
     assert f"{court:%H:%M} (Europe/Moscow)" in text
     assert "Зал: 412" in text
+    # naming the case, the court and the parties in Russian
+    assert "Дело: Попова против ГУ МВД по г. Москве" in text.splitlines()
+    assert "Суд: Савёловский районный суд г. Москвы" in text.splitlines()
+    assert "Адрес: Москва, ул. Бутырская, 7" in text.splitlines()
+    assert "Алёна Попова" in text and "Popova" not in text.replace("popova-v-moscow", "")
+    assert "Попова против ГУ МВД по г. Москве" in message["Subject"]
+    (ics,) = [part.get_content() for part in message.iter_attachments()]
+    ics_text = ics.decode() if isinstance(ics, bytes) else ics
+    assert "SUMMARY;LANGUAGE=ru:" in ics_text and "Попова против ГУ МВД по г. Москве" in ics_text.replace("\r\n ", "")
     assert message["Message-ID"].strip() == f"<reminder-{reminder.pk}.1@tracker.example.org>"
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert [part.get_filename() for part in message.iter_attachments()] == ["hearing.ics"]

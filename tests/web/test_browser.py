@@ -382,7 +382,7 @@ def test_a_visitor_subscribes_on_the_public_page_and_confirms(browser, demo, tmp
             assert form.get_by_label("Язык:", exact=True).input_value() == "ru"
             assert form.get_by_label("Ваш часовой пояс:", exact=True).input_value() == "Asia/Yekaterinburg"
             feed = page.get_by_role("link", name="Календарь (iCalendar)")
-            assert feed.get_attribute("href") == "/reminders/cases/popova-v-moscow/hearings.ics"
+            assert feed.get_attribute("href") == "/reminders/cases/popova-v-moscow/hearings.ics?lang=ru"
             form.get_by_label("Адрес электронной почты:", exact=True).fill("Supporter@Example.org")
             shot(page, "20-public-subscribe")
             form.get_by_role("button", name="Подписаться").click()

@@ -37,7 +37,8 @@ def test_the_public_page_offers_the_subscribe_form_in_the_visitors_language_and_
     assert 'name="csrfmiddlewaretoken"' in html
     assert '<option value="ru" selected>' in html
     assert '<option value="Asia/Yekaterinburg" selected>' in html
-    assert f'href="{reverse("reminders:case-feed", args=["popova-v-moscow"])}"' in html
+    # the calendar link asks for the page's language (a calendar app sends no Accept-Language)
+    assert f'href="{reverse("reminders:case-feed", args=["popova-v-moscow"])}?lang=ru"' in html
 
 
 def test_subscribing_from_the_public_page_starts_the_double_opt_in(client, popova, django_capture_on_commit_callbacks):
