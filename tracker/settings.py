@@ -385,6 +385,12 @@ SPECTACULAR_SETTINGS = {
     # The contract clients generate from (openapi.json at the repository root, `make openapi`;
     # checked by redocly, openapi-python-client and openapi-typescript in tests/api/test_contract.py).
     "OAS_VERSION": "3.1.0",
+    # What a registered webhook endpoint receives: a feed page (webhooks/api/schema.py).
+    "WEBHOOKS": ["webhooks.api.schema.feed_batch"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",  # drf-spectacular's default, kept
+        "webhooks.api.schema.webhook_operations",
+    ],
     "SERVERS": [{"url": SITE_BASE_URL, "description": "This deployment (SITE_BASE_URL)"}],
     # Operation ids and tags without the version: `cases_list`, not `v1_cases_list`.
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
