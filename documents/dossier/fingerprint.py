@@ -45,47 +45,98 @@ from documents.dossier.content import DOSSIER_FORMAT_VERSION
 from documents.models import Document
 
 
-def _versioned(table: str, where: str) -> str:
-    return (
-        f"(SELECT concat_ws(',', count(*), sum(version), sum(extract(epoch FROM updated_at))) "  # noqa: S608 (table names from _meta)
-        f"FROM {table} WHERE {where})"
-    )
+class _Spelling:
+    """The fingerprint's SQL pieces in PostgreSQL's words. One statement on every database: the
+    subclass below spells the same pieces for SQLite (`make run`), the only other one the
+    tracker runs on (settings.py)."""
+
+    def text(self, expr: str) -> str:
+        return f"({expr})::text"
+
+    def joined(self, separator: str, *exprs: str) -> str:
+        return f"concat_ws('{separator}', {', '.join(exprs)})"
+
+    def timestamp_sum(self, column: str) -> str:
+        # extract() gives a numeric with the microseconds: exact, whatever the number of rows.
+        return f"sum(extract(epoch FROM {column}))"
+
+    def digest(self, row: str, *, order: str, source: str) -> str:
+        """md5 of `row` over the rows of `source` (FROM ... WHERE ...), in `order`."""
+        return f"(SELECT md5(string_agg({row}, ',' ORDER BY {order})) FROM {source})"  # noqa: S608 (our own text)
+
+
+class _SqliteSpelling(_Spelling):
+    # SQLite 3.40 (Debian 12) has neither concat_ws() nor an ORDER BY inside an aggregate (both
+    # 3.44), nor `::`. md5() is Django's: its SQLite backend registers MD5 on every connection.
+
+    def text(self, expr: str) -> str:
+        return f"CAST(({expr}) AS TEXT)"
+
+    def joined(self, separator: str, *exprs: str) -> str:
+        return f" || '{separator}' || ".join(f"coalesce(CAST({expr} AS TEXT), '')" for expr in exprs)
+
+    def timestamp_sum(self, column: str) -> str:
+        # Django stores a datetime as 'YYYY-MM-DD HH:MM:SS[.ffffff]' in UTC: whole seconds and
+        # microseconds summed apart are exact integers (julianday() keeps milliseconds only).
+        return self.joined(
+            ".",
+            f"sum(CAST(strftime('%%s', {column}) AS INTEGER))",
+            f"sum(CAST(substr({column}, 21) AS INTEGER))",
+        )
+
+    def digest(self, row: str, *, order: str, source: str) -> str:
+        # group_concat() follows the order of the rows it reads: an ordered subquery.
+        return f"(SELECT md5(group_concat(line, ',')) FROM (SELECT {row} AS line FROM {source} ORDER BY {order}))"  # noqa: S608
 
 
 @functools.cache
-def _query() -> str:
+def _query(vendor: str) -> str:
+    sql = _Spelling() if vendor == "postgresql" else _SqliteSpelling()
+
     def table(model: type[Model]) -> str:
         return connection.ops.quote_name(model._meta.db_table)
+
+    def versioned(model: type[Model], where: str) -> str:
+        counts = sql.joined(",", "count(*)", "sum(version)", sql.timestamp_sum("updated_at"))
+        return f"(SELECT {counts} FROM {table(model)} WHERE {where})"  # noqa: S608 (table names from _meta)
 
     from deadlines.models import Deadline
 
     tags = Case.tags.through
 
+    case_row = sql.joined(",", "c.version", "c.updated_at", "o.version", "o.updated_at")
     parts = [
-        f"(SELECT concat_ws(',', c.version, c.updated_at, o.version, o.updated_at) FROM {table(Case)} c "  # noqa: S608
+        f"(SELECT {case_row} FROM {table(Case)} c "  # noqa: S608
         f"JOIN {table(Organization)} o ON o.id = c.organization_id WHERE c.id = %(case)s)",
-        _versioned(table(Party), "case_id = %(case)s"),
-        _versioned(table(Hearing), "case_id = %(case)s"),
-        _versioned(table(Ruling), "case_id = %(case)s"),
-        _versioned(table(Appeal), "case_id = %(case)s"),
-        _versioned(table(CaseEvent), "case_id = %(case)s"),
-        _versioned(table(Document), "case_id = %(case)s AND kind <> 'dossier'"),
-        _versioned(table(Deadline), "case_id = %(case)s"),
-        _versioned(table(Court), "TRUE"),
-        f"(SELECT md5(string_agg(concat_ws(':', r.id, r.previous_starts_at, r.new_starts_at, r.reason), ',' "  # noqa: S608
-        f"ORDER BY r.id)) FROM {table(HearingReschedule)} r JOIN {table(Hearing)} h ON h.id = r.hearing_id "
-        "WHERE h.case_id = %(case)s)",
-        f"(SELECT md5(string_agg(concat_ws(':', id, court_id, number), ',' ORDER BY id)) FROM {table(Docket)} "  # noqa: S608
-        "WHERE case_id = %(case)s)",
-        f"(SELECT md5(string_agg(concat_ws(':', t.id, t.name), ',' ORDER BY t.id)) FROM {table(tags)} ct "  # noqa: S608
-        f"JOIN {table(Tag)} t ON t.id = ct.tag_id WHERE ct.case_id = %(case)s)",
+        versioned(Party, "case_id = %(case)s"),
+        versioned(Hearing, "case_id = %(case)s"),
+        versioned(Ruling, "case_id = %(case)s"),
+        versioned(Appeal, "case_id = %(case)s"),
+        versioned(CaseEvent, "case_id = %(case)s"),
+        versioned(Document, "case_id = %(case)s AND kind <> 'dossier'"),
+        versioned(Deadline, "case_id = %(case)s"),
+        versioned(Court, "TRUE"),
+        sql.digest(
+            sql.joined(":", "r.id", "r.previous_starts_at", "r.new_starts_at", "r.reason"),
+            order="r.id",
+            source=f"{table(HearingReschedule)} r JOIN {table(Hearing)} h ON h.id = r.hearing_id "
+            "WHERE h.case_id = %(case)s",
+        ),
+        sql.digest(
+            sql.joined(":", "id", "court_id", "number"), order="id", source=f"{table(Docket)} WHERE case_id = %(case)s"
+        ),
+        sql.digest(
+            sql.joined(":", "t.id", "t.name"),
+            order="t.id",
+            source=f"{table(tags)} ct JOIN {table(Tag)} t ON t.id = ct.tag_id WHERE ct.case_id = %(case)s",
+        ),
     ]
-    return "SELECT concat_ws('|', " + ", ".join(f"coalesce({p}::text, '-')" for p in parts) + ")"
+    return "SELECT " + sql.joined("|", *(f"coalesce({sql.text(p)}, '-')" for p in parts))
 
 
 def dossier_fingerprint(*, case: Case, edition: str, language: str) -> str:
     with connection.cursor() as cursor:
-        cursor.execute(_query(), {"case": case.pk})
+        cursor.execute(_query(connection.vendor), {"case": case.pk})
         (state,) = cursor.fetchone()
     presentation = f"{DOSSIER_FORMAT_VERSION}|{layout.layout_digest()}"
     return hashlib.sha256(f"{presentation}|{edition}|{language}|{state}".encode()).hexdigest()
