@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tracker
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lint types migrations-check pytest install install-dev messages demo clean openapi contract
+.PHONY: run test system-packages services-check lint types migrations-check pytest install install-dev messages demo clean openapi contract
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,8 +56,21 @@ run: install
 	@echo "Starting web (http://127.0.0.1:8000), worker and beat. Ctrl-C stops them all."
 	DEBUG=$${DEBUG:-true} PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start --port 8000
 
-## make test: install test tools, then lint, types, migrations check and the whole suite on PostgreSQL + Redis.
-test: install-dev lint types migrations-check pytest
+## make test: the system packages first (installed as root; otherwise it stops at once with the
+## command to run), then the test tools, lint, types, migrations check and the whole suite on
+## PostgreSQL + Redis.
+test: system-packages install-dev services-check lint types migrations-check pytest
+
+## The Debian packages the tests need: one list, in .ci/system-packages (.ci/run uses it too).
+system-packages:
+	@.ci/system-packages --install
+
+## PostgreSQL and Redis answer before anything slow starts.
+services-check:
+	@db=$${DATABASE_URL:-$(TEST_DATABASE_URL)}; pg_isready -q -d "$$db" || { \
+		echo "PostgreSQL does not answer at $$db: start it (.ci/run does) or set DATABASE_URL." >&2; exit 1; }
+	@redis=$${REDIS_URL:-$(TEST_REDIS_URL)}; redis-cli -u "$$redis" ping 2>/dev/null | grep -q PONG || { \
+		echo "Redis does not answer at $$redis: start it (.ci/run does) or set REDIS_URL." >&2; exit 1; }
 
 lint: install-dev
 	$(BIN)/ruff check .
@@ -70,7 +83,7 @@ migrations-check: install-dev
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		DJANGO_SETTINGS_MODULE=tracker.settings_test $(BIN)/python manage.py makemigrations --check --dry-run
 
-pytest: install-dev
+pytest: system-packages install-dev services-check
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		$(BIN)/pytest $(PYTEST_ARGS)
 
