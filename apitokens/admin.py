@@ -1,10 +1,14 @@
 from django.contrib import admin
 
 from apitokens.models import ApiToken
+from cases.admin_scope import OrganizationScopedAdmin
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(OrganizationScopedAdmin, admin.ModelAdmin):
+    """Staff see and revoke their own tokens; superusers everyone's."""
+
+    scope_user = "user"
     list_display = ("name", "user", "prefix", "read_only", "created_at", "revoked_at")
     list_filter = ("read_only",)
     search_fields = ("name", "user__username", "prefix")

@@ -11,6 +11,8 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -18,7 +20,14 @@ from django.utils import timezone
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from simple_history.admin import SimpleHistoryAdmin
 
-from cases import selectors, services
+from cases import services
+from cases.admin_scope import (
+    OrganizationScopedAdmin,
+    ScopedInlineMixin,
+    SharedAdmin,
+    superuser_only,
+    users_sharing_an_organization,
+)
 from cases.models import (
     Appeal,
     Case,
@@ -261,6 +270,12 @@ class ServiceAdminMixin:
         spec = SERVICES[type(obj)]
         spec.delete(actor=request.user, **{spec.instance_kwarg: obj})
 
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        # The "delete selected" action too goes through the services (change feed, reminders).
+        with transaction.atomic():
+            for obj in queryset:
+                self.delete_model(request, obj)
+
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         # Many-to-many fields (tags) were saved by the service; only the inlines remain.
         for formset in formsets:
@@ -305,49 +320,21 @@ class ServiceAdminMixin:
             return HttpResponseRedirect(request.get_full_path())
 
 
-class CaseScopedMixin(ServiceAdminMixin):
-    """Staff see the cases of their organizations and change those where they are lawyers."""
+class CaseScopedMixin(OrganizationScopedAdmin, ServiceAdminMixin):
+    """Staff see the records of their organizations' cases and change those where they are
+    lawyers or owners (cases/admin_scope.py)."""
 
-    case_path = "case"
-
-    def get_queryset(self, request: HttpRequest) -> Any:
-        qs = super().get_queryset(request)  # type: ignore[misc]
-        if request.user.is_superuser:
-            return qs
-        visible = selectors.cases_visible_to(user=request.user).filter(organization__memberships__user=request.user)  # type: ignore[misc]
-        return qs.filter(**{f"{self.case_path}__in": visible}) if self.case_path else qs.filter(pk__in=visible)
-
-    def _writable(self, request: HttpRequest, obj: Any) -> bool:
-        if obj is None or request.user.is_superuser:
-            return True
-        case = obj if isinstance(obj, Case) else obj.case
-        return selectors.case_user_can_write(user=request.user, case=case)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return super().has_change_permission(request, obj) and self._writable(request, obj)  # type: ignore[misc]
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return super().has_delete_permission(request, obj) and self._writable(request, obj)  # type: ignore[misc]
-
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "case" and not request.user.is_superuser:
-            kwargs["queryset"] = selectors.cases_writable_by(user=request.user)
-        if db_field.name == "organization" and not request.user.is_superuser:
-            kwargs["queryset"] = Organization.objects.filter(  # type: ignore[misc]
-                memberships__user=request.user,
-                memberships__role__in=[Membership.Role.OWNER, Membership.Role.LAWYER],
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+    scope_organization = "case__organization"
 
 
-class ServiceInline(admin.StackedInline):
+class ServiceInline(ScopedInlineMixin, admin.StackedInline):
     form = ServiceForm
     formset = ServiceInlineFormSet
     extra = 0
     show_change_link = True
 
 
-class TranslatedServiceInline(SideBySideLanguages, TranslationStackedInline):  # type: ignore[misc]
+class TranslatedServiceInline(ScopedInlineMixin, SideBySideLanguages, TranslationStackedInline):  # type: ignore[misc]
     form = ServiceForm
     formset = ServiceInlineFormSet
     extra = 0
@@ -429,7 +416,7 @@ class AppealInline(TranslatedServiceInline):
 
 @admin.register(Case)
 class CaseAdmin(CaseScopedMixin, SideBySideLanguages, TranslationAdmin[Case], SimpleHistoryAdmin):  # type: ignore[misc]
-    case_path = ""
+    scope_organization = "organization"
     list_display = ["title", "organization", "status", "is_public", "filed_on", "next_hearing", "updated_at"]
     list_filter = ["status", "is_public", "proceeding", "organization", "tags", "hearings__court__jurisdiction"]
     search_fields = [
@@ -517,7 +504,7 @@ class WhenFilter(DefaultChoiceListFilter):
         return queryset
 
 
-class HearingRescheduleInline(admin.TabularInline):
+class HearingRescheduleInline(ScopedInlineMixin, admin.TabularInline):
     model = HearingReschedule
     fields = ["previous_starts_at", "new_starts_at", "reason", "changed_by", "changed_at"]
     readonly_fields = ["previous_starts_at", "new_starts_at", "reason", "changed_by", "changed_at"]
@@ -602,7 +589,7 @@ class CaseEventAdmin(CaseScopedMixin, SideBySideLanguages, TranslationAdmin[Case
 
 
 @admin.register(Court)
-class CourtAdmin(ServiceAdminMixin, SideBySideLanguages, TranslationAdmin[Court], SimpleHistoryAdmin):  # type: ignore[misc]
+class CourtAdmin(SharedAdmin, ServiceAdminMixin, SideBySideLanguages, TranslationAdmin[Court], SimpleHistoryAdmin):  # type: ignore[misc]
     list_display = ["name", "name_local", "jurisdiction", "level", "city", "time_zone", "appeals_to"]
     list_filter = ["jurisdiction", "level"]
     search_fields = [*in_every_language("name"), "name_local", "city"]
@@ -610,7 +597,7 @@ class CourtAdmin(ServiceAdminMixin, SideBySideLanguages, TranslationAdmin[Court]
     autocomplete_fields = ["appeals_to"]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ScopedInlineMixin, admin.TabularInline):
     model = Membership
     form = ServiceForm
     formset = ServiceInlineFormSet
@@ -618,23 +605,73 @@ class MembershipInline(admin.TabularInline):
     fields = ["user", "role"]
     autocomplete_fields = ["user"]
 
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "user":
+            # An owner adds a person from outside the organization: any active account is a
+            # valid choice, found by its exact username or address (ScopedUserAdmin's search).
+            field.queryset = User.objects.filter(is_active=True)
+        return field
+
 
 @admin.register(Organization)
-class OrganizationAdmin(ServiceAdminMixin, SideBySideLanguages, TranslationAdmin[Organization], SimpleHistoryAdmin):  # type: ignore[misc]
+class OrganizationAdmin(  # type: ignore[misc]
+    OrganizationScopedAdmin, ServiceAdminMixin, SideBySideLanguages, TranslationAdmin[Organization], SimpleHistoryAdmin
+):
+    scope_organization = "id"
     list_display = ["name", "slug", "website"]
     search_fields = in_every_language("name")
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
 
+    def writable(self, request: HttpRequest, obj: Any) -> bool:
+        # Only an organization's owners change it and its members (lawyers write its cases).
+        if request.user.is_superuser:
+            return True
+        owned = Membership.objects.filter(user=request.user, role=Membership.Role.OWNER)  # type: ignore[misc]
+        return owned.filter(organization=obj).exists() if obj is not None else False
+
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.is_superuser or (
-            obj is not None
-            and Membership.objects.filter(organization=obj, user=request.user, role=Membership.Role.OWNER).exists()  # type: ignore[misc]
-        )
+        # The owner's role is the permission here, whatever the user's model permissions.
+        return request.user.is_superuser or (obj is not None and self.writable(request, obj))
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(SharedAdmin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+# --- Accounts -------------------------------------------------------------------------------
+
+
+class ScopedUserAdmin(OrganizationScopedAdmin, UserAdmin):
+    """Staff read the accounts of the people they share an organization with (and their own);
+    only superusers create, change or delete accounts (a staff user with `change_user` could
+    otherwise make themselves a superuser)."""
+
+    def scope_rows(self, user: Any, queryset: Any, *, writers_only: bool) -> Any:
+        return queryset.filter(pk__in=users_sharing_an_organization(user))
+
+    def writable(self, request: HttpRequest, obj: Any) -> bool:
+        return bool(request.user.is_superuser)
+
+    def get_search_results(self, request: HttpRequest, queryset: Any, search_term: str) -> tuple[Any, bool]:
+        if request.user.is_superuser or not self._adding_a_member(request):
+            return super().get_search_results(request, queryset, search_term)
+        # An owner adding a member finds a person outside the organization only by their exact
+        # username or address: no browsing of everyone's accounts.
+        term = search_term.strip()
+        found = User.objects.filter(models.Q(username__iexact=term) | models.Q(email__iexact=term), is_active=True)
+        return (found if term else User.objects.none()), False
+
+    def _adding_a_member(self, request: HttpRequest) -> bool:
+        if request.GET.get("app_label") != "cases" or request.GET.get("model_name") != "membership":
+            return False
+        return Membership.objects.filter(user=request.user, role=Membership.Role.OWNER).exists()  # type: ignore[misc]
+
+
+admin.site.unregister(User)
+admin.site.register(User, ScopedUserAdmin)
+superuser_only(admin.site, Group)

@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from cases import selectors as case_selectors
 from cases.admin import DefaultChoiceListFilter
+from cases.admin_scope import OrganizationScopedAdmin
 from cases.services import VersionConflict
-from deadlines import selectors, services
+from deadlines import services
 from deadlines.models import Deadline
 
 
@@ -93,7 +93,8 @@ class DueFilter(DefaultChoiceListFilter):
 
 
 @admin.register(Deadline)
-class DeadlineAdmin(SimpleHistoryAdmin):
+class DeadlineAdmin(OrganizationScopedAdmin, SimpleHistoryAdmin):
+    scope_organization = "case__organization"
     form = DeadlineOverrideForm
     list_display = ["due_on", "overdue", "rule_code", "case", "ruling", "state", "trigger_on", "overridden"]
     list_filter = [DueFilter, "state", "rule_code"]
@@ -125,18 +126,13 @@ class DeadlineAdmin(SimpleHistoryAdmin):
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Deadline]:
-        return selectors.deadlines_visible_to(user=request.user).select_related("case", "ruling__court")  # type: ignore[arg-type]
+        return super().get_queryset(request).select_related("case", "ruling__court")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # computed from rulings by the services only
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # a deadline that no longer applies becomes void, with its history
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if not super().has_change_permission(request, obj):
-            return False
-        return obj is None or case_selectors.case_user_can_write(user=request.user, case=obj.case)  # type: ignore[arg-type]
 
     def save_model(self, request: HttpRequest, obj: Deadline, form: DeadlineOverrideForm, change: bool) -> None:
         if form.has_changed():

@@ -9,12 +9,13 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils import timezone
 
+from cases.admin_scope import ScopedInlineMixin
 from deadlines.models import Deadline
 
 SHOWN = ("rule_code", "rule_version", "trigger_on", "due_on", "overdue", "state", "state_reason")
 
 
-class DeadlineInline(admin.TabularInline):
+class DeadlineInline(ScopedInlineMixin, admin.TabularInline):
     model = Deadline
     fk_name = "ruling"
     fields = SHOWN

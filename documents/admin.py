@@ -19,8 +19,8 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from cases.admin import CaseAdmin
+from cases.admin_scope import OrganizationScopedAdmin
 from cases.models import Case
-from cases.selectors import case_user_can_write, cases_writable_by
 from documents import selectors, services
 from documents.downloads import document_file_or_404
 from documents.models import Document, Dossier
@@ -45,7 +45,8 @@ class DocumentForm(forms.ModelForm):
 
 
 @admin.register(Document)
-class DocumentAdmin(SimpleHistoryAdmin):
+class DocumentAdmin(OrganizationScopedAdmin, SimpleHistoryAdmin):
+    scope_organization = "case__organization"
     form = DocumentForm
     list_display = ["title", "case", "kind", "date", "is_public", "size", "short_sha256"]
     list_filter = ["kind", "is_public"]
@@ -55,21 +56,7 @@ class DocumentAdmin(SimpleHistoryAdmin):
     readonly_fields = ["sha256", "size", "original_name", "content_type", "uploaded_by", "download"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Document]:
-        return selectors.documents_for_member(user=request.user)  # type: ignore[arg-type]
-
-    def _writable(self, request: HttpRequest, obj: Document | None) -> bool:
-        return obj is None or case_user_can_write(user=request.user, case=obj.case)  # type: ignore[arg-type]
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return super().has_change_permission(request, obj) and self._writable(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return super().has_delete_permission(request, obj) and self._writable(request, obj)
-
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "case" and not request.user.is_superuser:
-            kwargs["queryset"] = cases_writable_by(user=request.user)  # type: ignore[arg-type]
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return super().get_queryset(request).select_related("case")
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         editable = ["case", "title", "kind", "date", "is_public", "description", "notes"]
@@ -147,14 +134,15 @@ class _AdminRefusal(Exception):
 
 
 @admin.register(Dossier)
-class DossierAdmin(admin.ModelAdmin):
+class DossierAdmin(OrganizationScopedAdmin, admin.ModelAdmin):
+    scope_organization = "case__organization"
     list_display = ["case", "edition", "language", "state", "progress", "created_at", "finished_at", "follow", "pdf"]
     list_filter = ["state", "edition", "language"]
     list_select_related = ["case", "document"]
     search_fields = ["case__title"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Dossier]:
-        return selectors.dossiers_for_member(user=request.user)  # type: ignore[arg-type]
+        return super().get_queryset(request).select_related("case", "document")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # dossiers are asked for with the case action, never typed in

@@ -1,16 +1,21 @@
 """Back-office views of subscriptions and of what was (or could not be) sent. Read-only for
-reminders and notices: their state changes only through the services and the workers."""
+reminders and notices: their state changes only through the services and the workers.
+
+Subscribers' addresses (and the reminders and notices sent to them) are for superusers only:
+the case page tells members how many follow a case, never who. A lawyer's own deadline
+reminders are their organization's; a member's reminder settings are their own."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 from django.http import HttpRequest
 
+from cases.admin_scope import OrganizationScopedAdmin, SuperuserOnlyAdmin
 from reminders.models import DeadlineReminder, MemberReminderSettings, Notice, Reminder, Subscription
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(admin.ModelAdmin):
+class SubscriptionAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     list_display = ["email", "case", "language", "time_zone", "confirmed_at", "unsubscribed_at"]
     list_filter = ["language", "confirmed_at", "unsubscribed_at"]
     search_fields = ["email", "case__title"]
@@ -32,7 +37,7 @@ class DeliveryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(DeliveryAdmin):
+class ReminderAdmin(SuperuserOnlyAdmin, DeliveryAdmin):
     list_display = [
         "id",
         "hearing",
@@ -48,7 +53,7 @@ class ReminderAdmin(DeliveryAdmin):
 
 
 @admin.register(Notice)
-class NoticeAdmin(DeliveryAdmin):
+class NoticeAdmin(SuperuserOnlyAdmin, DeliveryAdmin):
     list_display = [
         "id",
         "kind",
@@ -65,8 +70,10 @@ class NoticeAdmin(DeliveryAdmin):
 
 
 @admin.register(DeadlineReminder)
-class DeadlineReminderAdmin(DeliveryAdmin):
+class DeadlineReminderAdmin(OrganizationScopedAdmin, DeliveryAdmin):
     """Lawyers' reminders of procedural deadlines (7 days, 2 days, on the day)."""
+
+    scope_organization = "deadline__case__organization"
 
     list_display = [
         "id",
@@ -86,9 +93,14 @@ class DeadlineReminderAdmin(DeliveryAdmin):
 
 
 @admin.register(MemberReminderSettings)
-class MemberReminderSettingsAdmin(admin.ModelAdmin):
+class MemberReminderSettingsAdmin(OrganizationScopedAdmin, admin.ModelAdmin):
+    scope_user = "user"
     list_display = ["user", "language", "updated_at"]
     list_filter = ["language"]
     search_fields = ["user__username", "user__email"]
     readonly_fields = ["feed_token", "created_at", "updated_at"]
     raw_id_fields = ["user"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
+        # A member's settings stay theirs: only a superuser moves them to another account.
+        return self.readonly_fields if request.user.is_superuser else [*self.readonly_fields, "user"]

@@ -2,16 +2,18 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from cases.admin_scope import OrganizationScopedAdmin, ScopedInlineMixin
 from webhooks import services
 from webhooks.models import Delivery, Endpoint
 
 
-class DeliveryInline(admin.TabularInline):
+class DeliveryInline(ScopedInlineMixin, admin.TabularInline):
     model = Delivery
     fields = ("attempted_at", "outcome", "status_code", "error", "items", "cursor_from", "cursor_to", "latency_ms")
     readonly_fields = fields
@@ -42,7 +44,8 @@ class EndpointAdminForm(forms.ModelForm):
 
 
 @admin.register(Endpoint)
-class EndpointAdmin(admin.ModelAdmin):
+class EndpointAdmin(OrganizationScopedAdmin, admin.ModelAdmin):
+    scope_organization = "organization"
     form = EndpointAdminForm
     list_display = ["url", "organization", "owner", "active", "cursor_text", "failure_streak", "disabled_reason"]
     list_filter = ["active", "organization"]
@@ -96,6 +99,8 @@ class EndpointAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Rotate the signing secret"))
     def rotate_secret(self, request: HttpRequest, queryset: QuerySet[Endpoint]) -> None:
+        if any(not self.has_change_permission(request, endpoint) for endpoint in queryset):
+            raise PermissionDenied  # a viewer of the organization reads its endpoints, never their secrets
         for endpoint in queryset:
             secret = services.endpoint_secret_rotate(endpoint=endpoint)
             self.message_user(

@@ -153,9 +153,9 @@ def test_staff_of_another_organization_cannot_see_or_change_a_case(client, demo)
     stranger.groups.add(Group.objects.get(name="Lawyers"))
     client.force_login(stranger)
     popova = Case.objects.get(slug="popova-v-moscow")
-    assert client.get(reverse("admin:cases_case_change", args=[popova.pk])).status_code == 302  # "doesn't exist"
+    assert client.get(reverse("admin:cases_case_change", args=[popova.pk])).status_code == 404  # as if none
     response = client.post(reverse("admin:cases_case_delete", args=[popova.pk]), {"post": "yes"})
-    assert response.status_code == 302
+    assert response.status_code == 404
     assert Case.objects.filter(pk=popova.pk).exists()
     assert Ruling.objects.filter(case=popova).count() == 1
 

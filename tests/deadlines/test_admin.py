@@ -15,8 +15,9 @@ from tests.factories import CourtFactory
 pytestmark = pytest.mark.django_db
 D = dt.date
 # session, user, 2 x permissions, 2 x count (filtered, total), the page of rows with case and court
-# joined, the rule codes for the filter: none per row.
-QUERIES_FOR_THE_LIST = 8
+# joined, the rule codes for the filter, whether the user writes in some organization (the add
+# and change permissions, cases/admin_scope.py; once per request): none per row.
+QUERIES_FOR_THE_LIST = 9
 
 
 @pytest.fixture
