@@ -88,6 +88,16 @@ class Organization(VersionedModel, TranslatedContent):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
     website = models.URLField(blank=True)
+    # Members who sign in with a password alone must set up a second factor before anything else
+    # (enforced above this app: web/two_factor.py).
+    require_two_factor = models.BooleanField(
+        _("require two-factor sign-in"),
+        default=False,
+        help_text=_(
+            "Members must sign in with an authenticator app or a security key as well as their password; "
+            "those without one are asked to set it up at their next sign-in."
+        ),
+    )
     members: models.ManyToManyField = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="organizations"
     )

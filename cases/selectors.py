@@ -19,7 +19,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from cases.content import content_languages
-from cases.models import Appeal, Case, Docket, Hearing, Membership, Party, Ruling, Tag
+from cases.models import Appeal, Case, Docket, Hearing, Membership, Organization, Party, Ruling, Tag
 
 User = UserModel | AnonymousUser | None
 
@@ -265,3 +265,22 @@ def cases_matching(
         return condition
 
     return text_search(cases, text, fields=CASE_SEARCH_FIELDS, extra=party_or_docket)
+
+
+def two_factor_required_for(*, user: UserModel) -> bool:
+    """Whether one of the user's organizations requires a second factor at sign-in."""
+    return Organization.objects.filter(memberships__user=user, require_two_factor=True).exists()
+
+
+def organization_owned_by(*, user: UserModel, slug: str) -> Organization | None:
+    """The organization with this slug if the user owns it (superusers own every one)."""
+    organizations = Organization.objects.filter(slug=slug)
+    if not user.is_superuser:
+        organizations = organizations.filter(memberships__user=user, memberships__role=Membership.Role.OWNER)
+    return organizations.first()
+
+
+def organizations_owned_by(*, user: UserModel) -> QuerySet[Organization]:
+    if user.is_superuser:
+        return Organization.objects.all()
+    return Organization.objects.filter(memberships__user=user, memberships__role=Membership.Role.OWNER)

@@ -203,7 +203,7 @@ def with_translations(model: type[models.Model], fields: tuple[str, ...]) -> tup
 # --- Organizations and courts ---------------------------------------------------------------
 
 
-ORGANIZATION_FIELDS = with_translations(Organization, ("name", "slug", "website"))
+ORGANIZATION_FIELDS = with_translations(Organization, ("name", "slug", "website", "require_two_factor"))
 
 
 @transaction.atomic

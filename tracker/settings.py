@@ -305,12 +305,14 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
         "microphone",
         "midi",
         "payment",
-        "publickey-credentials-get",
         "screen-wake-lock",
         "usb",
         "xr-spatial-tracking",
     )
 }
+# ... but for security keys and passkeys (WebAuthn) on this origin's own sign-in pages.
+PERMISSIONS_POLICY["publickey-credentials-create"] = ["self"]
+PERMISSIONS_POLICY["publickey-credentials-get"] = ["self"]
 
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -454,6 +456,37 @@ MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 MIDDLEWARE.append("django_prometheus.middleware.PrometheusAfterMiddleware")
 INSTALLED_APPS += ["django_prometheus"]
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# --- Two-factor sign-in (django-allauth's account and mfa apps) ------------------------------
+# A password is the likeliest thing to be phished from a lawyer. allauth.mfa gives TOTP apps,
+# security keys and passkeys (WebAuthn), recovery codes and re-authentication before sensitive
+# actions, with Russian translations; its login flow asks for the second factor before Django's
+# login() runs, so no session exists with the password alone (web/accounts.py adapts it).
+INSTALLED_APPS += ["allauth", "allauth.account", "allauth.mfa"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "allauth.account.middleware.AccountMiddleware",
+)
+# A member of an organization that requires a second factor, signed in without one, reaches
+# only the pages that set it up (web/two_factor.py).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "web.two_factor.TwoFactorSetupMiddleware",
+)
+ACCOUNT_ADAPTER = "web.accounts.AccountAdapter"
+MFA_ADAPTER = "web.accounts.MFAAdapter"
+ACCOUNT_FORMS = {"login": "web.accounts.LoginForm"}
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]  # signup itself is closed (the adapter)
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = True  # as before: the session lasts SESSION_COOKIE_AGE, no checkbox
+ACCOUNT_LOGOUT_REDIRECT_URL = "login"
+# Re-authentication (the second factor for those who have one) stays valid this long for
+# creating API tokens and changing the second factors themselves.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("REAUTHENTICATION_TIMEOUT_SECONDS", default=300)
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Case tracker")
+# WebAuthn needs HTTPS, except on http://127.0.0.1 or localhost under DEBUG (make run) and in tests.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=DEBUG)
 # Lock a username from one address after 5 failures for an hour: an attacker elsewhere cannot lock
 # a lawyer out of every device by guessing at the username alone.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

@@ -25,3 +25,6 @@ STATIC_ROOT = VAR_DIR / "test-static"  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # The suite makes many requests from one address; throttling has its own test with low rates.
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"token": "100000/min", "anon": "100000/min"}}  # noqa: F405
+# The live servers of the browser tests are plain http://localhost (WebAuthn's own exception is
+# for the browser; the server's check of the origin needs this).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True

@@ -1,3 +1,5 @@
+from allauth.account import views as allauth_views
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
@@ -7,6 +9,9 @@ from tracker.views import favicon, healthz, readyz
 admin.site.site_header = "Privacy litigation case tracker"
 admin.site.site_title = "Case tracker"
 admin.site.index_title = "Cases, hearings, rulings and appeals"
+# The admin signs in through the same page as the rest, second factor included: its own login
+# form would take a password alone.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -17,7 +22,12 @@ urlpatterns = [
     path("favicon.ico", favicon),
     path("api/", include("tracker.api.urls")),
     path("reminders/", include("reminders.urls")),
+    # Signing in is allauth's (password, then the second factor); the rest of Django's own
+    # account pages (log out by POST, password reset by email) stay at their addresses; allauth's
+    # second-factor pages are under /accounts/2fa/, re-authentication at /accounts/reauthenticate/.
+    path("accounts/login/", allauth_views.login),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("web.urls")),
 ]

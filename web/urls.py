@@ -1,6 +1,6 @@
 from django.urls import path
 
-from web.views import account, case_edit, documents, lawyer, public
+from web.views import account, case_edit, documents, lawyer, public, security
 
 app_name = "web"
 
@@ -30,4 +30,8 @@ urlpatterns = [
     path("public/<slug:slug>/", public.public_case, name="public_case"),
     path("public/<slug:slug>/hearings/<int:pk>.ics", public.public_hearing_ics, name="public_hearing_ics"),
     path("preferences/", account.preferences, name="preferences"),
+    path("account/api-tokens/", security.api_tokens, name="api_tokens"),
+    path("account/api-tokens/new/", security.api_token_new, name="api_token_new"),
+    path("account/api-tokens/<int:pk>/revoke/", security.api_token_revoke_view, name="api_token_revoke"),
+    path("organizations/<slug:slug>/security/", security.organization_security, name="organization_security"),
 ]

@@ -50,7 +50,7 @@ def test_a_wrong_password_is_a_form_error(client):
     UserFactory(username="lawyer")
     response = login(client, "lawyer", "wrong")
     assert response.status_code == 200
-    assert "Please enter a correct username and password." in response.content.decode()
+    assert "The username and/or password you specified are not correct." in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 

@@ -181,3 +181,12 @@ def iso_day(value: dt.date | None) -> str:
 @register.filter
 def overdue_on(deadline: Any, today: dt.date) -> bool:
     return bool(deadline.is_overdue(today))
+
+
+@register.simple_tag(takes_context=True)
+def owned_organizations(context: template.Context) -> list[Any]:
+    """The organizations the signed-in user owns (links to their security settings)."""
+    from cases.selectors import organizations_owned_by
+
+    user = context["request"].user
+    return list(organizations_owned_by(user=user)) if user.is_authenticated else []
