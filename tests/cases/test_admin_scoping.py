@@ -181,3 +181,21 @@ def test_the_superuser_sees_both_organizations_history(client, world):
     for side in (a, b):
         for url in _history_urls(side, Party):
             assert client.get(url).status_code == 200
+
+
+def test_a_viewer_writes_nothing_even_with_every_model_permission(client, world):
+    a, _b = world
+    # given A's viewer holds the lawyers' model permissions: the role in the organization decides
+    from django.contrib.auth.models import Group
+
+    viewer = a.users["viewer"]
+    viewer.groups.set([Group.objects.get(name="scoping lawyers")])
+    client.force_login(viewer)
+    title = a.case.title
+    assert client.get(_url(Case, "add")).status_code == 403
+    response = client.post(_url(Case, "change", a.case.pk), {"title_en": "changed by a viewer"})
+    assert response.status_code == 403
+    assert client.post(_url(Case, "delete", a.case.pk), {"post": "yes"}).status_code == 403
+    assert client.post(_url(Party, "delete", a.party.pk), {"post": "yes"}).status_code == 403
+    assert Case.objects.get(pk=a.case.pk).title == title
+    assert Party.objects.filter(pk=a.party.pk).exists()
