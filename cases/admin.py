@@ -663,7 +663,9 @@ class ScopedUserAdmin(OrganizationScopedAdmin, UserAdmin):
         # An owner adding a member finds a person outside the organization only by their exact
         # username or address: no browsing of everyone's accounts.
         term = search_term.strip()
-        found = User.objects.filter(models.Q(username__iexact=term) | models.Q(email__iexact=term), is_active=True)
+        found = User.objects.filter(
+            models.Q(username__iexact=term) | models.Q(email__iexact=term), is_active=True
+        ).order_by("username")
         return (found if term else User.objects.none()), False
 
     def _adding_a_member(self, request: HttpRequest) -> bool:

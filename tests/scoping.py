@@ -1,5 +1,5 @@
 """Two organizations side by side, each with a private case and one record of every kind, their
-private texts carrying a marker ("ZQA", "ZQB") that must never reach the other organization.
+private texts carrying a marker ("QZXAQZX", "QZXBQZX": long enough that no random token holds one) that must never reach the other organization.
 Used by the admin scoping tests and the route matrix (tests/tracker/test_route_matrix.py)."""
 
 from __future__ import annotations
@@ -51,6 +51,8 @@ class Side:
     api_token: ApiToken
     member_settings: MemberReminderSettings
     membership: Membership
+    public_case: Case
+    public_hearing: Hearing
     objects: dict[type, Any] = field(default_factory=dict)
 
     def object_of(self, model: type) -> Any:
@@ -73,13 +75,17 @@ def staff_groups() -> tuple[Group, Group]:
 
 
 def build_side(key: str, *, court: Court, appeal_court: Court) -> Side:
-    marker = f"ZQ{key}"
+    marker = f"QZX{key}QZX"
     lawyers, viewers = staff_groups()
-    organization = services.organization_create(name=f"{marker} Rights Group", slug=f"zq{key.lower()}-rights")
+    # The organization's name is not secret (its public cases show it): no marker.
+    organization = services.organization_create(name=f"Rights Group {key}", slug=f"rights-group-{key.lower()}")
     users = {}
     for role in ROLES:
         user = User.objects.create_user(
-            username=f"zq{key.lower()}-{role}", email=f"zq{key.lower()}-{role}@example.org", password="x", is_staff=True
+            username=f"{marker.lower()}-{role}",
+            email=f"{marker.lower()}-{role}@example.org",
+            password="x",
+            is_staff=True,
         )
         user.groups.add(viewers if role == "viewer" else lawyers)
         services.membership_set(organization=organization, user=user, role=role)
@@ -89,7 +95,7 @@ def build_side(key: str, *, court: Court, appeal_court: Court) -> Side:
         actor=owner,
         organization=organization,
         title=f"{marker} private case title",
-        slug=f"zq{key.lower()}-private-case",
+        slug=f"private-case-{key.lower()}",
         summary=f"{marker} summary",
         notes=f"{marker} case notes",
         status=Case.Status.FILED,
@@ -176,6 +182,34 @@ def build_side(key: str, *, court: Court, appeal_court: Court) -> Side:
     )
     member_settings = MemberReminderSettings.objects.create(user=owner, language="en")
     membership = Membership.objects.get(organization=organization, user=owner)
+    # A public case whose private parts carry the marker: public pages must leave them out.
+    public_case = services.case_create(
+        actor=owner,
+        organization=organization,
+        title=f"Public case of {key}",
+        slug=f"public-case-of-{key.lower()}",
+        notes=f"{marker} public case's private notes",
+        is_public=True,
+    )
+    services.party_add(
+        actor=owner,
+        case=public_case,
+        role=Party.Role.PLAINTIFF,
+        name=f"Public plaintiff of {key}",
+        consent_to_publish=True,
+        contact_email=f"{marker.lower()}-public-plaintiff@example.net",
+        notes=f"{marker} public party's private notes",
+    )
+    services.case_event_add(
+        actor=owner,
+        case=public_case,
+        occurred_on=dt.date(2019, 9, 2),
+        title=f"{marker} unpublished fact",
+        is_public=False,
+    )
+    public_hearing = services.hearing_schedule(
+        actor=owner, case=public_case, court=court, starts_at=timezone.now() + dt.timedelta(days=40)
+    )
     side = Side(
         key=key,
         marker=marker,
@@ -199,6 +233,8 @@ def build_side(key: str, *, court: Court, appeal_court: Court) -> Side:
         api_token=api_token,
         member_settings=member_settings,
         membership=membership,
+        public_case=public_case,
+        public_hearing=public_hearing,
     )
     side.objects = {
         Organization: organization,
@@ -232,8 +268,8 @@ def _court(name: str, level: str) -> Court:
 
 
 def build_world() -> tuple[Side, Side]:
-    appeal_court = _court("ZQ shared city court", Court.Level.APPEAL)
-    court = _court("ZQ shared district court", Court.Level.FIRST_INSTANCE)
+    appeal_court = _court("Shared city court", Court.Level.APPEAL)
+    court = _court("Shared district court", Court.Level.FIRST_INSTANCE)
     court.appeals_to = appeal_court
     court.save()
     return build_side("A", court=court, appeal_court=appeal_court), build_side(

@@ -23,7 +23,12 @@ class DeliveryInline(ScopedInlineMixin, admin.TabularInline):
     ordering = ["-attempted_at", "-id"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Delivery]:
-        return super().get_queryset(request)[:20]  # the latest; the API pages through all
+        # The latest 20 of this endpoint (the API pages through all). Not a slice of the
+        # queryset: the formset filters it by the endpoint afterwards, which a slice refuses.
+        queryset = super().get_queryset(request)
+        endpoint_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+        latest = queryset.filter(endpoint_id=endpoint_id).order_by("-attempted_at", "-id").values("pk")[:20]
+        return queryset.filter(pk__in=list(latest)) if endpoint_id else queryset.none()
 
 
 class EndpointAdminForm(forms.ModelForm):
