@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -10,18 +11,30 @@ from django.utils.translation import ngettext
 from webhooks import services
 from webhooks.models import Delivery, Endpoint
 
+# Deliveries shown on an endpoint's admin page, the latest first.
+LATEST_DELIVERIES = 20
+
+
+class LatestDeliveriesFormSet(BaseInlineFormSet):
+    """The endpoint's latest deliveries only; the API pages through all. Sliced here, after the
+    formset has filtered by the endpoint: the inline's own queryset cannot be sliced (the
+    formset filters it again, and Django refuses to filter a sliced query)."""
+
+    def get_queryset(self) -> QuerySet[Delivery]:
+        if not hasattr(self, "_queryset"):
+            self._queryset = super().get_queryset()[:LATEST_DELIVERIES]
+        return self._queryset
+
 
 class DeliveryInline(admin.TabularInline):
     model = Delivery
+    formset = LatestDeliveriesFormSet
     fields = ("attempted_at", "outcome", "status_code", "error", "items", "cursor_from", "cursor_to", "latency_ms")
     readonly_fields = fields
     extra = 0
     max_num = 0
     can_delete = False
     ordering = ["-attempted_at", "-id"]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Delivery]:
-        return super().get_queryset(request)[:20]  # the latest; the API pages through all
 
 
 class EndpointAdminForm(forms.ModelForm):
