@@ -49,12 +49,15 @@ messages: $(VENV)/.installed
 	fi
 
 ## make run: install, migrate, load the demo, then serve web + Celery worker + beat (Ctrl-C stops all).
+## `make run PORT=8001` serves on another port (links in emails follow it).
+PORT ?= 8000
 run: install
 	@mkdir -p var
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_demo
-	@echo "Starting web (http://127.0.0.1:8000), worker and beat. Ctrl-C stops them all."
-	DEBUG=$${DEBUG:-true} PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start --port 8000
+	@echo "Starting web (http://127.0.0.1:$(PORT)), worker and beat. Ctrl-C stops them all."
+	DEBUG=$${DEBUG:-true} SITE_BASE_URL=$${SITE_BASE_URL:-http://127.0.0.1:$(PORT)} PATH="$(CURDIR)/$(BIN):$$PATH" \
+		$(BIN)/honcho -f Procfile.dev start --port $(PORT)
 
 ## make test: the system packages first (installed as root; otherwise it stops at once with the
 ## command to run), then the test tools, lint, types, migrations check and the whole suite on

@@ -10,7 +10,7 @@ Register it (local work: the server needs WEBHOOKS_ALLOW_LOOPBACK=true for http:
 
     curl -X POST http://127.0.0.1:8000/api/v1/webhooks/ -H "Authorization: Bearer lt_..." \\
          -H "Content-Type: application/json" \\
-         -d '{"organization": "roskomsvoboda", "url": "http://127.0.0.1:8765/"}'
+         -d '{"organization": "demo-desk", "url": "http://127.0.0.1:8765/"}'
 
 Batches come in commit order and at least once: a batch whose 2xx was lost comes again. Each
 batch is applied in one SQLite transaction; an item older than the stored version of its record

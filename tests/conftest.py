@@ -38,6 +38,18 @@ def _fresh_cache():
     yield
 
 
+# --- make run's SQLite database, migrated and seeded once a session --------------------------
+
+
+@pytest.fixture(scope="session")
+def sqlite_demo(tmp_path_factory):
+    """The path of an SQLite file as `make run` leaves it (migrated, the demo with its accounts);
+    tests copy it with tests.processes.sqlite_demo_env instead of migrating again (a minute)."""
+    from tests.processes import sqlite_demo_build
+
+    return sqlite_demo_build(tmp_path_factory.mktemp("sqlite-demo"))
+
+
 # --- S3: moto's standalone server, a real S3 API on a loopback port ---------------------------
 
 S3_CREDENTIALS = {

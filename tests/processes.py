@@ -7,6 +7,7 @@ import contextlib
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -125,3 +126,25 @@ def wait_for_http(url: str, *, timeout: float = 60, headers: dict[str, str] | No
             last_error = exc
             time.sleep(0.3)
     raise TimeoutError(f"{url} did not answer within {timeout}s: {last_error}")
+
+
+def sqlite_demo_build(var: Path) -> Path:
+    """make run's database, as `make run` makes it: migrate and seed_demo (with the demo
+    accounts) on an SQLite file in `var`. Its path."""
+    env = clean_env(DEBUG="true", TRACKER_VAR_DIR=str(var))
+    for args in (("migrate", "--noinput"), ("seed_demo",)):
+        run = manage(*args, env=env, timeout=300)
+        assert run.returncode == 0, run.stderr  # noqa: S101 (a test helper)
+    return var / "tracker.sqlite3"
+
+
+def sqlite_demo_env(template: Path, var: Path, **overrides: str) -> dict[str, str]:
+    """The environment of a `make run` on a copy of `template` in `var` (SQLite's backup API:
+    a consistent copy of a database in WAL mode)."""
+    var.mkdir(parents=True, exist_ok=True)
+    with (
+        contextlib.closing(sqlite3.connect(template)) as source,
+        contextlib.closing(sqlite3.connect(var / "tracker.sqlite3")) as copy,
+    ):
+        source.backup(copy)
+    return clean_env(DEBUG="true", TRACKER_VAR_DIR=str(var), **overrides)

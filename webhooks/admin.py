@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -12,23 +13,30 @@ from cases.admin_scope import OrganizationScopedAdmin, ScopedInlineMixin
 from webhooks import services
 from webhooks.models import Delivery, Endpoint
 
+# Deliveries shown on an endpoint's admin page, the latest first.
+LATEST_DELIVERIES = 20
+
+
+class LatestDeliveriesFormSet(BaseInlineFormSet):
+    """The endpoint's latest deliveries only; the API pages through all. Sliced here, after the
+    formset has filtered by the endpoint: the inline's own queryset cannot be sliced (the
+    formset filters it again, and Django refuses to filter a sliced query)."""
+
+    def get_queryset(self) -> QuerySet[Delivery]:
+        if not hasattr(self, "_queryset"):
+            self._queryset = super().get_queryset()[:LATEST_DELIVERIES]
+        return self._queryset
+
 
 class DeliveryInline(ScopedInlineMixin, admin.TabularInline):
     model = Delivery
+    formset = LatestDeliveriesFormSet
     fields = ("attempted_at", "outcome", "status_code", "error", "items", "cursor_from", "cursor_to", "latency_ms")
     readonly_fields = fields
     extra = 0
     max_num = 0
     can_delete = False
     ordering = ["-attempted_at", "-id"]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Delivery]:
-        # The latest 20 of this endpoint (the API pages through all). Not a slice of the
-        # queryset: the formset filters it by the endpoint afterwards, which a slice refuses.
-        queryset = super().get_queryset(request)
-        endpoint_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
-        latest = queryset.filter(endpoint_id=endpoint_id).order_by("-attempted_at", "-id").values("pk")[:20]
-        return queryset.filter(pk__in=list(latest)) if endpoint_id else queryset.none()
 
 
 class EndpointAdminForm(forms.ModelForm):

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.processes import clean_env, manage
+from tests.processes import manage, sqlite_demo_env
 
 pytestmark = pytest.mark.slow
 
@@ -24,10 +24,8 @@ print(json.dumps({'first': len(first['results']), 'types': sorted({i['type'] for
 """
 
 
-def test_feed_on_sqlite(tmp_path):
-    env = clean_env(DEBUG="true", TRACKER_VAR_DIR=str(tmp_path / "var"), ALLOWED_HOSTS="testserver")
-    assert manage("migrate", "--noinput", env=env).returncode == 0
-    assert manage("seed_demo", "--no-accounts", env=env).returncode == 0
+def test_feed_on_sqlite(sqlite_demo, tmp_path):
+    env = sqlite_demo_env(sqlite_demo, tmp_path / "var", ALLOWED_HOSTS="testserver")
     run = manage("shell", "--verbosity", "0", "-c", READ_FEED, env=env)
     assert run.returncode == 0, run.stderr
     result = json.loads(run.stdout.strip().splitlines()[-1])

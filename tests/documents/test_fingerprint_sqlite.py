@@ -7,7 +7,7 @@ import json
 import pytest
 
 from tests.documents.test_cache_and_sweep import CHANGES
-from tests.processes import clean_env, manage
+from tests.processes import manage, sqlite_demo_env
 
 pytestmark = pytest.mark.slow
 
@@ -37,11 +37,9 @@ print(json.dumps(results))
 """
 
 
-def test_every_change_the_dossier_could_show_changes_the_fingerprint_on_sqlite(tmp_path):
+def test_every_change_the_dossier_could_show_changes_the_fingerprint_on_sqlite(sqlite_demo, tmp_path):
     # given make run's database: an SQLite file with the demo
-    env = clean_env(DEBUG="true", TRACKER_VAR_DIR=str(tmp_path / "var"))
-    assert manage("migrate", "--noinput", env=env).returncode == 0
-    assert manage("seed_demo", "--no-accounts", env=env).returncode == 0
+    env = sqlite_demo_env(sqlite_demo, tmp_path / "var")
 
     # when each change of the PostgreSQL test is made in turn
     run = manage("shell", "--verbosity", "0", "-c", REPLAY, env=env)
