@@ -325,3 +325,11 @@ def test_the_pages_are_in_russian(client, lawyer_with_totp):
     log_in(client, "lawyer")
     page = client.get(reverse("mfa_authenticate"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert "Двухфакторная аутентификация" in page
+
+
+def test_a_superuser_sets_the_requirement_in_the_admin_too(client, organization):
+    org, _owner, _lawyer = organization
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    page = client.get(f"/admin/cases/organization/{org.pk}/change/").content.decode()
+    assert 'name="require_two_factor"' in page
+    assert "Require two-factor sign-in" in page
