@@ -1,4 +1,3 @@
-from allauth.account import views as allauth_views
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
@@ -25,7 +24,7 @@ urlpatterns = [
     # Signing in is allauth's (password, then the second factor); the rest of Django's own
     # account pages (log out by POST, password reset by email) stay at their addresses; allauth's
     # second-factor pages are under /accounts/2fa/, re-authentication at /accounts/reauthenticate/.
-    path("accounts/login/", allauth_views.login),
+    path("accounts/", include("web.account_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

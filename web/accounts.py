@@ -38,6 +38,7 @@ class LoginForm(AllauthLoginForm):
             kwargs["data"] = data
         super().__init__(*args, **kwargs)
         self.fields["password"].help_text = ""  # the page links to the password reset itself
+        self.fields["login"].widget.attrs["autofocus"] = True  # as Django's form: type at once
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -64,6 +65,10 @@ class AccountAdapter(DefaultAccountAdapter):
         if user.is_authenticated and has_second_factor(user):
             methods = [method for method in methods if method["id"] != "reauthenticate"]
         return methods
+
+    def reauthenticate(self, user: AbstractBaseUser, password: str) -> bool:
+        # Not offered to them (above), and not taken if posted all the same.
+        return not has_second_factor(user) and super().reauthenticate(user, password)
 
 
 class MFAAdapter(DefaultMFAAdapter):

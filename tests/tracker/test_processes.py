@@ -39,8 +39,11 @@ def test_make_run_path_on_sqlite_and_the_embedded_broker(tmp_path):
     with running([str(BIN / "honcho"), "-f", "Procfile.dev", "start", "--port", str(port)], env=env, log=log) as honcho:
         status, body, _ = wait_for_http(f"http://127.0.0.1:{port}/healthz", timeout=90)
         assert (status, json.loads(body)) == (200, {"status": "ok", "database": "ok", "cache": "ok"})
-        status, body, _ = wait_for_http(f"http://127.0.0.1:{port}/admin/login/")
-        assert status == 200 and b"Privacy litigation case tracker" in body
+        # the admin signs in through the site's page (password, then a second factor if set up)
+        status, _, headers = wait_for_http(f"http://127.0.0.1:{port}/admin/login/")
+        assert (status, headers.get("Location")) == (302, "/accounts/login/?next=%2Fadmin%2Flogin%2F")
+        status, body, _ = wait_for_http(f"http://127.0.0.1:{port}/accounts/login/")
+        assert status == 200 and b"Privacy litigation tracker" in body
         # then a task goes through the filesystem broker to the worker and back
         ping = manage("shell", "--verbosity", "0", "-c", PING, env=env, timeout=90)
         assert ping.stdout.strip() == "pong", ping.stderr

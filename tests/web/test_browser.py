@@ -333,7 +333,7 @@ def test_every_input_has_a_label_and_the_login_works_from_the_keyboard(browser, 
     page = new_page(browser)
     # keyboard only: the username has the focus on arrival; type, Tab, type, Enter
     page.goto(f"{demo}/accounts/login/")
-    assert page.evaluate("document.activeElement.id") == "id_username"
+    assert page.evaluate("document.activeElement.id") == "id_login"  # allauth's name for the username
     page.keyboard.type("lawyer")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "id_password"

@@ -205,6 +205,18 @@ def test_the_last_second_factor_cannot_be_removed_while_required(client, organiz
     assert Authenticator.objects.filter(user=lawyer, type=Authenticator.Type.TOTP).exists()
 
 
+def test_the_last_security_key_cannot_be_removed_while_required(client, organization):
+    org, _owner, lawyer = organization
+    org.require_two_factor = True
+    org.save()
+    client.force_login(lawyer)
+    reauthenticate_with_password(client)  # before the key: afterwards only the key would do
+    key = Authenticator.objects.create(user=lawyer, type=Authenticator.Type.WEBAUTHN, data={"name": "key"})
+    response = client.post(reverse("mfa_remove_webauthn", args=[key.pk]))
+    assert response["Location"] == reverse("mfa_list_webauthn")
+    assert Authenticator.objects.filter(pk=key.pk).exists()
+
+
 def test_only_owners_reach_the_security_page(client, organization):
     org, _owner, lawyer = organization
     address = reverse("web:organization_security", args=[org.slug])
@@ -249,6 +261,15 @@ def test_creating_an_api_token_asks_for_the_second_factor_again(client, lawyer_w
     # the list shows it without the secret
     listing = client.get(reverse("web:api_tokens")).content.decode()
     assert "sync laptop" in listing and secret not in listing
+
+
+def test_the_password_does_not_stand_in_for_the_second_factor(client, lawyer_with_totp):
+    _user, app = lawyer_with_totp
+    log_in(client, "lawyer")
+    client.post(reverse("mfa_authenticate"), {"code": app.now()})
+    response = client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    assert (response.status_code, response["Location"]) == (302, reverse("mfa_reauthenticate"))
+    assert client.get(reverse("web:api_token_new"))["Location"].startswith(reverse("mfa_reauthenticate"))
 
 
 def test_without_a_second_factor_token_creation_asks_for_the_password(client):
@@ -304,3 +325,11 @@ def test_the_pages_are_in_russian(client, lawyer_with_totp):
     log_in(client, "lawyer")
     page = client.get(reverse("mfa_authenticate"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert "Двухфакторная аутентификация" in page
+
+
+def test_a_superuser_sets_the_requirement_in_the_admin_too(client, organization):
+    org, _owner, _lawyer = organization
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    page = client.get(f"/admin/cases/organization/{org.pk}/change/").content.decode()
+    assert 'name="require_two_factor"' in page
+    assert "Require two-factor sign-in" in page

@@ -5,7 +5,9 @@ sign-in of every member). Writes go through `apitokens.services` and `cases.serv
 from __future__ import annotations
 
 from allauth.account.decorators import reauthentication_required
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.models import Authenticator
+from allauth.mfa.webauthn.views import remove_webauthn
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -141,3 +143,15 @@ def organization_security(request: HttpRequest, slug: str) -> HttpResponse:
         },
         status=400 if form.is_bound else 200,
     )
+
+
+@login_required
+def webauthn_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """allauth's removal of a security key, which (unlike its TOTP deactivation) does not ask the
+    adapter: a member whose organization requires a second factor keeps their last one."""
+    key = Authenticator.objects.filter(pk=pk, user=request.user, type=Authenticator.Type.WEBAUTHN).first()
+    adapter = get_mfa_adapter()
+    if request.method == "POST" and key is not None and not adapter.can_delete_authenticator(key):
+        messages.error(request, adapter.error_messages["cannot_delete_authenticator"])
+        return redirect("mfa_list_webauthn")
+    return remove_webauthn(request, pk=pk)
