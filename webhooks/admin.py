@@ -1,18 +1,33 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from webhooks import services
+from webhooks import selectors, services
 from webhooks.models import Delivery, Endpoint
+
+
+class LatestDeliveries(BaseInlineFormSet):
+    """The endpoint's latest 20 attempts (the API pages through all). Sliced here, after the
+    formset has narrowed its queryset to the endpoint: a slice in the inline's get_queryset
+    cannot be filtered, and every change page failed on it."""
+
+    def get_queryset(self) -> QuerySet[Delivery]:
+        return super().get_queryset()[:20]
 
 
 class DeliveryInline(admin.TabularInline):
     model = Delivery
+    formset = LatestDeliveries
     fields = ("attempted_at", "outcome", "status_code", "error", "items", "cursor_from", "cursor_to", "latency_ms")
     readonly_fields = fields
     extra = 0
@@ -20,12 +35,12 @@ class DeliveryInline(admin.TabularInline):
     can_delete = False
     ordering = ["-attempted_at", "-id"]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Delivery]:
-        return super().get_queryset(request)[:20]  # the latest; the API pages through all
-
 
 class EndpointAdminForm(forms.ModelForm):
-    """The services' checks (HTTPS, public address, known types, the owner's role) as form errors."""
+    """The services' checks (HTTPS, public address, known types, the owner's role, who may
+    change the URL) as form errors."""
+
+    actor: User | None = None  # the signed-in user, set by EndpointAdmin.get_form
 
     class Meta:
         model = Endpoint
@@ -33,6 +48,16 @@ class EndpointAdminForm(forms.ModelForm):
 
     def clean(self) -> dict:  # type: ignore[type-arg]
         data = super().clean() or {}
+        if self.instance.pk is not None and "url" in self.changed_data:
+            if self.actor is None or not selectors.endpoint_is_controlled_by(endpoint=self.instance, user=self.actor):
+                self.add_error(
+                    "url",
+                    _(
+                        "Only the endpoint's creator or an owner of its organization may change its URL, "
+                        "replay it or issue a new secret."
+                    ),
+                )
+                return data
         if data.get("url"):
             services.endpoint_url_check(data["url"])
         services.endpoint_types_check(data.get("types") or [])
@@ -80,11 +105,27 @@ class EndpointAdmin(admin.ModelAdmin):
             return [*self.readonly_fields, "organization", "owner"]
         return self.readonly_fields
 
+    def get_form(self, request: HttpRequest, obj: Endpoint | None = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
+
     def save_model(self, request: HttpRequest, obj: Endpoint, form, change: bool) -> None:  # type: ignore[no-untyped-def]
         # Through the services, as the API (the form ran their checks); the secret of a new
-        # endpoint is shown once, here.
+        # endpoint, or of one given a new URL, is shown once, here.
         if change:
-            services.endpoint_update(endpoint=obj, url=obj.url, types=obj.types, active=obj.active)
+            _endpoint, secret = services.endpoint_update(
+                endpoint=obj,
+                actor=request.user,  # type: ignore[arg-type]
+                url=obj.url,
+                types=obj.types,
+                active=obj.active,
+            )
+            if secret is not None:
+                self.message_user(
+                    request,
+                    _("A new URL takes a new signing secret (shown only now): %(secret)s") % {"secret": secret},
+                    messages.WARNING,
+                )
             return
         endpoint, secret = services.endpoint_create(
             organization=obj.organization, owner=obj.owner, url=obj.url, types=obj.types, active=obj.active
@@ -96,13 +137,17 @@ class EndpointAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Rotate the signing secret"))
     def rotate_secret(self, request: HttpRequest, queryset: QuerySet[Endpoint]) -> None:
+        rotated = 0
         for endpoint in queryset:
-            secret = services.endpoint_secret_rotate(endpoint=endpoint)
+            try:
+                secret = services.endpoint_secret_rotate(endpoint=endpoint, actor=request.user)  # type: ignore[arg-type]
+            except PermissionDenied as refusal:
+                self.message_user(request, f"{endpoint.url}: {refusal}", messages.ERROR)
+                continue
+            rotated += 1
             self.message_user(
                 request,
                 _("%(url)s: new secret (shown only now): %(secret)s") % {"url": endpoint.url, "secret": secret},
                 messages.WARNING,
             )
-        self.message_user(
-            request, ngettext("%d endpoint rotated.", "%d endpoints rotated.", queryset.count()) % queryset.count()
-        )
+        self.message_user(request, ngettext("%d endpoint rotated.", "%d endpoints rotated.", rotated) % rotated)
