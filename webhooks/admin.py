@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from webhooks import selectors, services
+from webhooks import services
 from webhooks.models import Delivery, Endpoint
 
 
@@ -49,14 +49,10 @@ class EndpointAdminForm(forms.ModelForm):
     def clean(self) -> dict:  # type: ignore[type-arg]
         data = super().clean() or {}
         if self.instance.pk is not None and "url" in self.changed_data:
-            if self.actor is None or not selectors.endpoint_is_controlled_by(endpoint=self.instance, user=self.actor):
-                self.add_error(
-                    "url",
-                    _(
-                        "Only the endpoint's creator or an owner of its organization may change its URL, "
-                        "replay it or issue a new secret."
-                    ),
-                )
+            try:
+                services.endpoint_control_check(endpoint=self.instance, actor=self.actor)
+            except PermissionDenied as refusal:
+                self.add_error("url", str(refusal))
                 return data
         if data.get("url"):
             services.endpoint_url_check(data["url"])

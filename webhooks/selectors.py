@@ -23,7 +23,7 @@ def endpoints_managed_by(*, user: User | AnonymousUser) -> QuerySet[Endpoint]:
     return Endpoint.objects.filter(organization_id__in=writers)
 
 
-def endpoint_is_controlled_by(*, endpoint: Endpoint, user: User | AnonymousUser) -> bool:
+def endpoint_is_controlled_by(*, endpoint: Endpoint, user: User | AnonymousUser | None) -> bool:
     """Who may point the endpoint somewhere else, re-send its history or take a new secret:
     its creator while still a lawyer or owner of its organization, the organization's owners,
     and superusers. Any lawyer of the organization may list it, read its attempts, change its

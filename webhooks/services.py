@@ -69,7 +69,7 @@ def endpoint_owner_check(*, organization: Organization, owner: User) -> None:
         )
 
 
-def endpoint_control_check(*, endpoint: Endpoint, actor: User) -> None:
+def endpoint_control_check(*, endpoint: Endpoint, actor: User | None) -> None:
     """Raises PermissionDenied unless `actor` may repoint, replay or re-key the endpoint
     (webhooks/selectors.py endpoint_is_controlled_by)."""
     if not endpoint_is_controlled_by(endpoint=endpoint, user=actor):

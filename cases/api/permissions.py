@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, permissions
 from rest_framework.request import Request
 
@@ -71,7 +72,7 @@ class ReferenceDataWriters(permissions.DjangoModelPermissions):
     `change_court`, `delete_court`: superusers and the "Reference editors" group), never only
     being staff (demo viewers are staff) or a lawyer of some organization."""
 
-    message = "Only superusers and reference editors can change the list of courts."
+    message = _("Only superusers and reference editors can change the list of courts.")
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         if request.method in permissions.SAFE_METHODS:

@@ -242,3 +242,19 @@ def test_in_the_admin_an_owner_changes_the_url_and_sees_the_new_secret_once(admi
     new = EndpointSecret.objects.get().secret
     assert new != secret and Endpoint.objects.get().url == "http://127.0.0.1:10/new"
     assert f"A new URL takes a new signing secret (shown only now): {new}" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_refusal_is_in_the_clients_language(admins_endpoint):
+    endpoint, _ = admins_endpoint
+    client = client_with_token(a_lawyer(endpoint.organization))
+
+    response = client.post(
+        f"/api/v1/webhooks/{endpoint.pk}/replay/", {"since": None}, format="json", HTTP_ACCEPT_LANGUAGE="ru"
+    )
+
+    assert response.status_code == 403
+    assert response.json()["error"]["message"] == (
+        "Менять адрес вебхука, отправлять его историю заново и выдавать новый секрет "
+        "может только его создатель или владелец организации."
+    )
