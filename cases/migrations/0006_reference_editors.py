@@ -17,17 +17,19 @@ TAKEN_FROM_LAWYERS = ["add_court", "change_court", "delete_court", "change_tag",
 def forwards(apps, schema_editor):
     # Permissions are made after migrations; make the cases app's now, so a new database has the
     # group's permissions too.
+    # (The migration state's app config has no models_module, and create_permissions skips an
+    # app without one.)
     app_config = apps.get_app_config("cases")
-    models_module = app_config.models_module
-    app_config.models_module = models_module or True  # create_permissions skips an app without one
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = models_module
+    models_module = getattr(app_config, "models_module", None)
+    app_config.models_module = models_module or True
+    try:
+        create_permissions(app_config, apps=apps, verbosity=0)
+    finally:
+        app_config.models_module = models_module
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     editors, _ = Group.objects.get_or_create(name=REFERENCE_EDITORS)
-    editors.permissions.add(
-        *Permission.objects.filter(content_type__app_label="cases", codename__in=EDITOR_CODENAMES)
-    )
+    editors.permissions.add(*Permission.objects.filter(content_type__app_label="cases", codename__in=EDITOR_CODENAMES))
     lawyers = Group.objects.filter(name=DEMO_LAWYERS).first()
     if lawyers is not None:
         lawyers.permissions.remove(
