@@ -138,7 +138,8 @@ class EndpointAdmin(admin.ModelAdmin):
             try:
                 secret = services.endpoint_secret_rotate(endpoint=endpoint, actor=request.user)  # type: ignore[arg-type]
             except PermissionDenied as refusal:
-                self.message_user(request, f"{endpoint.url}: {refusal}", messages.ERROR)
+                text = _("Not rotated: %(url)s. %(refusal)s") % {"url": endpoint.url, "refusal": refusal}
+                self.message_user(request, text, messages.ERROR)
                 continue
             rotated += 1
             self.message_user(

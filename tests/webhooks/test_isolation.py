@@ -258,3 +258,26 @@ def test_the_refusal_is_in_the_clients_language(admins_endpoint):
         "Менять адрес вебхука, отправлять его историю заново и выдавать новый секрет "
         "может только его создатель или владелец организации."
     )
+
+
+@pytest.mark.django_db
+def test_the_admins_rotate_action_refuses_a_colleague_and_keeps_the_secret(admins_endpoint, client):
+    from django.contrib.auth.models import Permission
+
+    endpoint, secret = admins_endpoint
+    colleague = a_lawyer(endpoint.organization)
+    colleague.is_staff = True
+    colleague.save()
+    colleague.user_permissions.set(Permission.objects.filter(content_type__app_label="webhooks"))
+    client.force_login(colleague)
+
+    response = client.post(
+        "/admin/webhooks/endpoint/",
+        {"action": "rotate_secret", "_selected_action": [endpoint.pk]},
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert "Not rotated: http://127.0.0.1:9/admin. Only the endpoint&#x27;s creator or an owner" in page
+    assert "0 endpoints rotated." in page
+    assert list(EndpointSecret.objects.values_list("secret", "expires_at")) == [(secret, None)]
