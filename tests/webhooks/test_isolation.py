@@ -207,16 +207,21 @@ def test_the_creator_and_the_owners_repoint_and_each_new_url_takes_a_new_secret(
     assert replay.status_code == 200 and replay.json()["cursor"] == "0-0-0"
 
 
-@pytest.mark.django_db
-def test_in_the_admin_a_colleague_may_not_change_the_url(admins_endpoint, client):
+def a_staff_colleague(org):
+    """A lawyer of `org` who may use the admin's webhook pages (as a staff member given them)."""
     from django.contrib.auth.models import Permission
 
-    endpoint, secret = admins_endpoint
-    colleague = a_lawyer(endpoint.organization)
+    colleague = a_lawyer(org)
     colleague.is_staff = True
     colleague.save()
     colleague.user_permissions.set(Permission.objects.filter(content_type__app_label="webhooks"))
-    client.force_login(colleague)
+    return colleague
+
+
+@pytest.mark.django_db
+def test_in_the_admin_a_colleague_may_not_change_the_url(admins_endpoint, client):
+    endpoint, secret = admins_endpoint
+    client.force_login(a_staff_colleague(endpoint.organization))
     form = {"url": "http://127.0.0.1:10/mine", "types": "[]", "active": "on"}
     form |= {"deliveries-TOTAL_FORMS": "0", "deliveries-INITIAL_FORMS": "0"}
 
@@ -262,14 +267,8 @@ def test_the_refusal_is_in_the_clients_language(admins_endpoint):
 
 @pytest.mark.django_db
 def test_the_admins_rotate_action_refuses_a_colleague_and_keeps_the_secret(admins_endpoint, client):
-    from django.contrib.auth.models import Permission
-
     endpoint, secret = admins_endpoint
-    colleague = a_lawyer(endpoint.organization)
-    colleague.is_staff = True
-    colleague.save()
-    colleague.user_permissions.set(Permission.objects.filter(content_type__app_label="webhooks"))
-    client.force_login(colleague)
+    client.force_login(a_staff_colleague(endpoint.organization))
 
     response = client.post(
         "/admin/webhooks/endpoint/",
