@@ -380,7 +380,7 @@ def main() -> None:  # noqa: PLR0915 (a script, read top to bottom)
         t0 = time.time()
         with transaction.atomic():
             for endpoint in endpoints:
-                services.endpoint_replay(endpoint=endpoint, since=replay_from)
+                services.endpoint_replay(endpoint=endpoint, actor=endpoint.owner, since=replay_from)
         deadline = time.monotonic() + 900
         while endpoints_behind(position=last_position).exists() and time.monotonic() < deadline:
             time.sleep(0.2)

@@ -29,6 +29,7 @@ DEMO_ACCOUNTS = [
     ("viewer", "viewer-demo-2019", Membership.Role.VIEWER, False),
 ]
 LAWYERS_GROUP = "Lawyers"
+REFERENCE_DATA_CODENAMES = ["add_court", "change_court", "delete_court", "change_tag", "delete_tag"]
 VIEWERS_GROUP = "Viewers"
 
 MOSCOW = ZoneInfo("Europe/Moscow")
@@ -206,8 +207,12 @@ def _accounts(organization: Organization) -> None:
     viewers, _ = Group.objects.get_or_create(name=VIEWERS_GROUP)
     case_perms = Permission.objects.filter(content_type__app_label__in=["cases", "deadlines", "documents"])
     if not lawyers.permissions.exists():
+        # Not the shared reference data (courts, renaming or deleting tags): superusers and the
+        # "Reference editors" group write those (cases/migrations/0006_reference_editors.py).
         lawyers.permissions.set(
-            case_perms.exclude(codename__endswith="organization").exclude(codename__endswith="membership")
+            case_perms.exclude(codename__endswith="organization")
+            .exclude(codename__endswith="membership")
+            .exclude(codename__in=REFERENCE_DATA_CODENAMES)
         )
     if not viewers.permissions.exists():
         viewers.permissions.set(case_perms.filter(codename__startswith="view_"))

@@ -21,10 +21,24 @@ from django.utils import timezone
 from cases.content import content_languages
 from cases.models import Appeal, Case, Docket, Hearing, Membership, Organization, Party, Ruling, Tag
 
-User = UserModel | AnonymousUser | None
+
+@dataclass(frozen=True)
+class OrganizationReader:
+    """An organization as the reader, not any one of its people: its own records, private ones
+    and private fields included, and other organizations' public records as anyone sees them.
+    A webhook endpoint reads as its organization (webhooks/delivery.py), so what it sends never
+    depends on its creator's other memberships or on their being a superuser. Selectors that do
+    not know it treat it as an anonymous reader (public records only): it fails closed."""
+
+    organization_id: int
+
+
+User = UserModel | AnonymousUser | OrganizationReader | None
 
 
 def _is_member_query(user: User, *, writers_only: bool = False) -> Q | None:
+    if isinstance(user, OrganizationReader):
+        return None if writers_only else Q(organization_id=user.organization_id)
     if not isinstance(user, UserModel):
         return None
     if user.is_superuser:
@@ -80,6 +94,9 @@ def visible_through_case(*, user: User, table: str) -> Q | RawSQL:
     case = f'(SELECT {{}} FROM cases_case c WHERE c.id = "{table}"."case_id")'  # noqa: S608 (a table name)
     if member is None:
         return RawSQL(case.format("c.is_public"), [], BooleanField())  # noqa: S611 (no values in the text)
+    if isinstance(user, OrganizationReader):
+        rule = "c.is_public OR c.organization_id = %s"
+        return RawSQL(case.format(rule), [user.organization_id], BooleanField())  # noqa: S611
     rule = "c.is_public OR c.organization_id IN (SELECT m.organization_id FROM cases_membership m WHERE m.user_id = %s)"
     return RawSQL(case.format(rule), [user.pk], BooleanField())  # type: ignore[union-attr]  # noqa: S611
 

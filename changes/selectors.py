@@ -34,9 +34,10 @@ from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
 from cases.models import Membership
+from cases.selectors import OrganizationReader
 from changes.models import Change, ChangeLogPruned
 
-User = UserModel | AnonymousUser | None
+User = UserModel | AnonymousUser | OrganizationReader | None
 
 
 class CursorInvalid(ValueError):
@@ -86,6 +87,8 @@ def _audience(user: User) -> Q | None:
     if isinstance(user, UserModel) and user.is_superuser:
         return None
     condition = Q(audience_public=True)
+    if isinstance(user, OrganizationReader):
+        return condition | Q(organization_id=user.organization_id)
     if isinstance(user, UserModel):
         condition |= Q(organization_id__in=Membership.objects.filter(user=user).values("organization_id"))
     return condition

@@ -16,12 +16,15 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from cases.models import Case
+from cases.selectors import OrganizationReader
 from deadlines.models import Deadline
 
-User = UserModel | AnonymousUser | None
+User = UserModel | AnonymousUser | OrganizationReader | None
 
 
 def deadlines_visible_to(*, user: User) -> QuerySet[Deadline]:
+    if isinstance(user, OrganizationReader):
+        return Deadline.objects.filter(case__organization_id=user.organization_id)
     if not isinstance(user, UserModel) or not user.is_active:
         return Deadline.objects.none()
     if user.is_superuser:

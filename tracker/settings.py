@@ -156,6 +156,9 @@ METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 # /readyz answers 503 when the beat's last tick (tracker/beat.py) is older than this; 0: not checked.
 READYZ_BEAT_MAX_AGE_SECONDS = env.int("READYZ_BEAT_MAX_AGE_SECONDS", default=180)
+# /readyz writes, reads and deletes a file in the document storage (3 S3 requests) at most once
+# per this many seconds per host, answering with the kept result meanwhile; 0: on every request.
+READYZ_STORAGE_CHECK_SECONDS = env.int("READYZ_STORAGE_CHECK_SECONDS", default=60)
 
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_SERIALIZER = "json"

@@ -1,3 +1,4 @@
+import socket
 import uuid
 from collections.abc import Callable
 
@@ -26,7 +27,7 @@ def _cache() -> str:
     return OK if cache.get("healthz") == "ok" else "error: no read-back"
 
 
-def _storage() -> str:
+def _storage_probe() -> str:
     """Write, read back and delete a small file where documents and dossiers are stored."""
     payload = uuid.uuid4().hex.encode()
     name = default_storage.save(f"readyz/{uuid.uuid4().hex}.txt", ContentFile(payload))
@@ -35,6 +36,26 @@ def _storage() -> str:
             return OK if stored.read() == payload else "error: read back other bytes"
     finally:
         default_storage.delete(name)
+
+
+def _storage() -> str:
+    """The storage probe, at most once per READYZ_STORAGE_CHECK_SECONDS on this host: /readyz is
+    anonymous, and each probe is three requests to the bucket (paid, and rate-limited by the
+    provider). Whoever takes the cache's lock for the period probes and keeps the result for
+    the others; the key names the host, since each host has its own credentials and network
+    path to the storage."""
+    interval = settings.READYZ_STORAGE_CHECK_SECONDS
+    if interval <= 0:
+        return _storage_probe()
+    result_key = f"readyz:storage:{socket.gethostname()}"
+    if not cache.add(f"{result_key}:lock", 1, timeout=interval):
+        kept = cache.get(result_key)
+        if kept is not None:
+            return str(kept)
+        # No result yet (the first probe is still running) or evicted: probe once more.
+    result = _checked(_storage_probe)
+    cache.set(result_key, result, timeout=None)
+    return result
 
 
 def _beat() -> str:
@@ -47,13 +68,15 @@ def _beat() -> str:
     return OK
 
 
+def _checked(check: Callable[[], str]) -> str:
+    try:
+        return check()
+    except Exception as exc:  # report, never raise: this page is what tells an operator
+        return f"error: {exc.__class__.__name__}"
+
+
 def _run(checks: dict[str, Callable[[], str]]) -> JsonResponse:
-    results = {}
-    for name, check in checks.items():
-        try:
-            results[name] = check()
-        except Exception as exc:  # report, never raise: this page is what tells an operator
-            results[name] = f"error: {exc.__class__.__name__}"
+    results = {name: _checked(check) for name, check in checks.items()}
     healthy = all(value == OK for value in results.values())
     return JsonResponse({"status": OK if healthy else "error", **results}, status=200 if healthy else 503)
 
@@ -69,7 +92,8 @@ def readyz(request: HttpRequest) -> JsonResponse:
     """Readiness: everything a request or a reminder needs. The database; Redis (the cache, the
     broker, the API's rate counters; under `make run` the file cache); the file storage; and the
     beat's last tick, so a dead beat (which silently stops every reminder) shows as 503.
-    READYZ_BEAT_MAX_AGE_SECONDS=0 leaves the beat out."""
+    READYZ_BEAT_MAX_AGE_SECONDS=0 leaves the beat out. The storage is probed at most once per
+    READYZ_STORAGE_CHECK_SECONDS per host (see `_storage`)."""
     checks = {"database": _database, ("redis" if settings.REDIS_URL else "cache"): _cache, "storage": _storage}
     if settings.READYZ_BEAT_MAX_AGE_SECONDS:
         checks["beat"] = _beat

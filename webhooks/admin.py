@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
@@ -40,7 +43,10 @@ class DeliveryInline(ScopedInlineMixin, admin.TabularInline):
 
 
 class EndpointAdminForm(forms.ModelForm):
-    """The services' checks (HTTPS, public address, known types, the owner's role) as form errors."""
+    """The services' checks (HTTPS, public address, known types, the owner's role, who may
+    change the URL) as form errors."""
+
+    actor: User | None = None  # the signed-in user, set by EndpointAdmin.get_form
 
     class Meta:
         model = Endpoint
@@ -48,6 +54,12 @@ class EndpointAdminForm(forms.ModelForm):
 
     def clean(self) -> dict:  # type: ignore[type-arg]
         data = super().clean() or {}
+        if self.instance.pk is not None and "url" in self.changed_data:
+            try:
+                services.endpoint_control_check(endpoint=self.instance, actor=self.actor)
+            except PermissionDenied as refusal:
+                self.add_error("url", str(refusal))
+                return data
         if data.get("url"):
             services.endpoint_url_check(data["url"])
         services.endpoint_types_check(data.get("types") or [])
@@ -96,11 +108,27 @@ class EndpointAdmin(OrganizationScopedAdmin, admin.ModelAdmin):
             return [*self.readonly_fields, "organization", "owner"]
         return self.readonly_fields
 
+    def get_form(self, request: HttpRequest, obj: Endpoint | None = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
+
     def save_model(self, request: HttpRequest, obj: Endpoint, form, change: bool) -> None:  # type: ignore[no-untyped-def]
         # Through the services, as the API (the form ran their checks); the secret of a new
-        # endpoint is shown once, here.
+        # endpoint, or of one given a new URL, is shown once, here.
         if change:
-            services.endpoint_update(endpoint=obj, url=obj.url, types=obj.types, active=obj.active)
+            _endpoint, secret = services.endpoint_update(
+                endpoint=obj,
+                actor=request.user,  # type: ignore[arg-type]
+                url=obj.url,
+                types=obj.types,
+                active=obj.active,
+            )
+            if secret is not None:
+                self.message_user(
+                    request,
+                    _("A new URL takes a new signing secret (shown only now): %(secret)s") % {"secret": secret},
+                    messages.WARNING,
+                )
             return
         endpoint, secret = services.endpoint_create(
             organization=obj.organization, owner=obj.owner, url=obj.url, types=obj.types, active=obj.active
@@ -114,13 +142,18 @@ class EndpointAdmin(OrganizationScopedAdmin, admin.ModelAdmin):
     def rotate_secret(self, request: HttpRequest, queryset: QuerySet[Endpoint]) -> None:
         if any(not self.has_change_permission(request, endpoint) for endpoint in queryset):
             raise PermissionDenied  # a viewer of the organization reads its endpoints, never their secrets
+        rotated = 0
         for endpoint in queryset:
-            secret = services.endpoint_secret_rotate(endpoint=endpoint)
+            try:
+                secret = services.endpoint_secret_rotate(endpoint=endpoint, actor=request.user)  # type: ignore[arg-type]
+            except PermissionDenied as refusal:
+                text = _("Not rotated: %(url)s. %(refusal)s") % {"url": endpoint.url, "refusal": refusal}
+                self.message_user(request, text, messages.ERROR)
+                continue
+            rotated += 1
             self.message_user(
                 request,
                 _("%(url)s: new secret (shown only now): %(secret)s") % {"url": endpoint.url, "secret": secret},
                 messages.WARNING,
             )
-        self.message_user(
-            request, ngettext("%d endpoint rotated.", "%d endpoints rotated.", queryset.count()) % queryset.count()
-        )
+        self.message_user(request, ngettext("%d endpoint rotated.", "%d endpoints rotated.", rotated) % rotated)

@@ -24,8 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from standardwebhooks import Webhook
 
-from cases.api.serializers import ALL
 from cases.models import Membership
+from cases.selectors import OrganizationReader
 from changes.api.readers import FEED_READERS
 from changes.api.rendering import FeedReader, feed_page_body
 from changes.selectors import (
@@ -132,17 +132,20 @@ class Target:
 
 
 def _reader(endpoint: Endpoint) -> FeedReader | None:
-    """The owner's view, or None when the owner may no longer have one (left the organization,
-    became a viewer, deactivated): the endpoint must not outlive its owner's rights."""
+    """The endpoint's organization as the reader (cases.selectors.OrganizationReader): its own
+    records with their private fields, and other organizations' public records as anyone sees
+    them; never what its creator sees through another membership or as a superuser. None when
+    the creator may no longer have such an endpoint (left the organization, became a viewer,
+    deactivated): the endpoint must not outlive its creator's rights."""
     owner: User = endpoint.owner
     if not owner.is_active:
         return None
-    if owner.is_superuser:
-        return FeedReader(user=owner, member_organizations=ALL)
-    rows = list(Membership.objects.filter(user=owner).values_list("organization_id", "role"))
-    if not any(org == endpoint.organization_id and role in WRITER_ROLES for org, role in rows):
+    if not owner.is_superuser and not (
+        Membership.objects.filter(user=owner, organization_id=endpoint.organization_id, role__in=WRITER_ROLES).exists()
+    ):
         return None
-    return FeedReader(user=owner, member_organizations=frozenset(org for org, _ in rows))
+    organization_id = endpoint.organization_id
+    return FeedReader(user=OrganizationReader(organization_id), member_organizations=frozenset({organization_id}))
 
 
 def _target(claim: Claim) -> Target | None:
@@ -236,12 +239,24 @@ def endpoint_deliver_batch(*, target: Target, transport: Transport) -> Sent:
         target.delivered += 1
         return Sent.MORE if has_more else Sent.CAUGHT_UP
     with transaction.atomic():
-        attempt.save()
+        if not _attempt_log(attempt):
+            return Sent.LOST  # deleted while the request was out: nothing left to record
         if answer.status == 410:  # the receiver says it is gone for good
             _disable(claim, reason=_("The receiver answered 410 Gone."))
         else:
             _fail(target, now=now)
     return Sent.FAILED
+
+
+def _attempt_log(attempt: Delivery) -> bool:
+    """Record an attempt if its endpoint still exists (False: deleted meanwhile, by the API or
+    the admin while the request was out). The endpoint's row is locked first, so a delete
+    waits for this transaction instead of leaving the attempt pointing at nothing."""
+    with transaction.atomic():
+        if not Endpoint.objects.select_for_update(no_key=True).filter(pk=attempt.endpoint_id).values("pk"):
+            return False
+        attempt.save()
+    return True
 
 
 _ADVANCE_SQL = """
@@ -252,7 +267,7 @@ WITH moved AS (
     WHERE id = %s AND claimed_at = %s
     RETURNING id
 ), logged AS (
-    INSERT INTO webhooks_delivery ({columns}) SELECT {values} WHERE %s
+    INSERT INTO webhooks_delivery ({columns}) SELECT {values} FROM moved WHERE %s
 )
 SELECT count(*) FROM moved
 """
@@ -262,7 +277,9 @@ def _advance(target: Target, cursor: FeedCursor, *, attempt: Delivery | None = N
     """Move the cursor if the claim is still ours, and log the attempt that earned it. On
     PostgreSQL one statement (both or neither, one round trip: a batch's cost is mostly its
     round trips, bench/RESULTS.md); elsewhere a transaction. `caught_up` gives the endpoint
-    back in the same statement, due again after the pause (see `endpoint_run`)."""
+    back in the same statement, due again after the pause (see `endpoint_run`). The attempt is
+    logged with the move (the UPDATE holds the endpoint's row, so it cannot be deleted under
+    the insert), or apart when the claim was lost, if the endpoint still exists."""
     claim = target.claim
     if caught_up:
         sent_any = target.delivered > 0 or attempt is not None
@@ -292,8 +309,6 @@ def _advance(target: Target, cursor: FeedCursor, *, attempt: Delivery | None = N
             advanced = db.fetchone()[0]
     else:
         with transaction.atomic():
-            if attempt is not None:
-                attempt.save()
             advanced = Endpoint.objects.filter(pk=claim.endpoint_id, claimed_at=claim.claimed_at).update(
                 cursor_txid=cursor.txid,
                 cursor_id=cursor.id,
@@ -303,6 +318,10 @@ def _advance(target: Target, cursor: FeedCursor, *, attempt: Delivery | None = N
                 next_attempt_at=next_attempt_at,
                 **({"claimed_at": None} if caught_up else {}),
             )
+            if advanced and attempt is not None:
+                attempt.save()
+    if not advanced and attempt is not None:
+        _attempt_log(attempt)  # delivered, but replayed, paused or deleted meanwhile
     if advanced:
         target.cursor, target.failure_streak, target.failing_since = cursor, 0, None
         target.released = caught_up

@@ -1,5 +1,5 @@
 """Webhook endpoints: the sync feed (changes/) pushed to a URL, as a server-side cursor over the
-change log read with the endpoint owner's visibility.
+change log read as the endpoint's organization sees it (cases.selectors.OrganizationReader).
 
 Everything scheduled is a row (STYLE.md): an endpoint's cursor, when it is next due and who holds
 it are columns here; the broker only carries "go look" messages (webhooks/tasks.py).
@@ -18,8 +18,10 @@ from cases.models import Organization
 
 class Endpoint(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="webhook_endpoints")
-    # Whose visibility the endpoint reads with: it receives exactly what this user's token reads
-    # from /api/v1/changes/ (a lawyer's or an owner's; see webhooks/services.py).
+    # Who registered it (a lawyer or an owner of the organization, or a superuser). The endpoint
+    # reads as its organization, never with this user's other memberships; it is disabled when
+    # they stop being a lawyer or owner there. With the organization's owners, they alone may
+    # change its URL, replay it or take a new secret (webhooks/selectors.py).
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhook_endpoints")
     url = models.URLField(_("URL"), max_length=2000)
     # The feed's record types to send; empty: every type, including types added later.

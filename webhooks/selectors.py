@@ -23,6 +23,26 @@ def endpoints_managed_by(*, user: User | AnonymousUser) -> QuerySet[Endpoint]:
     return Endpoint.objects.filter(organization_id__in=writers)
 
 
+def endpoint_is_controlled_by(*, endpoint: Endpoint, user: User | AnonymousUser | None) -> bool:
+    """Who may point the endpoint somewhere else, re-send its history or take a new secret:
+    its creator while still a lawyer or owner of its organization, the organization's owners,
+    and superusers. Any lawyer of the organization may list it, read its attempts, change its
+    types, pause or delete it; but a colleague who could repoint it could read the whole feed
+    at an address of their choosing without anyone who set it up agreeing."""
+    if not isinstance(user, User) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    role = (
+        Membership.objects.filter(organization_id=endpoint.organization_id, user=user)
+        .values_list("role", flat=True)
+        .first()
+    )
+    if role == Membership.Role.OWNER:
+        return True
+    return role == Membership.Role.LAWYER and endpoint.owner_id == user.pk
+
+
 def deliveries_of(*, endpoint: Endpoint) -> QuerySet[Delivery]:
     return Delivery.objects.filter(endpoint=endpoint)
 

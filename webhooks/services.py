@@ -11,17 +11,19 @@ from collections.abc import Collection
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Membership, Organization
+from cases.selectors import OrganizationReader
 from changes.api.readers import FEED_READERS
 from changes.registry import feed_types
 from changes.selectors import FeedCursor, changes_settled_through, changes_visible_to
 from webhooks.models import Delivery, Endpoint, EndpointSecret
+from webhooks.selectors import endpoint_is_controlled_by
 from webhooks.transport import AddressRefused, url_check
 
 logger = logging.getLogger(__name__)
@@ -67,18 +69,31 @@ def endpoint_owner_check(*, organization: Organization, owner: User) -> None:
         )
 
 
-def _start_cursor(*, owner: User, since: str | None) -> FeedCursor:
+def endpoint_control_check(*, endpoint: Endpoint, actor: User | None) -> None:
+    """Raises PermissionDenied unless `actor` may repoint, replay or re-key the endpoint
+    (webhooks/selectors.py endpoint_is_controlled_by)."""
+    if not endpoint_is_controlled_by(endpoint=endpoint, user=actor):
+        raise PermissionDenied(
+            _(
+                "Only the endpoint's creator or an owner of its organization may change its URL, "
+                "replay it or issue a new secret."
+            )
+        )
+
+
+def _start_cursor(*, organization_id: int, since: str | None) -> FeedCursor:
     """ "now": from the settled end of the log; a feed cursor: from there; None: from the start
-    (the whole history the owner can see, as a sync without a cursor)."""
+    (the whole history the organization can see, as a sync without a cursor)."""
+    reader = OrganizationReader(organization_id)
     if since is None or since == "":
         return FeedCursor(0, 0)
     if since == "now":
         txid, change_id = changes_settled_through()
-        generation = changes_visible_to(user=owner, after=None, limit=0).next.generation
+        generation = changes_visible_to(user=reader, after=None, limit=0).next.generation
         return FeedCursor(txid, change_id, generation)
     try:
         cursor = FeedCursor.decode(since)
-        changes_visible_to(user=owner, after=cursor, limit=0)  # raises CursorExpired past the horizon
+        changes_visible_to(user=reader, after=cursor, limit=0)  # raises CursorExpired past the horizon
     except ValueError as exc:
         raise ValidationError({"since": str(exc)}) from exc
     return cursor
@@ -99,7 +114,7 @@ def endpoint_create(
     endpoint_owner_check(organization=organization, owner=owner)
     clean_types = endpoint_types_check(types)
     endpoint_url_check(url)
-    cursor = _start_cursor(owner=owner, since=since)
+    cursor = _start_cursor(organization_id=organization.pk, since=since)
     endpoint = Endpoint.objects.create(
         organization=organization,
         owner=owner,
@@ -118,14 +133,27 @@ def endpoint_create(
 
 @transaction.atomic
 def endpoint_update(
-    *, endpoint: Endpoint, url: str | None = None, types: Collection[str] | None = None, active: bool | None = None
-) -> Endpoint:
-    """Change the URL, the types or the active flag. Turning an endpoint back on clears its
-    failures (it was disabled after them) and sends what accumulated meanwhile."""
+    *,
+    endpoint: Endpoint,
+    actor: User,
+    url: str | None = None,
+    types: Collection[str] | None = None,
+    active: bool | None = None,
+) -> tuple[Endpoint, str | None]:
+    """Change the URL, the types or the active flag; returns the endpoint and, when the URL
+    changed, its new signing secret (shown once). A new URL is a new receiver: only the
+    endpoint's controllers may set it (PermissionDenied otherwise), and the old secrets stop
+    signing at once. Turning an endpoint back on clears its failures (it was disabled after
+    them) and sends what accumulated meanwhile."""
     endpoint = Endpoint.objects.select_for_update().get(pk=endpoint.pk)
+    secret = None
     if url is not None and url != endpoint.url:
+        endpoint_control_check(endpoint=endpoint, actor=actor)
         endpoint.url = endpoint_url_check(url)
         endpoint.claimed_at = None  # a delivery in flight to the old URL no longer moves the cursor
+        endpoint.secrets.all().delete()
+        secret = secret_generate()
+        EndpointSecret.objects.create(endpoint=endpoint, secret=secret)
     if types is not None:
         endpoint.types = endpoint_types_check(types)
     if active is not None and active != endpoint.active:
@@ -137,7 +165,7 @@ def endpoint_update(
             endpoint.next_attempt_at, endpoint.claimed_at = timezone.now(), None
             transaction.on_commit(dispatch_soon)
     endpoint.save()
-    return endpoint
+    return endpoint, secret
 
 
 @transaction.atomic
@@ -146,11 +174,13 @@ def endpoint_delete(*, endpoint: Endpoint) -> None:
 
 
 @transaction.atomic
-def endpoint_secret_rotate(*, endpoint: Endpoint, now: dt.datetime | None = None) -> str:
-    """Issue a new secret; the current ones keep signing for WEBHOOKS_SECRET_OVERLAP_HOURS, so
-    a receiver can switch to the new one without rejecting a batch in between."""
+def endpoint_secret_rotate(*, endpoint: Endpoint, actor: User, now: dt.datetime | None = None) -> str:
+    """Issue a new secret (the endpoint's controllers only: PermissionDenied otherwise); the
+    current ones keep signing for WEBHOOKS_SECRET_OVERLAP_HOURS, so a receiver can switch to
+    the new one without rejecting a batch in between."""
     now = now or timezone.now()
     Endpoint.objects.select_for_update().filter(pk=endpoint.pk).first()  # rotations one at a time
+    endpoint_control_check(endpoint=endpoint, actor=actor)
     overlap_end = now + dt.timedelta(hours=settings.WEBHOOKS_SECRET_OVERLAP_HOURS)
     current = endpoint.secrets.filter(Q(expires_at=None) | Q(expires_at__gt=overlap_end))
     current.update(expires_at=overlap_end)
@@ -161,12 +191,14 @@ def endpoint_secret_rotate(*, endpoint: Endpoint, now: dt.datetime | None = None
 
 
 @transaction.atomic
-def endpoint_replay(*, endpoint: Endpoint, since: str | None) -> Endpoint:
-    """Send again from `since` (a feed cursor; None: from the start). Raises CursorExpired when
-    the log no longer holds what follows it (the feed's 410), ValidationError for a bad cursor.
-    A delivery in flight finishes, but no longer moves the cursor (its claim is gone)."""
+def endpoint_replay(*, endpoint: Endpoint, actor: User, since: str | None) -> Endpoint:
+    """Send again from `since` (a feed cursor; None: from the start). The endpoint's controllers
+    only (PermissionDenied otherwise). Raises CursorExpired when the log no longer holds what
+    follows it (the feed's 410), ValidationError for a bad cursor. A delivery in flight
+    finishes, but no longer moves the cursor (its claim is gone)."""
     endpoint = Endpoint.objects.select_for_update().get(pk=endpoint.pk)
-    cursor = _start_cursor(owner=endpoint.owner, since=since)
+    endpoint_control_check(endpoint=endpoint, actor=actor)
+    cursor = _start_cursor(organization_id=endpoint.organization_id, since=since)
     endpoint.cursor_txid, endpoint.cursor_id, endpoint.cursor_generation = cursor.txid, cursor.id, cursor.generation
     endpoint.claimed_at, endpoint.next_attempt_at = None, timezone.now()
     endpoint.save()

@@ -1,4 +1,5 @@
-"""HTTP to receivers we do not control, without letting a URL reach inside our network (SSRF).
+"""HTTP to receivers we do not control, without letting a URL reach inside our network (SSRF;
+the address rules are tracker/netguard.py's, shared with every outgoing fetch).
 
 The host is resolved and every address checked when a *connection* is made, not when the URL is
 saved: a name that resolved to a public address at registration can point at 127.0.0.1 or
@@ -11,10 +12,8 @@ endpoint pays for TCP and TLS set-up once, not per batch.
 from __future__ import annotations
 
 import ipaddress
-import socket
 import time
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urlsplit
 
 import urllib3
@@ -22,47 +21,23 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import NewConnectionError
+
+from tracker import netguard
+from tracker.netguard import AddressRefused, GuardedConnectionMixin, Target
+
+__all__ = ["AddressRefused", "Answer", "Transport", "resolve_checked", "url_check"]
 
 RESPONSE_READ_LIMIT = 64 * 1024
 
 
-class AddressRefused(ValueError):
-    """The URL or the address its host resolves to is not one webhooks may reach."""
-
-
-def _refusal(address: ipaddress.IPv4Address | ipaddress.IPv6Address, *, loopback_allowed: bool) -> str | None:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    if address.is_loopback:
-        return None if loopback_allowed else _("a loopback address")
-    if address.is_multicast:
-        return _("a multicast address")
-    if not address.is_global:  # private, link-local, reserved, shared (CGNAT), unspecified, ...
-        return _("a private, link-local or reserved address")
-    return None
-
-
-def resolve_checked(host: str, port: int, *, scheme: str) -> list[tuple[int, tuple[Any, ...]]]:
-    """Every address of `host`, if all of them may be reached; else AddressRefused.
-    Plain HTTP only to loopback, and loopback only with WEBHOOKS_ALLOW_LOOPBACK."""
-    loopback_allowed = settings.WEBHOOKS_ALLOW_LOOPBACK
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror as exc:
-        raise AddressRefused(_("The host %(host)s could not be resolved.") % {"host": host}) from exc
-    targets: list[tuple[int, tuple[Any, ...]]] = []
-    for family, _type, _proto, _name, sockaddr in infos:
-        address = ipaddress.ip_address(str(sockaddr[0]).split("%")[0])
-        refusal = _refusal(address, loopback_allowed=loopback_allowed)
-        if refusal is not None:
-            raise AddressRefused(
-                _("%(host)s resolves to %(address)s, %(kind)s: webhooks only go to public addresses.")
-                % {"host": host, "address": address, "kind": refusal}
-            )
-        if scheme != "https" and not address.is_loopback:
+def resolve_checked(host: str, port: int, *, scheme: str) -> list[Target]:
+    """Every address of `host`, if all of them may be reached (tracker/netguard.py: public
+    unicast only, no IPv4 address hidden in an IPv6 one); else AddressRefused. Plain HTTP only
+    to loopback, and loopback only with WEBHOOKS_ALLOW_LOOPBACK."""
+    targets = netguard.resolve_checked(host, port, loopback_allowed=settings.WEBHOOKS_ALLOW_LOOPBACK)
+    for _family, sockaddr in targets:
+        if scheme != "https" and not ipaddress.ip_address(str(sockaddr[0]).split("%")[0]).is_loopback:
             raise AddressRefused(_("Webhook URLs must use HTTPS."))
-        targets.append((family, sockaddr))
     return targets
 
 
@@ -85,36 +60,18 @@ def url_check(url: str) -> None:
     resolve_checked(parts.hostname, port, scheme=parts.scheme)
 
 
-class _GuardedConnectionMixin:
-    host: str
-    port: int
-    timeout: float | None
+class _WebhookConnectionMixin(GuardedConnectionMixin):
     scheme: str
 
-    def _new_conn(self) -> socket.socket:
-        try:
-            targets = resolve_checked(self.host, self.port, scheme=self.scheme)
-        except AddressRefused as exc:
-            raise NewConnectionError(self, str(exc)) from exc  # type: ignore[arg-type]
-        last_error: OSError | None = None
-        for family, sockaddr in targets:
-            sock = socket.socket(family, socket.SOCK_STREAM)
-            try:
-                sock.settimeout(self.timeout if isinstance(self.timeout, int | float) else None)
-                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                sock.connect(sockaddr)
-                return sock
-            except OSError as exc:
-                sock.close()
-                last_error = exc
-        raise NewConnectionError(self, f"Failed to establish a new connection: {last_error}")  # type: ignore[arg-type]
+    def checked_targets(self) -> list[Target]:
+        return resolve_checked(self.host, self.port, scheme=self.scheme)
 
 
-class GuardedHTTPConnection(_GuardedConnectionMixin, HTTPConnection):
+class GuardedHTTPConnection(_WebhookConnectionMixin, HTTPConnection):
     scheme = "http"
 
 
-class GuardedHTTPSConnection(_GuardedConnectionMixin, HTTPSConnection):
+class GuardedHTTPSConnection(_WebhookConnectionMixin, HTTPSConnection):
     scheme = "https"
 
 

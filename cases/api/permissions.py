@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, permissions
 from rest_framework.request import Request
 
@@ -65,13 +66,18 @@ class WriteScope(permissions.BasePermission):
         return not (isinstance(request.auth, ApiToken) and request.auth.read_only)
 
 
-class StaffWritesCourts(permissions.BasePermission):
-    """Courts are shared reference data: staff maintain them."""
+class ReferenceDataWriters(permissions.DjangoModelPermissions):
+    """Courts are shared reference data: a court's time zone places every organization's
+    hearings. Anyone reads them; writing takes the model's Django permission (`cases.add_court`,
+    `change_court`, `delete_court`: superusers and the "Reference editors" group), never only
+    being staff (demo viewers are staff) or a lawyer of some organization."""
 
-    message = "Only staff can change the list of courts."
+    message = _("Only superusers and reference editors can change the list of courts.")
 
     def has_permission(self, request: Request, view: APIView) -> bool:
-        return request.method in permissions.SAFE_METHODS or bool(request.user and request.user.is_staff)
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return super().has_permission(request, view)
 
     def has_object_permission(self, request: Request, view: APIView, obj: Any) -> bool:
         return self.has_permission(request, view)

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from cases import services
 from cases.api import filters, sql_json
 from cases.api.case_page import CasePageQuery
-from cases.api.permissions import StaffWritesCourts, WriteScope, member_organizations, require_writer
+from cases.api.permissions import ReferenceDataWriters, WriteScope, member_organizations, require_writer
 from cases.api.serializers import (
     AllOrganizations,
     AppealSerializer,
@@ -196,11 +196,11 @@ class DomainViewSet(StrictQueryParametersMixin, viewsets.ModelViewSet):
 
 
 class CourtViewSet(DomainViewSet):
-    """Courts (shared reference data: anyone reads, staff write)."""
+    """Courts (shared reference data: anyone reads; superusers and reference editors write)."""
 
     serializer_class = CourtSerializer
     filterset_class = filters.CourtFilter
-    permission_classes = [WriteScope, StaffWritesCourts]
+    permission_classes = [WriteScope, ReferenceDataWriters]
     create_service = services.court_create
     update_service = services.court_update
     delete_service = services.court_delete

@@ -82,3 +82,60 @@ def test_the_real_beat_records_its_ticks(client, settings, tmp_path):
         assert beat_tick_age_seconds() is not None, (tmp_path / "beat.log").read_text()
         assert beat_tick_age_seconds() < 5
         assert client.get("/readyz").json()["beat"] == "ok"
+
+
+@pytest.fixture
+def storage_calls(monkeypatch):
+    """Every write, read and delete the file storage is asked for, counted at the storage class."""
+    from django.core.files.storage import FileSystemStorage
+
+    calls = []
+    for method in ("_save", "_open", "delete"):
+        original = getattr(FileSystemStorage, method)
+
+        def counted(self, *args, _original=original, _method=method, **kwargs):
+            calls.append(_method)
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(FileSystemStorage, method, counted)
+    return calls
+
+
+def test_anonymous_hits_probe_the_storage_at_most_once_per_period(client, settings, tmp_path, storage_calls):
+    # given the default period (60 s) and a beat that ticks
+    settings.MEDIA_ROOT = tmp_path
+    beat_tick_record()
+
+    # when /readyz is hit fifty times by anonymous callers
+    answers = [client.get("/readyz") for _ in range(50)]
+
+    # then every answer reports the storage, but it was written, read and deleted once
+    assert {(r.status_code, r.json()["storage"]) for r in answers} == {(200, "ok")}
+    assert storage_calls == ["_save", "_open", "delete"]
+
+
+def test_after_the_period_the_storage_is_probed_again_and_a_failure_shows(client, settings, tmp_path, storage_calls):
+    settings.MEDIA_ROOT = tmp_path
+    settings.READYZ_STORAGE_CHECK_SECONDS = 1
+    beat_tick_record()
+    assert client.get("/readyz").json()["storage"] == "ok"
+    # when the storage breaks, the kept result stands until the period is over
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the media folder should be")
+    settings.MEDIA_ROOT = blocked
+    assert client.get("/readyz").json()["storage"] == "ok"
+    time.sleep(1.1)
+    broken = client.get("/readyz")
+    assert broken.status_code == 503 and broken.json()["storage"].startswith("error: ")
+    # and the failure is kept for the period too: no probe per request while it lasts
+    probes = storage_calls.count("_save")
+    assert client.get("/readyz").json()["storage"] == broken.json()["storage"]
+    assert (probes, storage_calls.count("_save")) == (2, 2)
+
+
+def test_a_period_of_zero_probes_on_every_request(client, settings, tmp_path, storage_calls):
+    settings.MEDIA_ROOT = tmp_path
+    settings.READYZ_STORAGE_CHECK_SECONDS = 0
+    for _ in range(3):
+        client.get("/readyz")
+    assert storage_calls.count("_save") == 3

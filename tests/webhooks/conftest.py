@@ -8,11 +8,13 @@ from tests.api.conftest import lawyer_api  # noqa: F401 (a fixture shared with t
 
 class RecordingReceiver:
     """A real HTTP server on a free loopback port that records each request and answers with
-    the status its `answers` list gives (then 204)."""
+    the status its `answers` list gives (then 204), after calling `while_answering` if set (in
+    the server's thread: the sender is waiting for the answer meanwhile)."""
 
     def __init__(self):
         self.requests = []
         self.answers = []
+        self.while_answering = None
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -21,6 +23,8 @@ class RecordingReceiver:
             def do_POST(self):  # noqa: N802
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 receiver.requests.append((dict(self.headers.items()), body))
+                if receiver.while_answering is not None:
+                    receiver.while_answering()
                 status, reply = receiver.answers.pop(0) if receiver.answers else (204, b"")
                 self.send_response(status)
                 self.send_header("Content-Length", str(len(reply)))

@@ -55,6 +55,10 @@ def test_a_lawyer_registers_an_endpoint_and_gets_the_secret_once(lawyer_api, law
         ("https://127.0.0.1/hook", "a loopback address"),
         ("https://[::1]/hook", "a loopback address"),
         ("https://[::ffff:192.168.0.1]/hook", "a private, link-local or reserved address"),
+        # 169.254.169.254 through NAT64 and 127.0.0.1 as IPv4-compatible: Python calls both global
+        ("https://[64:ff9b::a9fe:a9fe]/", "NAT64 of 169.254.169.254, a private, link-local or reserved address"),
+        ("https://[::7f00:1]/", "IPv4-compatible of 127.0.0.1, a loopback address"),
+        ("https://[2002:808:808::1]/", "an IPv6 address with an IPv4 address inside (6to4)"),
         ("https://224.0.0.5/hook", "a multicast address"),
         ("https://user:pass@example.org/hook", "may not carry a user name or password"),
         ("ftp://example.org/hook", "Webhook URLs must use HTTPS."),

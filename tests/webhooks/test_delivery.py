@@ -251,7 +251,7 @@ def test_an_owner_who_became_a_viewer_no_longer_receives(org, lawyer, receiver):
 
 def test_rotation_signs_with_both_secrets(org, lawyer, receiver):
     endpoint, old = webhooks.endpoint_create(organization=org, owner=lawyer, url=receiver.url, since="now")
-    new = webhooks.endpoint_secret_rotate(endpoint=endpoint)
+    new = webhooks.endpoint_secret_rotate(endpoint=endpoint, actor=lawyer)
     new_case(org)
 
     run_until_marker(endpoint, receiver)
@@ -287,3 +287,39 @@ def test_the_dispatcher_runs_endpoints_side_by_side_and_an_idle_tick_claims_noth
     finally:
         for r in receivers:
             r.close()
+
+
+@pytest.mark.parametrize("answer", [500, 204, 410])
+def test_an_endpoint_deleted_while_its_batch_is_out_ends_the_tick_cleanly(org, lawyer, receiver, caplog, answer):
+    # given an endpoint registered through the API and deleted through the API while the worker
+    # waits for its receiver's answer (issue 22: IntegrityError at the attempt's save, 3 of 3 tries)
+    from django.db import connection as server_connection
+
+    from webhooks.tasks import webhooks_dispatch_task
+
+    client = client_with_token(lawyer)
+    endpoint_id = client.post(
+        "/api/v1/webhooks/", {"organization": org.slug, "url": receiver.url}, format="json"
+    ).json()["id"]
+    new_case(org)
+
+    def delete_through_the_api():
+        assert client.delete(f"/api/v1/webhooks/{endpoint_id}/").status_code == 204
+        server_connection.close()  # the receiver thread's own connection
+
+    receiver.while_answering = delete_through_the_api
+    receiver.answers = [(answer, b"")]
+
+    # when the dispatch task runs (the real task, in this process) until the request went out
+    deadline = time.monotonic() + 30
+    while not receiver.requests and time.monotonic() < deadline:
+        assert webhooks_dispatch_task.apply().successful()
+        time.sleep(0.05)
+
+    # then the task ended without an error, nothing points at the deleted endpoint, and the
+    # next tick finds nothing to do
+    assert len(receiver.requests) == 1
+    assert not Endpoint.objects.exists() and not Delivery.objects.exists()
+    assert webhooks_dispatch_task.apply().get() == 0
+    assert delivery.endpoints_claim_due(limit=10) == []
+    assert [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")] == []

@@ -9,7 +9,8 @@ from changes.api.readers import FEED_READERS
 from webhooks.models import Delivery, Endpoint
 
 SINCE_HELP = (
-    "Where to start: omitted, from the start of the feed (everything the owner can see, as a sync without "
+    "Where to start: omitted, from the start of the feed (everything the endpoint's organization can see: "
+    "its own records and other organizations' public ones, as a sync without "
     'a cursor); "now", only changes from now on; or a feed cursor (`next` of a /api/v1/changes/ page).'
 )
 
@@ -67,6 +68,21 @@ class EndpointSerializer(serializers.ModelSerializer):
 class EndpointCreatedSerializer(EndpointSerializer):
     secret = serializers.CharField(
         read_only=True, help_text="The signing secret (Standard Webhooks `whsec_...`): shown only in this response."
+    )
+
+    class Meta(EndpointSerializer.Meta):
+        fields = [*EndpointSerializer.Meta.fields, "secret"]
+
+
+class EndpointUpdatedSerializer(EndpointSerializer):
+    secret = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text=(
+            "When the URL changed: the new signing secret (shown only in this response; the old ones "
+            "no longer sign). Otherwise null. Only the endpoint's creator and the organization's owners "
+            "may change the URL."
+        ),
     )
 
     class Meta(EndpointSerializer.Meta):

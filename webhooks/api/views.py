@@ -1,6 +1,8 @@
 """/api/v1/webhooks/: register, list, change and remove webhook endpoints; rotate the secret,
 read the attempts, replay from a feed cursor. Lawyers and owners of the endpoint's organization
-only; anyone else gets 404 for an existing endpoint, 403 when registering."""
+only; anyone else gets 404 for an existing endpoint, 403 when registering. A new URL, a replay
+and a new secret are for the endpoint's creator and the organization's owners (403 for other
+lawyers; webhooks/selectors.py endpoint_is_controlled_by)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,6 @@ from rest_framework import exceptions, generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.serializers import BaseSerializer
 
 from cases.api.permissions import writer_organizations
 from changes.selectors import CursorExpired
@@ -24,6 +25,7 @@ from webhooks.api.serializers import (
     DeliverySerializer,
     EndpointCreatedSerializer,
     EndpointSerializer,
+    EndpointUpdatedSerializer,
     ReplaySerializer,
     SecretSerializer,
 )
@@ -75,14 +77,22 @@ class EndpointViewSet(
         body["secret"] = secret
         return Response(body, status=status.HTTP_201_CREATED)
 
-    def perform_update(self, serializer: BaseSerializer[Endpoint]) -> None:
-        data = serializer.validated_data
-        serializer.instance = services.endpoint_update(
-            endpoint=serializer.instance,  # type: ignore[arg-type]
+    @extend_schema(request=EndpointSerializer, responses={200: EndpointUpdatedSerializer})
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        endpoint = self.get_object()
+        incoming = EndpointSerializer(endpoint, data=request.data, partial=True)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        endpoint, secret = services.endpoint_update(
+            endpoint=endpoint,
+            actor=request.user,  # type: ignore[arg-type]
             url=data.get("url"),
             types=data.get("types"),
             active=data.get("active"),
         )
+        body = EndpointUpdatedSerializer(endpoint).data
+        body["secret"] = secret
+        return Response(body)
 
     def perform_destroy(self, instance: Endpoint) -> None:
         services.endpoint_delete(endpoint=instance)
@@ -96,7 +106,7 @@ class EndpointViewSet(
     def rotate_secret(self, request: Request, pk: str | None = None) -> Response:
         """A new signing secret (shown once); the previous ones keep signing for 24 hours."""
         endpoint = self.get_object()
-        secret = services.endpoint_secret_rotate(endpoint=endpoint)
+        secret = services.endpoint_secret_rotate(endpoint=endpoint, actor=request.user)  # type: ignore[arg-type]
         previous = endpoint.secrets.exclude(secret=secret).filter(expires_at__gt=timezone.now())
         until = max((s.expires_at for s in previous if s.expires_at), default=None)
         return Response({"secret": secret, "previous_valid_until": until})
@@ -111,7 +121,11 @@ class EndpointViewSet(
         incoming = ReplaySerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         try:
-            endpoint = services.endpoint_replay(endpoint=endpoint, since=incoming.validated_data["since"] or None)
+            endpoint = services.endpoint_replay(
+                endpoint=endpoint,
+                actor=request.user,  # type: ignore[arg-type]
+                since=incoming.validated_data["since"] or None,
+            )
         except CursorExpired as exc:
             raise Gone(str(exc)) from exc
         return Response(EndpointSerializer(endpoint).data)
