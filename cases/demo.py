@@ -208,7 +208,7 @@ def _accounts(organization: Organization) -> None:
     case_perms = Permission.objects.filter(content_type__app_label__in=["cases", "deadlines", "documents"])
     if not lawyers.permissions.exists():
         # Not the shared reference data (courts, renaming or deleting tags): superusers and the
-        # "Reference editors" group write those (cases/migrations/0006_reference_editors.py).
+        # "Reference editors" group write those (cases/migrations/0007_reference_editors.py).
         lawyers.permissions.set(
             case_perms.exclude(codename__endswith="organization")
             .exclude(codename__endswith="membership")

@@ -23,7 +23,7 @@ def reference_editors():
 
     from django.apps import apps
 
-    importlib.import_module("cases.migrations.0006_reference_editors").forwards(apps, None)
+    importlib.import_module("cases.migrations.0007_reference_editors").forwards(apps, None)
     return Group.objects.get(name="Reference editors")
 
 
@@ -111,7 +111,7 @@ def test_the_migration_takes_court_writes_from_an_existing_demo_lawyers_group():
     lawyers.permissions.set(Permission.objects.filter(content_type__app_label="cases"))
     Group.objects.filter(name="Reference editors").delete()
 
-    importlib.import_module("cases.migrations.0006_reference_editors").forwards(apps, None)
+    importlib.import_module("cases.migrations.0007_reference_editors").forwards(apps, None)
 
     court_codenames = ["add_court", "change_court", "delete_court", "view_court"]
     kept = set(lawyers.permissions.filter(codename__in=court_codenames).values_list("codename", flat=True))
