@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # allauth's list of security keys loads humanize ("added 3 days ago").
+    "django.contrib.humanize",
     "whitenoise.runserver_nostatic",
     "tracker.apps.TrackerStaticFilesConfig",  # django.contrib.staticfiles (tracker/apps.py)
     "rest_framework",

@@ -143,6 +143,43 @@ ROUTES: dict[str, Filler | None] = {
     "web:public_case": lambda side: {"slug": side.public_case.slug},
     "web:public_hearing_ics": lambda side: {"slug": side.public_case.slug, "pk": side.public_hearing.pk},
     "web:preferences": None,
+    "web:api_tokens": None,
+    "web:api_token_new": None,
+    "web:api_token_revoke": _pk("api_token"),
+    "web:organization_security": lambda side: {"slug": side.organization.slug},
+    # Signing in and the second factor (allauth; the user's own records only).
+    "accounts/login/": None,
+    "accounts/2fa/webauthn/keys/<int:pk>/remove/": lambda side: {"pk": _security_key(side).pk},
+    "account_login": None,
+    "account_logout": None,
+    "account_inactive": None,
+    "account_signup": None,
+    "account_reauthenticate": None,
+    "account_request_reauthentication_code": None,
+    "account_confirm_reauthentication_code": None,
+    "account_email": None,
+    "account_email_verification_sent": None,
+    "account_change_password": None,
+    "account_set_password": None,
+    "account_reset_password": None,
+    "account_confirm_login_code": None,
+    "account_confirm_email": lambda side: {"key": "no-such-key"},
+    "account_reset_password_from_key_done": None,
+    "account_reset_password_from_key": lambda side: {"uidb36": "zz", "key": "no-such-key"},
+    "account_reset_password_done": None,
+    "mfa_index": None,
+    "mfa_authenticate": None,
+    "mfa_reauthenticate": None,
+    "mfa_activate_totp": None,
+    "mfa_deactivate_totp": None,
+    "mfa_view_recovery_codes": None,
+    "mfa_generate_recovery_codes": None,
+    "mfa_download_recovery_codes": None,
+    "mfa_list_webauthn": None,
+    "mfa_add_webauthn": None,
+    "mfa_reauthenticate_webauthn": None,
+    "mfa_remove_webauthn": lambda side: {"pk": _security_key(side).pk},
+    "mfa_edit_webauthn": lambda side: {"pk": _security_key(side).pk},
     # The admin's site-wide pages (its per-model pages: ADMIN_MODEL_ROUTES).
     "admin:index": None,
     "admin:login": None,
@@ -210,6 +247,8 @@ ADMIN_MODEL_ROUTES: dict[str, Callable[[Any], list[Any]]] = {
 def shared_objects() -> dict[type, Any]:
     """A record of each admin model that belongs to no organization (reference data, the
     libraries' records)."""
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
     from django.contrib.auth.models import Group
     from django.utils import timezone
@@ -226,6 +265,8 @@ def shared_objects() -> dict[type, Any]:
     # A failed login of B's owner: who tried to log in, and from where, is for superusers.
     access = {"username": "qzxbqzx-owner", "ip_address": "192.0.2.7", "user_agent": "agent", "path_info": "/"}
     interval = IntervalSchedule.objects.create(every=7, period="days")
+    # The libraries' per-user records: superuser-only in the admin (web/apps.py).
+    someone = User.objects.create_user("matrix-someone", "someone@example.org", "x")
     return {
         Court: Court.objects.order_by("pk").first(),
         Tag: Tag.objects.create(name="Shared tag", slug="shared-tag"),
@@ -238,7 +279,54 @@ def shared_objects() -> dict[type, Any]:
         AccessAttempt: AccessAttempt.objects.create(**access, get_data="", post_data="", failures_since_start=1),
         AccessFailureLog: AccessFailureLog.objects.create(**access),
         AccessLog: AccessLog.objects.create(**access),
+        EmailAddress: EmailAddress.objects.create(user=someone, email="someone@example.org", verified=True),
+        Authenticator: Authenticator.objects.create(
+            user=someone, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
+        ),
     }
+
+
+def _security_key(side: Side) -> Any:
+    """A security key of the side's owner (allauth's WebAuthn authenticator, with a registration
+    made here by fido2 as a browser would send it), named with its marker."""
+    import hashlib
+
+    from allauth.mfa.models import Authenticator
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from fido2.cose import ES256
+    from fido2.utils import websafe_encode
+    from fido2.webauthn import (
+        Aaguid,
+        AttestationObject,
+        AttestedCredentialData,
+        AuthenticatorData,
+        CollectedClientData,
+    )
+
+    existing = Authenticator.objects.filter(user=side.users["owner"], type=Authenticator.Type.WEBAUTHN).first()
+    if existing:
+        return existing
+    public_key = ES256.from_cryptography_key(ec.generate_private_key(ec.SECP256R1()).public_key())
+    credential_id = hashlib.sha256(side.marker.encode()).digest()[:16]
+    attested = AttestedCredentialData.create(Aaguid.NONE, credential_id, public_key)
+    flags = AuthenticatorData.FLAG.UP | AuthenticatorData.FLAG.AT
+    auth_data = AuthenticatorData.create(hashlib.sha256(b"localhost").digest(), flags, 0, attested)
+    client_data = CollectedClientData.create(type="webauthn.create", challenge=b"0" * 16, origin="http://localhost")
+    credential = {
+        "id": websafe_encode(credential_id),
+        "rawId": websafe_encode(credential_id),
+        "type": "public-key",
+        "response": {
+            "clientDataJSON": websafe_encode(client_data),
+            "attestationObject": websafe_encode(AttestationObject.create("none", auth_data, {})),
+        },
+        "clientExtensionResults": {},
+    }
+    return Authenticator.objects.create(
+        user=side.users["owner"],
+        type=Authenticator.Type.WEBAUTHN,
+        data={"name": f"{side.marker} key", "credential": credential},
+    )
 
 
 def _content_type_id(obj: Any) -> int:
