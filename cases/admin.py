@@ -519,8 +519,8 @@ class WhenFilter(DefaultChoiceListFilter):
 
 class HearingRescheduleInline(admin.TabularInline):
     model = HearingReschedule
-    fields = ["previous_starts_at", "new_starts_at", "reason", "changed_by", "changed_at"]
-    readonly_fields = ["previous_starts_at", "new_starts_at", "reason", "changed_by", "changed_at"]
+    fields = ["previous_starts_at", "new_starts_at", "reason", "reason_is_public", "changed_by", "changed_at"]
+    readonly_fields = ["previous_starts_at", "new_starts_at", "reason", "reason_is_public", "changed_by", "changed_at"]
     extra = 0
     can_delete = False
 

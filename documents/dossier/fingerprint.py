@@ -72,7 +72,7 @@ def _query() -> str:
         _versioned(table(Document), "case_id = %(case)s AND kind <> 'dossier'"),
         _versioned(table(Deadline), "case_id = %(case)s"),
         _versioned(table(Court), "TRUE"),
-        f"(SELECT md5(string_agg(concat_ws(':', r.id, r.previous_starts_at, r.new_starts_at, r.reason), ',' "  # noqa: S608
+        f"(SELECT md5(string_agg(concat_ws(':', r.id, r.previous_starts_at, r.new_starts_at, r.reason, r.reason_is_public), ',' "  # noqa: S608
         f"ORDER BY r.id)) FROM {table(HearingReschedule)} r JOIN {table(Hearing)} h ON h.id = r.hearing_id "
         "WHERE h.case_id = %(case)s)",
         f"(SELECT md5(string_agg(concat_ws(':', id, court_id, number), ',' ORDER BY id)) FROM {table(Docket)} "  # noqa: S608

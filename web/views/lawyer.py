@@ -208,6 +208,7 @@ def hearing_reschedule(request: HttpRequest, slug: str, pk: int) -> HttpResponse
                 time_to_be_confirmed=data["time"] is None,
                 status=Hearing.Status.SCHEDULED,
                 reason=data["reason"],
+                reason_is_public=data["reason_is_public"],
                 actor=request.user,
                 expected_version=data["version"],
             )
@@ -239,10 +240,10 @@ def _one_click(request: HttpRequest, slug: str, pk: int, action: str) -> HttpRes
     common = {"hearing": hearing, "actor": request.user, "expected_version": data["version"]}
     try:
         if action == "cancel":
-            services.hearing_cancel(reason=data["reason"], **common)
+            services.hearing_cancel(reason=data["reason"], reason_is_public=data["reason_is_public"], **common)
             done = _("Hearing cancelled.")
         elif action == "postpone":
-            services.hearing_postpone(reason=data["reason"], **common)
+            services.hearing_postpone(reason=data["reason"], reason_is_public=data["reason_is_public"], **common)
             done = _("Hearing postponed; set the new date when the court gives it.")
         else:
             assert isinstance(form, HearingOutcomeForm)  # noqa: S101 (narrowing for mypy)
