@@ -99,6 +99,15 @@ def _russian_word(word: str) -> tuple[str | None, frozenset[str]]:
     return role, frozenset(forms)
 
 
+def word_lemmas(word: str) -> set[str]:
+    """A searched word and its dictionary forms ("Петрову" -> "петров"): PostgreSQL's `russian`
+    stemmer reads "Петров" as "петр" but "Петрову" as "петров", so a name is looked up by these."""
+    lemmas = {word}
+    if _CYRILLIC.search(word):
+        lemmas.update(parse.normal_form for parse in _morph().parse(word.lower()))
+    return lemmas
+
+
 def _latin_variants(word: str) -> set[str]:
     """A Latin surname as written and its other gender (Petrov, Petrova; Navalny, Navalnaya)."""
     folded = word.lower()
@@ -387,3 +396,21 @@ def read_as_outsider(case: Any, *related: Any) -> Redactor:
         if obj is not None:
             setattr(obj, REDACTOR_ATTRIBUTE, redactor)
     return redactor
+
+
+def hidden_name_warnings(*, case: Any) -> list[str]:
+    """What a lawyer is told on saving a public case's text that names a party without consent
+    (a warning, not a refusal: the text is saved, and outsiders read the alias), in the active language."""
+    from django.utils.translation import gettext
+
+    if not case.is_public:
+        return []
+    language = localized(case, "title").requested
+    return [
+        gettext(
+            "This case's public text names %(name)s, who has not consented to publication: "
+            "outsiders read “%(alias)s” there instead. Check that this is what you meant."
+        )
+        % {"name": party.names[0], "alias": party.alias(language)}
+        for party in hidden_names_shown(case=case)
+    ]

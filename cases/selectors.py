@@ -5,6 +5,8 @@ write; private contact details stay inside the organization."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
@@ -295,12 +297,18 @@ def cases_matching(
 def _cases_naming_hidden_party(word: str) -> QuerySet[Case]:
     """Cases with a party without consent whose name ``word`` is. PostgreSQL: the same stemmed
     search as the case's text (so "Петрову" is "Петров"). SQLite: a substring of the name, or one
-    of its word forms (cases/redaction.py), read in Python (a first `make run` has few parties)."""
+    of its word forms (cases/redaction.py), read in Python (a first `make run` has few parties).
+    Either way the word's dictionary forms are looked up too: the stemmer reads "Петров" as
+    "петр" but "Петрову" as "петров"."""
+    from cases.redaction import hidden_name, word_lemmas
+
     hidden = Party.objects.filter(consent_to_publish=False)
-    named = rows_matching(Party, word, fields=("name",)).filter(consent_to_publish=False).values("case_id")
+    any_form = functools.reduce(
+        operator.or_, (word_matches(Party, form, fields=("name",)) for form in sorted(word_lemmas(word)))
+    )
+    named = hidden.filter(any_form).values("case_id")
     if connection.vendor == "postgresql":
         return Case.objects.filter(pk__in=named)
-    from cases.redaction import hidden_name
 
     case_ids = {case_id for (case_id,) in named.values_list("case_id")}
     case_ids |= {party.case_id for party in hidden if hidden_name(party).spans(word)}

@@ -39,7 +39,7 @@ from web.forms import (
     court_local_datetime,
 )
 from web.timeline import case_timeline
-from web.views.common import member_case
+from web.views.common import member_case, warn_hidden_names
 
 CASES_PER_PAGE = 25
 
@@ -140,6 +140,7 @@ def hearing_create(request: HttpRequest, slug: str) -> HttpResponse:
             apply_service_errors(form, exc, {"starts_at": "date"})
         else:
             messages.success(request, _("Hearing logged."))
+            warn_hidden_names(request, case)
             return redirect(_case_url(case, f"hearing-{hearing.pk}"))
     status = 400 if form.is_bound else 200
     return render(request, "web/hearing_form.html", {"case": case, "form": form, "hearing": None}, status=status)
@@ -187,6 +188,7 @@ def hearing_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             apply_service_errors(form, exc, {"starts_at": "date"})
         else:
             messages.success(request, _("Hearing saved."))
+            warn_hidden_names(request, hearing.case)
             return redirect(_case_url(hearing.case, f"hearing-{hearing.pk}"))
     status = 400 if form.is_bound else 200
     return render(
@@ -218,6 +220,7 @@ def hearing_reschedule(request: HttpRequest, slug: str, pk: int) -> HttpResponse
             apply_service_errors(form, exc, {"starts_at": "date"})
         else:
             messages.success(request, _("Hearing rescheduled; the earlier date is kept on the timeline."))
+            warn_hidden_names(request, hearing.case)
             return redirect(_case_url(hearing.case, f"hearing-{hearing.pk}"))
     template = "web/_hearing_reschedule_form.html" if request.htmx else "web/hearing_reschedule.html"  # type: ignore[attr-defined]
     status = 400 if form.is_bound else 200
@@ -262,6 +265,7 @@ def _one_click(request: HttpRequest, slug: str, pk: int, action: str) -> HttpRes
             messages.error(request, text)
     else:
         messages.success(request, done)
+        warn_hidden_names(request, hearing.case)
     return redirect(_case_url(hearing.case, f"hearing-{hearing.pk}"))
 
 
@@ -295,6 +299,7 @@ def ruling_create(request: HttpRequest, slug: str) -> HttpResponse:
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("Ruling recorded."))
+            case = warn_hidden_names(request, case)
             return redirect(_case_url(case, f"ruling-{ruling.pk}"))
     status = 400 if form.is_bound else 200
     return render(request, "web/ruling_form.html", {"case": case, "form": form}, status=status)
@@ -319,6 +324,7 @@ def appeal_create(request: HttpRequest, slug: str, ruling_pk: int) -> HttpRespon
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("Appeal recorded."))
+            case = warn_hidden_names(request, case)
             return redirect(_case_url(case, f"appeal-{appeal.pk}"))
     status = 400 if form.is_bound else 200
     return render(request, "web/appeal_form.html", {"case": case, "ruling": ruling, "form": form}, status=status)
