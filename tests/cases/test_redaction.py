@@ -1,7 +1,10 @@
 """The rule of every public surface (cases/redaction.py): a party without consent is read by the
 alias wherever public text names them, in either language and any Russian word form."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from cases import selectors, services
@@ -145,3 +148,27 @@ def test_a_case_without_hidden_parties_warns_of_nothing(db):
     case = CaseFactory(title="Petrov v. Russia")
     PartyFactory(case=case, name="Ivan Petrov", consent_to_publish=True)
     assert hidden_names_shown(case=case) == []
+
+
+def test_the_command_makes_again_the_urls_that_name_a_hidden_party(db, client):
+    # given a case made before this rule: its URL names a party without consent
+    case = CaseFactory(title="Ivan Petrov v. Russia", slug="ivan-petrov-v-russia")
+    PartyFactory(case=case, name="Ivan Petrov", alias="Witness A", consent_to_publish=False)
+    untouched = CaseFactory(title="Popova v. Moscow", slug="popova-v-moscow")
+    out = io.StringIO()
+
+    call_command("slugs_hide_names", stdout=out)
+
+    case.refresh_from_db()
+    untouched.refresh_from_db()
+    assert (case.slug, untouched.slug) == ("witness-a-v-russia", "popova-v-moscow")
+    assert out.getvalue().splitlines() == [
+        "ivan-petrov-v-russia -> witness-a-v-russia",
+        "1 case URL(s) changed; the old addresses answer 404, with no redirect.",
+    ]
+    assert client.get("/public/ivan-petrov-v-russia/").status_code == 404
+    assert client.get("/public/witness-a-v-russia/").status_code == 200
+    # and a second run changes nothing
+    call_command("slugs_hide_names", stdout=io.StringIO())
+    case.refresh_from_db()
+    assert case.slug == "witness-a-v-russia"
