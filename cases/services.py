@@ -402,7 +402,11 @@ def case_slug_hide_names(*, case: Case, actor: Actor = None) -> Case:
     """A case's URL is public: one that names a party without consent ("ivan-petrov-v-russia",
     made from the title before the party was added or withdrew consent) is made again from the
     title as outsiders read it ("witness-a-v-russia"). The old address is not redirected: a
-    redirect would tell anyone who tries a name that this person is a party of the case."""
+    redirect would tell anyone who tries a name that this person is a party of the case. Only a
+    public case's URL is read by outsiders: a private one is made again when it becomes public
+    (case_update calls this after every change)."""
+    if not case.is_public:
+        return case
     redactor = redactor_for(Party.objects.filter(case=case))
     if not redactor.named_in(case.slug.replace("-", " ")):
         return case

@@ -89,8 +89,20 @@ def test_a_slug_made_from_a_title_naming_a_party_is_made_again_when_the_party_is
     assert case.slug == "witness-a-v-russia"
 
 
+def test_a_private_case_keeps_its_url_until_it_is_made_public(db):
+    case = services.case_create(organization=OrganizationFactory(), title="Ivan Petrov v. Russia", is_public=False)
+    services.party_add(case=case, role="plaintiff", name="Ivan Petrov", alias="Witness A", consent_to_publish=False)
+    case.refresh_from_db()
+    assert case.slug == "ivan-petrov-v-russia"  # nobody outside the organization reads it
+    services.case_update(case=case, is_public=True)
+    case.refresh_from_db()
+    assert case.slug == "witness-a-v-russia"
+
+
 def test_a_russian_title_makes_a_slug_without_the_transliterated_name(db):
-    case = services.case_create(organization=OrganizationFactory(), title_ru="Петров против России", title="")
+    case = services.case_create(
+        organization=OrganizationFactory(), title_ru="Петров против России", title="", is_public=True
+    )
     assert case.slug == "petrov-protiv-rossii"
     services.party_add(case=case, role="plaintiff", name_ru="Иван Петров", alias_ru="Свидетель А")
     case.refresh_from_db()
