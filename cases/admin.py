@@ -42,6 +42,7 @@ from cases.models import (
     Ruling,
     Tag,
 )
+from cases.redaction import hidden_name_warnings
 from deadlines.inlines import DeadlineInline
 
 
@@ -280,6 +281,17 @@ class ServiceAdminMixin:
         # Many-to-many fields (tags) were saved by the service; only the inlines remain.
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
+        self.warn_hidden_names(request, form.instance)
+
+    def warn_hidden_names(self, request: HttpRequest, obj: Any) -> None:
+        """Not a refusal: a public case whose text names a party without consent is saved, and
+        the lawyer told that outsiders read the alias there (cases/redaction.py)."""
+        case = obj if isinstance(obj, Case) else getattr(obj, "case", None)
+        if not isinstance(case, Case) or case.pk is None:
+            return
+        case.refresh_from_db(fields=["slug", "is_public"])
+        for text in hidden_name_warnings(case=case):
+            messages.warning(request, text)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         # The admin's change message reads these three lists.
@@ -506,8 +518,8 @@ class WhenFilter(DefaultChoiceListFilter):
 
 class HearingRescheduleInline(ScopedInlineMixin, admin.TabularInline):
     model = HearingReschedule
-    fields = ["previous_starts_at", "new_starts_at", "reason", "changed_by", "changed_at"]
-    readonly_fields = ["previous_starts_at", "new_starts_at", "reason", "changed_by", "changed_at"]
+    fields = ["previous_starts_at", "new_starts_at", "reason", "reason_is_public", "changed_by", "changed_at"]
+    readonly_fields = ["previous_starts_at", "new_starts_at", "reason", "reason_is_public", "changed_by", "changed_at"]
     extra = 0
     can_delete = False
 

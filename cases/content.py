@@ -87,6 +87,10 @@ def localized(obj: Any, field: str, language: str | None = None) -> Localized:
     for candidate in reading_order(obj, requested):
         text = field_in(obj, field, candidate)
         if text:
+            # Read for outsiders (cases/redaction.py `mark`): a hidden party's name shows as the alias.
+            redactor = getattr(obj, "_public_redactor", None)
+            if redactor is not None:
+                text = redactor.redact_field(obj, field, text, candidate)
             return Localized(text=text, language=candidate, requested=requested)
     return Localized(text="", language=requested, requested=requested)
 

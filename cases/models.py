@@ -422,7 +422,12 @@ class HearingReschedule(models.Model):
     hearing = models.ForeignKey(Hearing, on_delete=models.CASCADE, related_name="reschedules")
     previous_starts_at = models.DateTimeField()
     new_starts_at = models.DateTimeField(null=True, blank=True, help_text="Empty while postponed sine die.")
-    reason = models.CharField(max_length=300, blank=True)
+    reason = models.CharField(max_length=300, blank=True, help_text=_("Seen by the organization only, unless public."))
+    # A reason is often the client's private life ("client in hospital"): it stays inside the
+    # organization unless the lawyer marks it public.
+    reason_is_public = models.BooleanField(
+        _("reason is public"), default=False, help_text=_("Show the reason on the public page and public dossier.")
+    )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -5,6 +5,8 @@ write; private contact details stay inside the organization."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
@@ -250,13 +252,21 @@ def word_matches(model: type[Any], word: str, *, fields: tuple[str, ...]) -> Q:
 
 
 def text_search(
-    queryset: QuerySet[Any], text: str, *, fields: tuple[str, ...], extra: Callable[[str], Q] | None = None
+    queryset: QuerySet[Any],
+    text: str,
+    *,
+    fields: tuple[str, ...],
+    extra: Callable[[str], Q] | None = None,
+    unless: Callable[[str], Q] | None = None,
 ) -> QuerySet[Any]:
     """Rows of ``queryset`` where every word of ``text`` is in one of ``fields`` in some language
-    (or matches ``extra(word)``, e.g. a party's name or a docket number)."""
+    (or matches ``extra(word)``, e.g. a party's name or a docket number). A row where
+    ``unless(word)`` holds does not match the word through ``fields`` (a hidden party's name)."""
     condition = Q()
     for word in search_words(text):
         either = word_matches(queryset.model, word, fields=fields)
+        if unless is not None:
+            either &= ~unless(word)
         if extra is not None:
             either |= extra(word)
         condition &= either
@@ -264,11 +274,25 @@ def text_search(
 
 
 def cases_matching(
-    cases: QuerySet[Case], text: str, *, public_names_only: bool, dockets: bool = False
+    cases: QuerySet[Case],
+    text: str,
+    *,
+    public_names_only: bool,
+    dockets: bool = False,
+    member_organizations: Any = frozenset(),
 ) -> QuerySet[Case]:
     """Cases whose title, summary or legal basis, or a party's name, has every word of ``text``,
     in any language. ``public_names_only``: only names the parties agreed to publish, and aliases
-    (searching private names would reveal who is a party)."""
+    (searching private names would reveal who is a party); and a word that is the name of a party
+    without consent does not find the case through its own text either (outsiders read the alias
+    there: cases/redaction.py), except in the cases of ``member_organizations`` (a set of ids;
+    anything else, e.g. the API's ALL, stands for every organization)."""
+
+    def hidden_name(word: str) -> Q:
+        hidden = _cases_naming_hidden_party(word)
+        if isinstance(member_organizations, Collection) and member_organizations:
+            hidden = hidden.exclude(organization_id__in=list(member_organizations))
+        return Q(pk__in=hidden.values("pk"))
 
     def party_or_docket(word: str) -> Q:
         # Names and aliases apart: each has its own index (a vector of both would have none).
@@ -281,7 +305,31 @@ def cases_matching(
             condition |= Q(pk__in=Docket.objects.filter(number__icontains=word).values("case_id"))
         return condition
 
-    return text_search(cases, text, fields=CASE_SEARCH_FIELDS, extra=party_or_docket)
+    outsiders = public_names_only and isinstance(member_organizations, Collection)
+    return text_search(
+        cases, text, fields=CASE_SEARCH_FIELDS, extra=party_or_docket, unless=hidden_name if outsiders else None
+    )
+
+
+def _cases_naming_hidden_party(word: str) -> QuerySet[Case]:
+    """Cases with a party without consent whose name ``word`` is. PostgreSQL: the same stemmed
+    search as the case's text (so "Петрову" is "Петров"). SQLite: a substring of the name, or one
+    of its word forms (cases/redaction.py), read in Python (a first `make run` has few parties).
+    Either way the word's dictionary forms are looked up too: the stemmer reads "Петров" as
+    "петр" but "Петрову" as "петров"."""
+    from cases.redaction import hidden_name, word_lemmas
+
+    hidden = Party.objects.filter(consent_to_publish=False)
+    any_form = functools.reduce(
+        operator.or_, (word_matches(Party, form, fields=("name",)) for form in sorted(word_lemmas(word)))
+    )
+    named = hidden.filter(any_form).values("case_id")
+    if connection.vendor == "postgresql":
+        return Case.objects.filter(pk__in=named)
+
+    case_ids = {case_id for (case_id,) in named.values_list("case_id")}
+    case_ids |= {party.case_id for party in hidden if hidden_name(party).spans(word)}
+    return Case.objects.filter(pk__in=case_ids)
 
 
 def two_factor_required_for(*, user: UserModel) -> bool:

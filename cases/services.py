@@ -38,6 +38,7 @@ from cases.models import (
     Tag,
     VersionedModel,
 )
+from cases.redaction import redactor_for
 from changes.services import change_record, change_record_case_visibility
 from deadlines import services as deadline_services
 from reminders.services import notices_ruling_recorded, reminders_hearing_changed
@@ -379,11 +380,40 @@ def case_create(*, actor: Actor = None, tags: Iterable[str] = (), **fields: Any)
     if not case.slug:
         # A case written in Russian only still gets a readable URL ("popova-protiv-..."):
         # anyascii transliterates (ISC licence; unidecode is GPL).
-        case.slug = slugify(anyascii(localized(case, "title", "en").text))[:80]
+        case.slug = _unique_case_slug(slugify(anyascii(localized(case, "title", "en").text)), case=case)
     _case_validate(case, previous_status=None)
     _save(case, actor=actor)
     _case_set_tags(case, tags)
     return case
+
+
+def _unique_case_slug(base: str, *, case: Case) -> str:
+    base = base[:80].strip("-") or "case"
+    slug, number = base, 1
+    while Case.objects.filter(slug=slug).exclude(pk=case.pk).exists():
+        number += 1
+        suffix = f"-{number}"
+        slug = base[: 80 - len(suffix)].rstrip("-") + suffix
+    return slug
+
+
+@transaction.atomic
+def case_slug_hide_names(*, case: Case, actor: Actor = None) -> Case:
+    """A case's URL is public: one that names a party without consent ("ivan-petrov-v-russia",
+    made from the title before the party was added or withdrew consent) is made again from the
+    title as outsiders read it ("witness-a-v-russia"). The old address is not redirected: a
+    redirect would tell anyone who tries a name that this person is a party of the case. Only a
+    public case's URL is read by outsiders: a private one is made again when it becomes public
+    (case_update calls this after every change)."""
+    if not case.is_public:
+        return case
+    redactor = redactor_for(Party.objects.filter(case=case))
+    if not redactor.named_in(case.slug.replace("-", " ")):
+        return case
+    case = _lock_fresh(case)
+    title = redactor(localized(case, "title", "en").text, "en")
+    case.slug = _unique_case_slug(slugify(anyascii(title)), case=case)
+    return _save(case, actor=actor, reason="URL made without a hidden party's name")
 
 
 @transaction.atomic
@@ -407,7 +437,7 @@ def case_update(
         deadline_services.deadline_reminders_case_sync(case=case)
     if "is_public" in changed:
         change_record_case_visibility(case=case)
-    return case
+    return case_slug_hide_names(case=case, actor=actor)
 
 
 @transaction.atomic
@@ -466,14 +496,18 @@ def party_add(*, actor: Actor = None, **fields: Any) -> Party:
     party = Party()
     _assign(party, fields, PARTY_FIELDS)
     _party_validate(party)
-    return _save(party, actor=actor)
+    _save(party, actor=actor)
+    case_slug_hide_names(case=party.case, actor=actor)
+    return party
 
 
 @transaction.atomic
 def party_update(*, party: Party, actor: Actor = None, expected_version: int | None = None, **fields: Any) -> Party:
     party, _ = _update(party, actor=actor, expected_version=expected_version, fields=fields, editable=PARTY_FIELDS)
     _party_validate(party)
-    return _save(party, actor=actor)
+    _save(party, actor=actor)
+    case_slug_hide_names(case=party.case, actor=actor)
+    return party
 
 
 @transaction.atomic
@@ -523,9 +557,16 @@ def hearing_schedule(*, actor: Actor = None, **fields: Any) -> Hearing:
 
 @transaction.atomic
 def hearing_update(
-    *, hearing: Hearing, actor: Actor = None, expected_version: int | None = None, reason: str = "", **fields: Any
+    *,
+    hearing: Hearing,
+    actor: Actor = None,
+    expected_version: int | None = None,
+    reason: str = "",
+    reason_is_public: bool = False,
+    **fields: Any,
 ) -> Hearing:
-    """Change a hearing. A new start time is a reschedule: the old time is kept."""
+    """Change a hearing. A new start time is a reschedule: the old time is kept, with the reason
+    (private to the organization unless `reason_is_public`)."""
     previous_starts_at, previous_status = Hearing.objects.values_list("starts_at", "status").get(pk=hearing.pk)
     hearing, changed = _update(
         hearing, actor=actor, expected_version=expected_version, fields=fields, editable=HEARING_FIELDS
@@ -538,6 +579,7 @@ def hearing_update(
             previous_starts_at=previous_starts_at,
             new_starts_at=hearing.starts_at,
             reason=reason,
+            reason_is_public=reason_is_public,
             changed_by=_user_or_none(actor),
         )
     # Moves, drops or schedules reminders and queues one moved/postponed/cancelled notice.
@@ -550,6 +592,7 @@ def hearing_reschedule(
     hearing: Hearing,
     starts_at: dt.datetime,
     reason: str = "",
+    reason_is_public: bool = False,
     actor: Actor = None,
     expected_version: int | None = None,
 ) -> Hearing:
@@ -558,6 +601,7 @@ def hearing_reschedule(
         starts_at=starts_at,
         status=Hearing.Status.SCHEDULED,
         reason=reason,
+        reason_is_public=reason_is_public,
         actor=actor,
         expected_version=expected_version,
     )
@@ -565,7 +609,12 @@ def hearing_reschedule(
 
 @transaction.atomic
 def hearing_postpone(
-    *, hearing: Hearing, reason: str = "", actor: Actor = None, expected_version: int | None = None
+    *,
+    hearing: Hearing,
+    reason: str = "",
+    reason_is_public: bool = False,
+    actor: Actor = None,
+    expected_version: int | None = None,
 ) -> Hearing:
     """Postponed without a new date yet (Russian courts 'otlozheno'); the date stays until rescheduled."""
     hearing = hearing_update(
@@ -576,13 +625,19 @@ def hearing_postpone(
         previous_starts_at=hearing.starts_at,
         new_starts_at=None,
         reason=reason,
+        reason_is_public=reason_is_public,
         changed_by=_user_or_none(actor),
     )
     return hearing
 
 
 def hearing_cancel(
-    *, hearing: Hearing, reason: str = "", actor: Actor = None, expected_version: int | None = None
+    *,
+    hearing: Hearing,
+    reason: str = "",
+    reason_is_public: bool = False,
+    actor: Actor = None,
+    expected_version: int | None = None,
 ) -> Hearing:
     no_outcome = {f"outcome_notes_{code}": "" for code, _label in settings.LANGUAGES}
     return hearing_update(
@@ -590,6 +645,7 @@ def hearing_cancel(
         status=Hearing.Status.CANCELLED,
         **no_outcome,
         reason=reason,
+        reason_is_public=reason_is_public,
         actor=actor,
         expected_version=expected_version,
     )

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from cases.content import active_content_language, language_note, localized
 from cases.models import Case, Hearing
+from cases.redaction import Redactor, mark, read_as_outsider
 from deadlines.models import Deadline
 
 # RFC 5545 section 3.8.1.11: what a calendar client shows for each of our states.
@@ -182,9 +183,21 @@ def hearings_calendar(
     method: str | None = None,
     deadlines: Iterable[Deadline] = (),
     language: str | None = None,
+    for_outsiders: bool = True,
 ) -> bytes:
-    """The calendar, its events' texts in `language` (default: the active one)."""
+    """The calendar, its events' texts in `language` (default: the active one). A feed anyone
+    may hold (a public case's, a subscriber's) reads each case as outsiders do: a hidden party's
+    name in a title shows as the alias (cases/redaction.py); only the members' own feed passes
+    `for_outsiders=False`."""
     language = language or active_content_language()
+    if for_outsiders:
+        hearings = list(hearings)
+        redactors: dict[int, Redactor] = {}
+        for hearing in hearings:
+            if hearing.case_id in redactors:
+                mark(redactors[hearing.case_id], hearing.case)
+            else:
+                redactors[hearing.case_id] = read_as_outsider(hearing.case)
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Privacy litigation case tracker//Hearings//EN")
     calendar.add("version", "2.0")

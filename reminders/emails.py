@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from cases.content import localized
 from cases.models import Case, Hearing, Party, Ruling
+from cases.redaction import mark, read_as_outsider
 from reminders.calendar import case_url, content_text, hearings_calendar, site_domain
 from reminders.models import Notice, Reminder, Subscription
 
@@ -165,6 +166,7 @@ def _message(
 
 
 def _hearing_ics(hearing: Hearing, language: str) -> bytes:
+    read_as_outsider(hearing.case)
     name = localized(hearing.case, "title", language).text
     return hearings_calendar([hearing], name=name, method="PUBLISH", language=language)
 
@@ -201,6 +203,7 @@ class MessageParts:
 
 def _reminder_text(reminder: Reminder) -> tuple[str, str]:
     subscription, hearing = reminder.subscription, reminder.hearing
+    read_as_outsider(hearing.case)
     with translation.override(subscription.language):
         context: dict[str, Any] = {
             **_case_context(hearing.case, subscription.language),
@@ -236,6 +239,10 @@ def reminder_message(reminder: Reminder, *, parts: MessageParts | None = None) -
 
 def notice_message(notice: Notice) -> EmailMessage:
     subscription = notice.subscription
+    # Forwardable, and the address is no member's login: the case is read as outsiders read it.
+    redactor = read_as_outsider(subscription.case, notice.ruling)
+    if notice.hearing is not None:
+        mark(redactor, notice.hearing.case)
     title = localized(subscription.case, "title", subscription.language).text
     with translation.override(subscription.language):
         context = _base_context(subscription) | _case_context(subscription.case, subscription.language)
@@ -272,6 +279,7 @@ def notice_message(notice: Notice) -> EmailMessage:
 
 
 def confirmation_message(subscription: Subscription) -> EmailMessage:
+    read_as_outsider(subscription.case)
     with translation.override(subscription.language):
         context = _base_context(subscription)
         context["case_title"] = content_text(subscription.case, "title", subscription.language)

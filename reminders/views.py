@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from cases.content import active_content_language, content_languages, localized, supported_language
+from cases.redaction import read_as_outsider
 from cases.selectors import cases_visible_to
 from reminders import deadline_reminders, selectors, services
 from reminders.calendar import hearings_calendar
@@ -117,6 +118,7 @@ def case_feed_view(request: HttpRequest, slug: str) -> HttpResponse:
         return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
     case = get_object_or_404(cases_visible_to(user=None), slug=slug)
     hearings = selectors.hearings_for_feed(cases=cases_visible_to(user=None).filter(pk=case.pk))
+    read_as_outsider(case)
     name = localized(case, "title", language).text
     return _calendar_response(hearings_calendar(hearings, name=name, language=language), f"{case.slug}.ics")
 
@@ -170,5 +172,6 @@ def member_feed_view(request: HttpRequest, token: str) -> HttpResponse:
     language = deadline_reminders.member_language(owner.user)
     with translation.override(language):
         name = _("Hearings and deadlines")
-    body = hearings_calendar(hearings, deadlines=deadlines, name=name, language=language)
+    # The member's own feed (the token is theirs): their organizations' real texts.
+    body = hearings_calendar(hearings, deadlines=deadlines, name=name, language=language, for_outsiders=False)
     return _calendar_response(body, "hearings-and-deadlines.ics")

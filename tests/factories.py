@@ -111,3 +111,68 @@ class SubscriptionFactory(factory.django.DjangoModelFactory[Subscription]):
     language = "en"
     time_zone = ZoneInfo("Europe/Berlin")
     confirmed_at = dt.datetime(2019, 10, 1, 12, 0, tzinfo=dt.UTC)
+
+
+# Words no outsider may read in a case built by `case_naming_hidden_party`: every word form of
+# "Петров" contains "петров", and "petrov" every Latin one (checked case-insensitively).
+HIDDEN_NAME_STEMS = ("petrov", "петров")
+
+
+def case_naming_hidden_party(**case_fields):  # type: ignore[no-untyped-def]
+    """A public case whose texts name Ivan Petrov, who has not consented to publication, in both
+    languages and in several Russian cases (Петров, Петрова, Петрову, Ивана Петрова, Петров И. И.):
+    in the title, summary, claims, a public timeline fact, a hearing's outcome, a ruling's summary
+    and an appeal's grounds. His alias: "Witness A" / "Свидетель А". A future hearing too."""
+    from cases.models import CaseEvent
+
+    fields = {
+        "title": "Petrov v. Russia",
+        "title_ru": "Петров против России",
+        "slug": "case-of-a-witness",
+        "summary": "Ivan Petrov was filmed at a rally; Petrov's face was matched.",
+        "summary_ru": "Ивана Петрова сняли на митинге; лицо Петрова распознали.",
+        "claims": "Petrov asks for the data to be deleted.",
+        "claims_ru": "Петров И. И. просит удалить данные.",
+        **case_fields,
+    }
+    case = CaseFactory(**fields)
+    party = PartyFactory(
+        case=case,
+        name="Ivan Petrov",
+        name_ru="Иван Петров",
+        alias="Witness A",
+        alias_ru="Свидетель А",
+        consent_to_publish=False,
+        description="Petrov is a teacher",
+        description_ru="Петров — учитель",
+    )
+    PartyFactory(case=case, role="defendant", name="Ministry of the Interior", name_ru="МВД России")
+    CaseEvent.objects.create(
+        case=case,
+        occurred_on=dt.date(2019, 8, 29),
+        title="Petrov detained",
+        title_ru="Петрова задержали",
+        description="Police took Petrov away.",
+        description_ru="Полиция увезла Петрова.",
+        is_public=True,
+    )
+    court = CourtFactory(name="Savyolovsky District Court", name_ru="Савёловский районный суд")
+    HearingFactory(
+        case=case,
+        court=court,
+        status=Hearing.Status.HELD,
+        outcome_notes="Petrov testified.",
+        outcome_notes_ru="Петров дал показания.",
+    )
+    HearingFactory(case=case, court=court, starts_at=dt.datetime(2031, 3, 4, 10, 0, tzinfo=ZoneInfo("Europe/Moscow")))
+    ruling = RulingFactory(
+        case=case, court=court, summary="The court dismissed Petrov's claim.", summary_ru="Суд отказал Петрову."
+    )
+    AppealFactory(
+        case=case,
+        ruling=ruling,
+        grounds="Ivan Petrov appeals.",
+        grounds_ru="Иван Петров обжалует решение.",
+        court=CourtFactory(name="Moscow City Court", name_ru="Московский городской суд", level=Court.Level.APPEAL),
+    )
+    return case, party

@@ -125,11 +125,31 @@ class HearingRescheduleForm(VersionedForm):
         widget=TimeInput(),
         help_text=_("In the court's time zone. Leave empty if not yet known."),
     )
-    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        required=False,
+        help_text=_("Seen by your organization only, unless you tick “Show the reason publicly”."),
+    )
+    reason_is_public = forms.BooleanField(
+        label=_("Show the reason publicly"),
+        required=False,
+        help_text=_("On the public case page and the public dossier, for anyone to read."),
+    )
 
 
 class HearingReasonForm(VersionedForm):
-    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        required=False,
+        help_text=_("Seen by your organization only, unless you tick “Show the reason publicly”."),
+    )
+    reason_is_public = forms.BooleanField(
+        label=_("Show the reason publicly"),
+        required=False,
+        help_text=_("On the public case page and the public dossier, for anyone to read."),
+    )
 
 
 class HearingOutcomeForm(TranslatedFieldsForm, VersionedForm):

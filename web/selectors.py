@@ -10,6 +10,7 @@ from django.db.models import Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from cases.models import Appeal, Case, CaseEvent, Court, Docket, Hearing, HearingReschedule, Party, Ruling, Tag
+from cases.redaction import mark, mark_case_for_public, redactor_for
 from cases.selectors import User, cases_matching, cases_of_member
 from deadlines.models import Deadline
 from deadlines.selectors import deadlines_undetermined, deadlines_upcoming
@@ -162,7 +163,7 @@ def case_for_page(*, slug: str, public_only: bool = False) -> Case | None:
     cases = Case.objects.filter(slug=slug)
     if public_only:
         cases = cases.filter(is_public=True)
-    return (
+    case = (
         cases.select_related("organization")
         .prefetch_related(
             "tags",
@@ -180,6 +181,10 @@ def case_for_page(*, slug: str, public_only: bool = False) -> Case | None:
         )
         .first()
     )
+    if case is not None and public_only:
+        # Outsiders read a hidden party's name as the alias, and no private reschedule reason.
+        mark_case_for_public(case)
+    return case
 
 
 def case_default_court(*, case: Case) -> Court | None:
@@ -213,8 +218,13 @@ def appeal_courts(*, ruling: Ruling) -> tuple[list[Court], Court | None]:
     return chain + list(international), (chain[0] if chain else None)
 
 
-def public_cases() -> QuerySet[Case]:
-    return Case.objects.filter(is_public=True).prefetch_related("tags").order_by("-filed_on", "title")
+def public_cases() -> list[Case]:
+    """Public cases, each read for outsiders (a hidden party's name in a title shows as the alias)."""
+    hidden = Prefetch("parties", queryset=Party.objects.filter(consent_to_publish=False), to_attr="hidden_parties")
+    cases = Case.objects.filter(is_public=True).prefetch_related("tags", hidden).order_by("-filed_on", "title")
+    for case in cases:
+        mark(redactor_for(case.hidden_parties), case)
+    return list(cases)
 
 
 def next_hearing(*, case: Case, now: dt.datetime | None = None) -> Hearing | None:

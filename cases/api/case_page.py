@@ -73,4 +73,8 @@ class CasePageQuery:
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [*self.json_params, *params, stop - start, start])
-            return [{ORDER_FIELD: key, "list_json": text} for key, text in cursor.fetchall()]
+            # A third column, when the caller's SQL has one, says whether the row needs redacting.
+            return [
+                {ORDER_FIELD: key, "list_json": text, "redact": bool(flag and flag[0])}
+                for key, text, *flag in cursor.fetchall()
+            ]

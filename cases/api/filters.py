@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django_filters import rest_framework as filters
 
+from cases.api.permissions import member_organizations
 from cases.models import Appeal, Case, Court, Docket, Hearing, Jurisdiction, Party, Ruling
 from cases.selectors import cases_matching, text_search
 
@@ -72,7 +73,12 @@ class CaseFilter(filters.FilterSet):
 
     def filter_text(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
         # Public names only: searching private names would reveal who is a party.
-        return cases_matching(queryset, value, public_names_only=True)
+        return cases_matching(
+            queryset,
+            value,
+            public_names_only=True,
+            member_organizations=member_organizations(self.request) if self.request is not None else frozenset(),
+        )
 
 
 class CourtFilter(filters.FilterSet):

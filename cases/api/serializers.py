@@ -33,6 +33,7 @@ from cases.content import (
     translated_fields,
 )
 from cases.models import Appeal, Case, Court, Hearing, Organization, Party, Ruling
+from cases.redaction import CaseRedactors, redact_record
 from cases.selectors import Instance, cases_visible_to, tag_names_of
 from deadlines.models import Deadline
 from tracker.api.language import unknown_language_message
@@ -328,17 +329,34 @@ class FastReadMixin(serializers.ModelSerializer):
         return ret
 
 
+def case_redactors_of(context: dict[str, Any]) -> CaseRedactors:
+    """The reader's redactors (cases/redaction.py), one per request or feed page: views preload
+    a page's cases with one query; a case not preloaded is read on first use."""
+    redactors = context.get("redactors")
+    if redactors is None:
+        redactors = context["redactors"] = CaseRedactors(context.get("member_organizations", ()))
+    return redactors
+
+
 class PrivateFieldsMixin(FastReadMixin):
+    """Outsiders (not members of the case's organization) get no private fields, and read the
+    name of a party without consent as the alias in the record's public texts."""
+
     private_fields: tuple[str, ...] = ("notes",)
 
     def organization_id_of(self, instance: Any) -> int:
         return instance.case.organization_id
+
+    def case_id_of(self, instance: Any) -> int:
+        return instance.case_id
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         data = super().to_representation(instance)
         if not _is_member(self.context, self.organization_id_of(instance)):
             for name in self.private_fields:
                 data.pop(name, None)
+            redactor = case_redactors_of(self.context).for_case(self.case_id_of(instance))
+            redact_record(instance._meta.model_name, data, redactor, content_language_of(self.context))
         return data
 
 
@@ -648,6 +666,9 @@ class CaseSerializer(TranslatedContentMixin, PrivateFieldsMixin):
 
     def organization_id_of(self, instance: Case) -> int:
         return instance.organization_id
+
+    def case_id_of(self, instance: Case) -> int:
+        return instance.pk
 
 
 class PartyBriefSerializer(PartySerializer):

@@ -20,6 +20,7 @@ title_en), and only as a code of settings.LANGUAGES; one statement text per lang
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -39,6 +40,7 @@ from cases.api.serializers import (
     TranslationsSerializer,
 )
 from cases.content import active_content_language, content_languages, supported_language
+from cases.redaction import CaseRedactors, redact_record
 from cases.selectors import bigint_array
 
 
@@ -250,6 +252,38 @@ def row_json(
         organization = f'(SELECT c.organization_id FROM cases_case c WHERE c.id = {table}."case_id")'  # noqa: S608
     sql = f"(CASE WHEN {organization} = ANY(%s::bigint[]) THEN {member_sql} ELSE {outsider_sql} END)::text"
     return sql, [bigint_array(member_organizations), *member_params, *outsider_params]
+
+
+def needs_redaction(model: type[Model], *, member_organizations: Any) -> tuple[str, list[Any]]:
+    """SQL (and its parameters): TRUE for a row of `model` that this caller reads as an outsider
+    and whose case has a party without consent. Such a row's JSON then goes through
+    `redacted_texts`: the alias replaces the hidden name in Python (cases/redaction.py), which SQL
+    cannot do with Russian word forms; every other row stays the text PostgreSQL made."""
+    if isinstance(member_organizations, AllOrganizations):
+        return "FALSE", []
+    table = f'"{model._meta.db_table}"'
+    case_id = f'{table}."id"' if model._meta.db_table == "cases_case" else f'{table}."case_id"'
+    hidden = f"EXISTS (SELECT 1 FROM cases_party hp WHERE hp.case_id = {case_id} AND NOT hp.consent_to_publish)"  # noqa: S608 (names only)
+    if not member_organizations:
+        return hidden, []
+    organization = f"(SELECT hc.organization_id FROM cases_case hc WHERE hc.id = {case_id})"  # noqa: S608 (names only)
+    return f"({hidden} AND NOT {organization} = ANY(%s::bigint[]))", [bigint_array(member_organizations)]
+
+
+def redacted_texts(
+    model_name: str, rows: Iterable[tuple[int, str, bool]], redactors: CaseRedactors, language: str | None
+) -> list[str]:
+    """Each row's JSON text (case id, text, needs_redaction), those flagged with the hidden names
+    of their case replaced (one query for all of them)."""
+    rows = list(rows)
+    redactors.preload(case_id for case_id, _text, flagged in rows if flagged)
+    texts = []
+    for case_id, text, flagged in rows:
+        if flagged:
+            data = redact_record(model_name, json.loads(text), redactors.for_case(case_id), language)
+            text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        texts.append(text)
+    return texts
 
 
 def plain_rows(queryset: QuerySet[Any]) -> QuerySet[Any]:

@@ -3,12 +3,13 @@ API enforces exactly the rules the admin does; reads go through the selectors' v
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Model, QuerySet
+from django.db.models import Model, QuerySet, prefetch_related_objects
 from django.db.models.expressions import RawSQL
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -33,6 +34,7 @@ from cases.api.serializers import (
     RulingSerializer,
 )
 from cases.models import Appeal, Case, Court, Hearing, Party, Ruling
+from cases.redaction import CaseRedactors
 from cases.selectors import (
     case_instance_chain,
     case_visibility_sql,
@@ -125,7 +127,29 @@ class DomainViewSet(StrictQueryParametersMixin, viewsets.ModelViewSet):
         context = super().get_serializer_context()
         context["member_organizations"] = member_organizations(self.request)
         context["content_language"] = getattr(self, "content_language", None)
+        context["redactors"] = self.redactors
         return context
+
+    @functools.cached_property
+    def redactors(self) -> CaseRedactors:
+        """Hidden parties' names, replaced by their aliases in what outsiders read (cases/redaction.py)."""
+        return CaseRedactors(member_organizations(self.request))
+
+    def paginate_queryset(self, queryset: Any) -> Any:
+        page = super().paginate_queryset(queryset)
+        if page:
+            # One query for the page's cases that the caller reads as an outsider (none for members).
+            members_of = member_organizations(self.request)
+            self.redactors.preload(
+                case_id
+                for case_id, organization_id in map(self.case_and_organization, page)
+                if case_id is not None and organization_id not in members_of
+            )
+        return page
+
+    def case_and_organization(self, instance: Any) -> tuple[int | None, int | None]:
+        case = getattr(instance, "case", None)
+        return (case.pk, case.organization_id) if case is not None else (None, None)
 
     # --- permission to write ----------------------------------------------------------------
     def organization_of_new(self, validated: dict[str, Any]) -> int | None:
@@ -209,6 +233,9 @@ class CourtViewSet(DomainViewSet):
     def get_queryset(self) -> QuerySet[Court]:
         return Court.objects.all()
 
+    def case_and_organization(self, instance: Any) -> tuple[int | None, int | None]:
+        return (None, None)
+
     def organization_of(self, instance: Any) -> int | None:
         return None
 
@@ -234,6 +261,11 @@ class CaseViewSet(DomainViewSet):
     def organization_of(self, instance: Any) -> int | None:
         return instance.organization_id
 
+    def case_and_organization(self, instance: Any) -> tuple[int | None, int | None]:
+        if isinstance(instance, dict):  # a row of the SQL-made page: redacted in `list`
+            return (None, None)
+        return (instance.pk, instance.organization_id)
+
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """The same page as DRF's list, each case's JSON made by PostgreSQL in the page's one query
         (cases/api/sql_json.py; bench/api.py measured most of the list's CPU in building model
@@ -244,10 +276,18 @@ class CaseViewSet(DomainViewSet):
         sql, params = sql_json.row_json(
             CaseSerializer, member_organizations=organizations, language=self.content_language
         )
+        # Whether the row needs its hidden names replaced (read apart: the JSON is made in SQL).
+        flag_sql, flag_params = sql_json.needs_redaction(Case, member_organizations=organizations)
+        sql, params = f"{sql}, {flag_sql}", [*params, *flag_params]
         rows: Any
         if set(request.query_params) & set(self.filterset_class.base_filters):
             cases = self.filter_queryset(cases_visible_to(user=request.user))
-            rows = sql_json.plain_rows(cases.annotate(list_json=RawSQL(sql, params))).values("id", "list_json")  # noqa: S611 (sql_json: values are parameters)
+            json_sql, json_params = sql_json.row_json(
+                CaseSerializer, member_organizations=organizations, language=self.content_language
+            )
+            rows = sql_json.plain_rows(
+                cases.annotate(list_json=RawSQL(json_sql, json_params), redact=RawSQL(flag_sql, flag_params))  # noqa: S611 (sql_json: values are parameters)
+            ).values("id", "list_json", "redact")
         else:  # no filter: the page's fixed statement (case_page.py), same pages and cursors
             where, where_params = case_visibility_sql(
                 organizations=None if isinstance(organizations, AllOrganizations) else organizations
@@ -256,14 +296,24 @@ class CaseViewSet(DomainViewSet):
         page = self.paginate_queryset(rows)
         paginator: Any = self.paginator
         assert page is not None and paginator is not None  # noqa: S101 (pagination is always on)
+        texts = sql_json.redacted_texts(
+            "case",
+            [(row["id"], row["list_json"], row["redact"]) for row in page],
+            self.redactors,
+            self.content_language,
+        )
         body = (
             f'{{"next":{json.dumps(paginator.get_next_link())},'
             f'"previous":{json.dumps(paginator.get_previous_link())},'
-            f'"results":{sql_json.json_array(row["list_json"] for row in page)}}}'
+            f'"results":{sql_json.json_array(texts)}}}'
         )
         return HttpResponse(body.encode(), content_type="application/json")  # type: ignore[return-value]
 
     def detail_payload(self, instance: Case) -> dict[str, Any]:
+        if instance.organization_id not in member_organizations(self.request):
+            # The parties the detail lists give the hidden names too: no query of their own.
+            prefetch_related_objects([instance], "parties")
+            self.redactors.seed(instance.pk, instance.parties.all())
         upcoming = list(hearings_upcoming(user=self.request.user, case=instance))
         chain = case_instance_chain(case=instance)
         for step in chain:  # the case is loaded already: spare a query per record

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import BooleanField
@@ -19,6 +19,7 @@ from rest_framework.utils.encoders import JSONEncoder
 
 from cases.api import sql_json
 from cases.api.permissions import OrganizationIds
+from cases.redaction import PUBLIC_TEXT_FIELDS, CaseRedactors
 from cases.selectors import bigint_array
 from changes.api.readers import FEED_READERS
 from changes.models import Change
@@ -43,10 +44,19 @@ class FeedReader:
     request: Any = None
     # Translated fields in this language (`?lang=` / Accept-Language); None: the active one.
     language: str | None = None
+    # Hidden parties' names in what this reader reads as an outsider (cases/redaction.py).
+    redactors: CaseRedactors = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "redactors", CaseRedactors(self.member_organizations))
 
     @property
     def context(self) -> dict[str, Any]:
-        context = {"request": self.request, "member_organizations": self.member_organizations}
+        context = {
+            "request": self.request,
+            "member_organizations": self.member_organizations,
+            "redactors": self.redactors,
+        }
         if self.language:
             context["content_language"] = self.language
         return context
@@ -69,6 +79,19 @@ def _wanted(rows: Sequence[ChangeRow]) -> tuple[dict[tuple[str, int], int], dict
     return last_mention, wanted
 
 
+def _preload_redactors(reader: FeedReader, records: Sequence[Any]) -> None:
+    """One query for the hidden names of the records' cases this reader reads as an outsider."""
+    members_of = reader.member_organizations
+    case_ids = set()
+    for record in records:
+        if record._meta.model_name not in PUBLIC_TEXT_FIELDS:
+            continue
+        case = record if record._meta.model_name == "case" else getattr(record, "case", None)
+        if case is not None and case.organization_id not in members_of:
+            case_ids.add(case.pk)
+    reader.redactors.preload(case_ids)
+
+
 def feed_page_json(reader: FeedReader, rows: Sequence[ChangeRow], *, next_cursor: str, has_more: bool) -> str:
     """The page's JSON text, each record's JSON made by PostgreSQL in the query that reads it
     (cases/api/sql_json.py): no model instances, no serializer fields, no json.dumps of the
@@ -81,6 +104,7 @@ def feed_page_json(reader: FeedReader, rows: Sequence[ChangeRow], *, next_cursor
         model = serializer_class.Meta.model  # type: ignore[attr-defined]
         if not sql_json.renders(serializer_class):  # type: ignore[arg-type]
             records = list(queryset_for(reader.user).filter(_pk_in(model, ids)))
+            _preload_redactors(reader, records)
             rendered = serializer_class(records, many=True, context=reader.context).data
             for record, data in zip(records, rendered, strict=True):
                 found[(type_name, record.pk)] = (
@@ -93,13 +117,31 @@ def feed_page_json(reader: FeedReader, rows: Sequence[ChangeRow], *, next_cursor
             member_organizations=reader.member_organizations,
             language=reader.language,
         )
-        records_json = sql_json.plain_rows(
+        queryset = (
             queryset_for(reader.user)
             .filter(_pk_in(model, ids))
             .order_by()  # the models' default orderings would only add a sort
             .annotate(feed_json=RawSQL(sql, params))  # noqa: S611 (cases/api/sql_json.py: values are parameters)
-        ).values_list("pk", "version", "feed_json")
-        for pk, version, text in records_json:
+        )
+        model_name = model._meta.model_name
+        if model_name not in PUBLIC_TEXT_FIELDS:  # courts, deadlines: no case text outsiders read
+            for pk, version, text in sql_json.plain_rows(queryset).values_list("pk", "version", "feed_json"):
+                found[(type_name, pk)] = (version, text)
+            continue
+        flag_sql, flag_params = sql_json.needs_redaction(model, member_organizations=reader.member_organizations)
+        case_key = "pk" if model_name == "case" else "case_id"
+        records_json = list(
+            sql_json.plain_rows(queryset.annotate(redact=RawSQL(flag_sql, flag_params))).values_list(  # noqa: S611
+                "pk", "version", case_key, "feed_json", "redact"
+            )
+        )
+        texts = sql_json.redacted_texts(
+            model_name,
+            [(case_id, text, flag) for _pk, _v, case_id, text, flag in records_json],
+            reader.redactors,
+            reader.language,
+        )
+        for (pk, version, *_rest), text in zip(records_json, texts, strict=True):
             found[(type_name, pk)] = (version, text)
     items = []
     for index, row in enumerate(rows):
@@ -127,6 +169,7 @@ def feed_items(reader: FeedReader, rows: Sequence[ChangeRow]) -> list[dict[str, 
     for type_name, ids in wanted.items():
         queryset_for, serializer_class = FEED_READERS[type_name]
         records = list(queryset_for(reader.user).filter(pk__in=ids))
+        _preload_redactors(reader, records)
         # One serializer per type and page: building a ModelSerializer's fields costs more
         # than serializing a record.
         rendered = serializer_class(records, many=True, context=reader.context).data

@@ -12,7 +12,6 @@ import datetime as dt
 import functools
 import hashlib
 import json
-import re
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -21,13 +20,14 @@ from django.db.models import Prefetch
 from django.utils import formats, translation
 from django.utils.translation import pgettext
 
-from cases.content import content_languages, field_in, language_note, localized
+from cases.content import language_note, localized
 from cases.models import Appeal, Case, CaseEvent, Court, Hearing, HearingReschedule, Party, Ruling
+from cases.redaction import EMPTY, public_reschedule_reason, redactor_for
 from documents.dossier import deadlines_hook, layout
 from documents.models import Document, Dossier
 
 # Raise when the layout or the rules change: the same data then makes a different dossier.
-DOSSIER_FORMAT_VERSION = "2026-12-05.1"  # case content in the edition's language
+DOSSIER_FORMAT_VERSION = "2026-12-07.1"  # hidden names in every word form; private reschedule reasons
 
 
 @dataclass
@@ -124,7 +124,7 @@ def _local(obj: Any, field_name: str, language: str, redact: _Redactor | None = 
     has is a dict {"text", "lang", "note"}: the template wraps it in an element with its real
     `lang` (screen readers and hyphenation switch language) followed by "(in Russian)"."""
     text = localized(obj, field_name, language)
-    words = redact(text.text) if redact is not None else text.text
+    words = redact(text.text, text.language) if redact is not None else text.text
     if not text.is_fallback:
         return words
     return {"text": words, "lang": text.language, "note": language_note(text.language, language)}
@@ -150,26 +150,21 @@ def _hearing_when(hearing: Hearing) -> tuple[str, str]:
 
 
 class _Redactor:
-    """In the public edition, the full name of a party without consent is replaced by the
-    alias wherever it appears in free text (a summary may name a plaintiff), in any of the
-    languages the name is kept in (a Russian summary may quote the English spelling)."""
+    """In the public edition, a party without consent is named by the alias wherever free text
+    names them (a summary may name a plaintiff), in any language and word form: the rule of
+    every public surface (cases/redaction.py). The internal edition changes nothing."""
 
     def __init__(self, parties: list[Party], public: bool, language: str = "en") -> None:
-        pairs = [
-            (name, localized(p, "alias", language).text)
-            for p in parties
-            if public and not p.consent_to_publish
-            for name in {field_in(p, "name", code) for code in content_languages()}
-            if name.strip()
-        ]
-        # Longest first, so "Anna Ivanova" goes before "Anna".
-        self.pairs = sorted(pairs, key=lambda pair: -len(pair[0]))
+        self.redactor = redactor_for(parties) if public else EMPTY
+        self.public = public
+        self.language = language
 
-    def __call__(self, text: str) -> str:
-        for name, alias in self.pairs:
-            # Split and join rather than re.sub: an alias is user text, not a replacement template.
-            text = alias.join(re.split(re.escape(name), text, flags=re.IGNORECASE))
-        return text
+    def __call__(self, text: str, language: str | None = None) -> str:
+        return self.redactor(text, language or self.language)
+
+    def reason(self, move: HearingReschedule) -> str:
+        """A reschedule's reason: the organization's unless marked public."""
+        return public_reschedule_reason(move, self.redactor, self.language) if self.public else move.reason
 
 
 # --- The builder ----------------------------------------------------------------------------
@@ -227,7 +222,7 @@ def dossier_content(*, case: Case, edition: str, language: str) -> DossierConten
             rulings=[_ruling_row(r, language, public, redact) for r in rulings],
             appeals=[_appeal_row(a, language, public) for a in _appeals_in_order(appeals)],
             chain=_chain(rulings, appeals, language, public),
-            exhibits=[_exhibit_row(i, d, public) for i, d in enumerate(documents, start=1)],
+            exhibits=[_exhibit_row(i, d, redact) for i, d in enumerate(documents, start=1)],
             sources=_sources(case, events),
         )
         timeline = _timeline(case, events, hearings, rulings, appeals, language, public, redact)
@@ -269,7 +264,7 @@ def _case_block(case: Case, redact: _Redactor, public: bool, language: str) -> d
         "is_public": case.is_public,
         "summary": _local(case, "summary", language, redact),
         "claims": _local(case, "claims", language, redact),
-        "legal_basis": _local(case, "legal_basis", language),
+        "legal_basis": _local(case, "legal_basis", language, redact),
         "tags": sorted(t.name for t in case.tags.all()),
     }
 
@@ -329,7 +324,7 @@ def _hearing_row(hearing: Hearing, language: str, public: bool, redact: _Redacto
                 "to": _date(move.new_starts_at.astimezone(hearing.court.time_zone).date())
                 if move.new_starts_at
                 else pgettext("dossier", "postponed, no new date"),
-                "reason": redact(move.reason),
+                "reason": redact.reason(move),
             }
         )
     return {
@@ -418,16 +413,16 @@ def _chain(rulings: list[Ruling], appeals: list[Appeal], language: str, public: 
     return {"nodes": nodes, "edges": edges}
 
 
-def _exhibit_row(number: int, document: Document, public: bool) -> dict[str, Any]:
+def _exhibit_row(number: int, document: Document, redact: _Redactor) -> dict[str, Any]:
     return {
         "number": number,
-        "title": " ".join(document.title.split()),  # one line: set after the number's tab
+        "title": " ".join(redact(document.title).split()),  # one line: set after the number's tab
         "date": _date(document.date) if document.date else "",
         "kind": _label(document, "kind"),
         "sha256": document.sha256,
         "size": document.size,
         "private": not document.is_public,
-        "description": document.description,
+        "description": redact(document.description),
     }
 
 
@@ -490,7 +485,7 @@ def _timeline(
                     kind_label=pgettext("dossier", "Hearing moved"),
                     title=pgettext("dossier", "Hearing at %(court)s moved to %(to)s")
                     % {"court": _court_name(hearing.court, language), "to": to},
-                    detail=redact(move.reason),
+                    detail=redact.reason(move),
                 )
             )
         entries.append(

@@ -117,7 +117,7 @@ def _query(vendor: str) -> str:
         versioned(Deadline, "case_id = %(case)s"),
         versioned(Court, "TRUE"),
         sql.digest(
-            sql.joined(":", "r.id", "r.previous_starts_at", "r.new_starts_at", "r.reason"),
+            sql.joined(":", "r.id", "r.previous_starts_at", "r.new_starts_at", "r.reason", "r.reason_is_public"),
             order="r.id",
             source=f"{table(HearingReschedule)} r JOIN {table(Hearing)} h ON h.id = r.hearing_id "
             "WHERE h.case_id = %(case)s",

@@ -15,7 +15,10 @@ def test_a_rescheduled_hearing_shows_its_move_on_the_timeline_and_in_the_table(d
     case = CaseFactory(filed_on=dt.date(2019, 10, 2))
     hearing = HearingFactory(case=case, court=CourtFactory(name="Savyolovsky District Court"))
     case_services.hearing_reschedule(
-        hearing=hearing, starts_at=dt.datetime(2019, 10, 28, 14, 30, tzinfo=MOSCOW), reason="Judge ill"
+        hearing=hearing,
+        starts_at=dt.datetime(2019, 10, 28, 14, 30, tzinfo=MOSCOW),
+        reason="Judge ill",
+        reason_is_public=True,
     )
 
     content = dossier_content(case=case, edition="public", language="en")

@@ -102,3 +102,27 @@ def test_alias_is_inserted_literally_and_the_name_is_replaced_in_any_case(db):
     assert content.case["title"] == r"Applicant \1 P. v. City"
     assert content.case["summary"] == r"Applicant \1 P. was filmed; Applicant \1 P. complained."
     assert content.parties["plaintiffs"][0]["name"] == r"Applicant \1 P."
+
+
+@pytest.mark.parametrize(("language", "alias"), [("en", "Witness A"), ("ru", "Свидетель А")])
+def test_public_edition_names_a_hidden_party_in_no_word_form(db, language, alias):
+    # given a case whose texts name Ivan Petrov in both languages and several Russian cases
+    # ("Петров", "Петрова", "Петрову", "Ивана Петрова", "Петров И. И.", English "Petrov")
+    from cases import services as case_services
+    from tests.factories import HIDDEN_NAME_STEMS, case_naming_hidden_party
+
+    case, _party = case_naming_hidden_party()
+    hearing = case.hearings.get(starts_at__year=2031)
+    case_services.hearing_postpone(hearing=hearing, reason="Petrov is in hospital")  # private by default
+
+    # when the public edition is rendered, its text read back from the PDF
+    text = pdf_text(dossier_pdf(dossier_content(case=case, edition="public", language=language)))
+
+    # then no form of the name is there, the alias is, and the private reason is not
+    assert [stem for stem in HIDDEN_NAME_STEMS if stem in text.lower()] == []
+    assert text.count(alias) >= 5
+    assert "in hospital" not in text
+    # while the internal edition keeps them all
+    internal = pdf_text(dossier_pdf(dossier_content(case=case, edition="internal", language=language)))
+    assert "Petrov is in hospital" in internal
+    assert "petrov" in internal.lower() if language == "en" else "петров" in internal.lower()

@@ -478,9 +478,10 @@ def test_ruling_form_queries(client, popova, django_assert_num_queries):
 
 @pytest.mark.parametrize(
     ("name", "args", "queries"),
-    [("web:public_case_list", [], 2), ("web:public_case", ["popova-v-moscow"], 9)],
+    [("web:public_case_list", [], 3), ("web:public_case", ["popova-v-moscow"], 9)],
 )
-# public list: the cases and their tags. Public case page: no session (anonymous), the case, its
+# public list: the cases, their tags and their parties without consent (whose names a title
+# may hold: cases/redaction.py). Public case page: no session (anonymous), the case, its
 # tags, parties, dockets, facts, hearings, their moves, rulings, appeals.
 def test_public_page_queries(client, popova, django_assert_num_queries, name, args, queries):
     _more_rows(popova)

@@ -25,7 +25,7 @@ from cases.models import Case, CaseEvent, Party
 from web.forms import CaseEventForm, CaseForm, PartyForm, apply_service_errors
 from web.language_fields import language_name
 from web.templatetags.web import day, fact_date
-from web.views.common import member_case
+from web.views.common import member_case, warn_hidden_names
 
 
 def _case_url(case: Case, anchor: str = "") -> str:
@@ -122,6 +122,7 @@ def _edit(
             apply_service_errors(form, exc, field_map() if callable(field_map) else field_map)
         else:
             messages.success(request, done)
+            case = warn_hidden_names(request, case)
             return redirect(_case_url(case, anchor(saved)))
     status = 400 if form.is_bound else 200
     return render(request, "web/record_form.html", {**context, "form": form}, status=status)

@@ -39,7 +39,7 @@ from web.forms import (
     court_local_datetime,
 )
 from web.timeline import case_timeline
-from web.views.common import member_case
+from web.views.common import member_case, warn_hidden_names
 
 CASES_PER_PAGE = 25
 
@@ -140,6 +140,7 @@ def hearing_create(request: HttpRequest, slug: str) -> HttpResponse:
             apply_service_errors(form, exc, {"starts_at": "date"})
         else:
             messages.success(request, _("Hearing logged."))
+            warn_hidden_names(request, case)
             return redirect(_case_url(case, f"hearing-{hearing.pk}"))
     status = 400 if form.is_bound else 200
     return render(request, "web/hearing_form.html", {"case": case, "form": form, "hearing": None}, status=status)
@@ -187,6 +188,7 @@ def hearing_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             apply_service_errors(form, exc, {"starts_at": "date"})
         else:
             messages.success(request, _("Hearing saved."))
+            warn_hidden_names(request, hearing.case)
             return redirect(_case_url(hearing.case, f"hearing-{hearing.pk}"))
     status = 400 if form.is_bound else 200
     return render(
@@ -208,6 +210,7 @@ def hearing_reschedule(request: HttpRequest, slug: str, pk: int) -> HttpResponse
                 time_to_be_confirmed=data["time"] is None,
                 status=Hearing.Status.SCHEDULED,
                 reason=data["reason"],
+                reason_is_public=data["reason_is_public"],
                 actor=request.user,
                 expected_version=data["version"],
             )
@@ -217,6 +220,7 @@ def hearing_reschedule(request: HttpRequest, slug: str, pk: int) -> HttpResponse
             apply_service_errors(form, exc, {"starts_at": "date"})
         else:
             messages.success(request, _("Hearing rescheduled; the earlier date is kept on the timeline."))
+            warn_hidden_names(request, hearing.case)
             return redirect(_case_url(hearing.case, f"hearing-{hearing.pk}"))
     template = "web/_hearing_reschedule_form.html" if request.htmx else "web/hearing_reschedule.html"  # type: ignore[attr-defined]
     status = 400 if form.is_bound else 200
@@ -239,10 +243,10 @@ def _one_click(request: HttpRequest, slug: str, pk: int, action: str) -> HttpRes
     common = {"hearing": hearing, "actor": request.user, "expected_version": data["version"]}
     try:
         if action == "cancel":
-            services.hearing_cancel(reason=data["reason"], **common)
+            services.hearing_cancel(reason=data["reason"], reason_is_public=data["reason_is_public"], **common)
             done = _("Hearing cancelled.")
         elif action == "postpone":
-            services.hearing_postpone(reason=data["reason"], **common)
+            services.hearing_postpone(reason=data["reason"], reason_is_public=data["reason_is_public"], **common)
             done = _("Hearing postponed; set the new date when the court gives it.")
         else:
             assert isinstance(form, HearingOutcomeForm)  # noqa: S101 (narrowing for mypy)
@@ -261,6 +265,7 @@ def _one_click(request: HttpRequest, slug: str, pk: int, action: str) -> HttpRes
             messages.error(request, text)
     else:
         messages.success(request, done)
+        warn_hidden_names(request, hearing.case)
     return redirect(_case_url(hearing.case, f"hearing-{hearing.pk}"))
 
 
@@ -294,6 +299,7 @@ def ruling_create(request: HttpRequest, slug: str) -> HttpResponse:
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("Ruling recorded."))
+            case = warn_hidden_names(request, case)
             return redirect(_case_url(case, f"ruling-{ruling.pk}"))
     status = 400 if form.is_bound else 200
     return render(request, "web/ruling_form.html", {"case": case, "form": form}, status=status)
@@ -318,6 +324,7 @@ def appeal_create(request: HttpRequest, slug: str, ruling_pk: int) -> HttpRespon
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("Appeal recorded."))
+            case = warn_hidden_names(request, case)
             return redirect(_case_url(case, f"appeal-{appeal.pk}"))
     status = 400 if form.is_bound else 200
     return render(request, "web/appeal_form.html", {"case": case, "ruling": ruling, "form": form}, status=status)

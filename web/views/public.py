@@ -13,7 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from cases.content import localized
 from cases.models import Hearing
+from cases.redaction import mark, redactor_for
 from web import selectors
 from web.timeline import case_timeline
 
@@ -49,6 +51,7 @@ def public_hearing_ics(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     hearing = get_object_or_404(
         Hearing.objects.select_related("case", "court"), pk=pk, case__slug=slug, case__is_public=True
     )
+    mark(redactor_for(hearing.case.parties.all()), hearing.case)
     calendar = Calendar()
     calendar.add("prodid", "-//Privacy litigation case tracker//EN")
     calendar.add("version", "2.0")
@@ -61,7 +64,7 @@ def public_hearing_ics(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     else:
         event.add("dtstart", hearing.starts_at)
         event.add("duration", dt.timedelta(minutes=hearing.duration_minutes))
-    event.add("summary", _("Hearing: %(case)s") % {"case": hearing.case.title})
+    event.add("summary", _("Hearing: %(case)s") % {"case": localized(hearing.case, "title").text})
     event.add("location", ", ".join(part for part in (court.name, hearing.courtroom, court.address) if part))
     event.add("url", settings.SITE_BASE_URL + reverse("web:public_case", args=[hearing.case.slug]))
     if hearing.status != Hearing.Status.SCHEDULED:
