@@ -199,12 +199,17 @@ def deadline_reminder_deliver(
 
 
 def member_language(user: User) -> str:
-    """The member's chosen language; else the language of their latest subscription made while
-    logged in; else the site's default."""
+    """The member's chosen language (on /reminders/me/); else the language of the latest
+    subscription they made while logged in; else the site's default.
+
+    "Latest" is by creation, not by the last change: an unsubscribe, a confirmation or a new
+    time zone touches a row, and must not switch the language of a member's feed and emails."""
     chosen = MemberReminderSettings.objects.filter(user=user).values_list("language", flat=True).first()
     if chosen:
         return chosen
-    latest = Subscription.objects.filter(user=user).order_by("-updated_at").values_list("language", flat=True).first()
+    latest = (
+        Subscription.objects.filter(user=user).order_by("-created_at", "-pk").values_list("language", flat=True).first()
+    )
     return latest or settings.LANGUAGE_CODE
 
 
