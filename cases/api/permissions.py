@@ -56,6 +56,7 @@ class WriteScope(permissions.BasePermission):
     """Anyone reads (what they may see); writing needs a logged-in user or a read-write token."""
 
     message = "This API token is read-only."
+    anonymous_reads = True  # the OpenAPI schema lists "no credentials" for reads (tracker/api/schema.py)
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         if request.method in permissions.SAFE_METHODS:
@@ -69,6 +70,7 @@ class StaffWritesCourts(permissions.BasePermission):
     """Courts are shared reference data: staff maintain them."""
 
     message = "Only staff can change the list of courts."
+    anonymous_reads = True
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         return request.method in permissions.SAFE_METHODS or bool(request.user and request.user.is_staff)
