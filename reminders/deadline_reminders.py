@@ -38,7 +38,7 @@ from cases.models import Case, Membership, Ruling
 from deadlines.models import Deadline
 from reminders import services
 from reminders.calendar import content_text, hearings_calendar, site_domain
-from reminders.emails import case_parties_text
+from reminders.emails import case_parties_text, email_with_html
 from reminders.models import DeadlineReminder, DeliveryState, MemberReminderSettings, Subscription
 
 OFFSETS_DAYS = (7, 2, 0)
@@ -260,11 +260,14 @@ def deadline_reminder_message(row: DeadlineReminder) -> EmailMessage:
             "due_on": context["due_on"],
         }
         body = render_to_string("reminders/email/deadline_reminder.txt", context)
-    message = EmailMessage(
-        subject=" ".join(subject.split()),
+        action_label = _("Open the case's deadlines")
+    message = email_with_html(
+        subject=subject,
         body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email],
+        to=user.email,
+        language=language,
+        action_url=context["case_link"],
+        action_label=action_label,
         headers={
             # Stable per row and generation: a copy re-sent after a crash is recognisably the same message.
             "Message-ID": f"<deadline-reminder-{row.pk}.{row.generation}@{site_domain()}>",
