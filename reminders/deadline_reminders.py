@@ -38,7 +38,7 @@ from cases.models import Case, Membership, Ruling
 from deadlines.models import Deadline
 from reminders import services
 from reminders.calendar import content_text, hearings_calendar, site_domain
-from reminders.emails import case_parties_text
+from reminders.emails import case_parties_text, email_with_html
 from reminders.models import DeadlineReminder, DeliveryState, MemberReminderSettings, Subscription
 
 OFFSETS_DAYS = (7, 2, 0)
@@ -199,12 +199,17 @@ def deadline_reminder_deliver(
 
 
 def member_language(user: User) -> str:
-    """The member's chosen language; else the language of their latest subscription made while
-    logged in; else the site's default."""
+    """The member's chosen language (on /reminders/me/); else the language of the latest
+    subscription they made while logged in; else the site's default.
+
+    "Latest" is by creation, not by the last change: an unsubscribe, a confirmation or a new
+    time zone touches a row, and must not switch the language of a member's feed and emails."""
     chosen = MemberReminderSettings.objects.filter(user=user).values_list("language", flat=True).first()
     if chosen:
         return chosen
-    latest = Subscription.objects.filter(user=user).order_by("-updated_at").values_list("language", flat=True).first()
+    latest = (
+        Subscription.objects.filter(user=user).order_by("-created_at", "-pk").values_list("language", flat=True).first()
+    )
     return latest or settings.LANGUAGE_CODE
 
 
@@ -255,11 +260,14 @@ def deadline_reminder_message(row: DeadlineReminder) -> EmailMessage:
             "due_on": context["due_on"],
         }
         body = render_to_string("reminders/email/deadline_reminder.txt", context)
-    message = EmailMessage(
-        subject=" ".join(subject.split()),
+        action_label = _("Open the case's deadlines")
+    message = email_with_html(
+        subject=subject,
         body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email],
+        to=user.email,
+        language=language,
+        action_url=context["case_link"],
+        action_label=action_label,
         headers={
             # Stable per row and generation: a copy re-sent after a crash is recognisably the same message.
             "Message-ID": f"<deadline-reminder-{row.pk}.{row.generation}@{site_domain()}>",

@@ -8,10 +8,11 @@ a text that exists only in another language is followed by "(in English)"."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, translation
@@ -49,6 +50,43 @@ RULING_OUTCOMES = {
 # "E" is the month in the form used inside a date (genitive in Russian: "21 октября").
 DATETIME_FORMAT = "l, j E Y, H:i"
 DATE_FORMAT = "j E Y"
+
+
+# RFC 3676's signature delimiter: what follows it in a text part is the footer.
+SIGNATURE_DELIMITER = "\n-- \n"
+
+
+def html_alternative(*, subject: str, body: str, language: str, action_url: str = "", action_label: str = "") -> str:
+    """The text part as HTML, for mail clients that show a button: the same paragraphs (escaped,
+    links made links), `lang` for screen readers, the action as a large link first. No image,
+    font or stylesheet loaded from anywhere, so nothing tells anyone the message was opened."""
+    text, _, footer = body.partition(SIGNATURE_DELIMITER)
+    paragraphs = [paragraph.strip("\n") for paragraph in re.split(r"\n[ \t]*\n", text) if paragraph.strip()]
+    context = {
+        "subject": subject,
+        "language": language,
+        "paragraphs": paragraphs,
+        "footer": footer.strip("\n"),
+        "action_url": action_url,
+        "action_label": action_label,
+    }
+    return render_to_string("reminders/email/message.html", context)
+
+
+def email_with_html(
+    *, subject: str, body: str, to: str, headers: dict[str, str], language: str, action_url: str, action_label: str
+) -> EmailMultiAlternatives:
+    """multipart/alternative: the text part first (read as is by text clients and filters), then
+    the same content in HTML. Attachments, if any, come after both."""
+    subject = " ".join(subject.split())
+    message = EmailMultiAlternatives(
+        subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to], headers=headers
+    )
+    html = html_alternative(
+        subject=subject, body=body, language=language, action_url=action_url, action_label=action_label
+    )
+    message.attach_alternative(html, "text/html")
+    return message
 
 
 def absolute(path: str) -> str:
@@ -136,9 +174,10 @@ def _message(
     template: str | None = None,
     body: str | None = None,
     ics: bytes | None = None,
-    list_unsubscribe: bool = True,
+    action: tuple[str, Any] | None = None,
 ) -> EmailMessage:
-    """The message from a template and its context, or from a `body` already rendered."""
+    """The message from a template and its context, or from a `body` already rendered. `action`:
+    the HTML part's button (its URL and label); by default, the case."""
     if body is None:
         assert template is not None  # noqa: S101
         body = render_to_string(template, context)
@@ -148,18 +187,22 @@ def _message(
         "Auto-Submitted": "auto-generated",  # RFC 3834: no vacation auto-replies
         "Content-Language": subscription.language,
     }
-    if list_unsubscribe:
-        # RFC 8058: mail clients show an unsubscribe button that POSTs to this URL.
-        headers["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
-        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-        headers["List-Id"] = f"Hearings of {subscription.case.slug} <{subscription.case.slug}.hearings.{site_domain()}>"
-    message = EmailMessage(
-        subject=" ".join(subject.split()),
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[subscription.email],
-        headers=headers,
-    )
+    # RFC 8058: mail clients show an unsubscribe button that POSTs to this URL. On a confirmation
+    # it withdraws the pending subscription (and kills the confirm link).
+    headers["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
+    headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    headers["List-Id"] = f"Hearings of {subscription.case.slug} <{subscription.case.slug}.hearings.{site_domain()}>"
+    with translation.override(subscription.language):
+        action_url, action_label = action or (context["case_link"], _("Open the case"))
+        message = email_with_html(
+            subject=subject,
+            body=body,
+            to=subscription.email,
+            headers=headers,
+            language=subscription.language,
+            action_url=action_url,
+            action_label=str(action_label),
+        )
     if ics is not None:
         message.attach("hearing.ics", ics, "text/calendar; charset=utf-8; method=PUBLISH")
     return message
@@ -291,5 +334,5 @@ def confirmation_message(subscription: Subscription) -> EmailMessage:
             template="reminders/email/confirm.txt",
             context=context,
             message_id=f"confirm-{subscription.pk}.{subscription.confirm_token[:12]}",
-            list_unsubscribe=False,
+            action=(context["confirm_url"], _("Confirm the subscription")),
         )

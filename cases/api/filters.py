@@ -6,8 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from cases.api.permissions import member_organizations
 from cases.models import Appeal, Case, Court, Docket, Hearing, Jurisdiction, Party, Ruling
@@ -24,6 +27,19 @@ class UtcDateTimeFilter(filters.IsoDateTimeFilter):
         return super().filter(qs, value)
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(filters.NumberFilter):
+    """A record's id: a whole number (django-filter's NumberFilter takes decimals, and the schema
+    said `number`)."""
+
+    field_class = forms.IntegerField
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdChoiceFilter(filters.ModelChoiceFilter):
+    """A record chosen by its id, documented as the integer it is."""
+
+
 def _cases_at(courts: QuerySet[Court]) -> Q:
     """Cases that have a docket, a hearing or a ruling at one of these courts."""
     return Q(
@@ -35,7 +51,7 @@ def _cases_at(courts: QuerySet[Court]) -> Q:
 
 class CaseFilter(filters.FilterSet):
     status = filters.MultipleChoiceFilter(choices=Case.Status.choices)
-    court = filters.ModelChoiceFilter(queryset=Court.objects.all(), method="filter_court")
+    court = IdChoiceFilter(queryset=Court.objects.all(), method="filter_court")
     jurisdiction = filters.ChoiceFilter(choices=Jurisdiction.choices, method="filter_jurisdiction")
     tag = filters.CharFilter(field_name="tags__slug", method="filter_tag", help_text="Tag slug.")
     organization = filters.CharFilter(field_name="organization__slug", help_text="Organization slug.")
@@ -95,7 +111,7 @@ class CourtFilter(filters.FilterSet):
 
 
 class PartyFilter(filters.FilterSet):
-    case = filters.NumberFilter(field_name="case_id")
+    case = IdFilter(field_name="case_id")
     role = filters.ChoiceFilter(choices=Party.Role.choices)
     updated_after = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
@@ -105,8 +121,8 @@ class PartyFilter(filters.FilterSet):
 
 
 class HearingFilter(filters.FilterSet):
-    case = filters.NumberFilter(field_name="case_id")
-    court = filters.NumberFilter(field_name="court_id")
+    case = IdFilter(field_name="case_id")
+    court = IdFilter(field_name="court_id")
     status = filters.MultipleChoiceFilter(choices=Hearing.Status.choices)
     starts_after = UtcDateTimeFilter(field_name="starts_at", lookup_expr="gte")
     starts_before = UtcDateTimeFilter(field_name="starts_at", lookup_expr="lt")
@@ -118,8 +134,8 @@ class HearingFilter(filters.FilterSet):
 
 
 class RulingFilter(filters.FilterSet):
-    case = filters.NumberFilter(field_name="case_id")
-    court = filters.NumberFilter(field_name="court_id")
+    case = IdFilter(field_name="case_id")
+    court = IdFilter(field_name="court_id")
     decided_after = filters.DateFilter(field_name="decided_on", lookup_expr="gte")
     decided_before = filters.DateFilter(field_name="decided_on", lookup_expr="lte")
     updated_after = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
@@ -130,8 +146,8 @@ class RulingFilter(filters.FilterSet):
 
 
 class AppealFilter(filters.FilterSet):
-    case = filters.NumberFilter(field_name="case_id")
-    court = filters.NumberFilter(field_name="court_id")
+    case = IdFilter(field_name="case_id")
+    court = IdFilter(field_name="court_id")
     status = filters.MultipleChoiceFilter(choices=Appeal.Status.choices)
     updated_after = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 

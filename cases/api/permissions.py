@@ -57,6 +57,7 @@ class WriteScope(permissions.BasePermission):
     """Anyone reads (what they may see); writing needs a logged-in user or a read-write token."""
 
     message = "This API token is read-only."
+    anonymous_reads = True  # the OpenAPI schema lists "no credentials" for reads (tracker/api/schema.py)
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         if request.method in permissions.SAFE_METHODS:
@@ -73,6 +74,7 @@ class ReferenceDataWriters(permissions.DjangoModelPermissions):
     being staff (demo viewers are staff) or a lawyer of some organization."""
 
     message = _("Only superusers and reference editors can change the list of courts.")
+    anonymous_reads = True
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         if request.method in permissions.SAFE_METHODS:

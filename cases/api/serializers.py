@@ -104,6 +104,8 @@ class LanguageTextsSerializer(serializers.Serializer):
     """One field's text in every language; null where there is no translation. (Described for
     the schema; TranslationsSerializer reads and checks it.)"""
 
+    closed_object = True  # an unknown language is refused: `additionalProperties: false` (tracker/api/schema.py)
+
     def get_fields(self) -> dict[str, serializers.Field]:
         return {
             code: serializers.CharField(allow_null=True, allow_blank=True, required=False)
@@ -123,6 +125,7 @@ class TranslationsSerializer(serializers.Serializer):
 
     model: Any = None
     field_names: tuple[str, ...] = ()
+    closed_object = True  # an unknown field is refused
 
     def get_fields(self) -> dict[str, serializers.Field]:
         return {name: LanguageTextsSerializer(required=False) for name in self.field_names}

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Model, QuerySet, prefetch_related_objects
 from django.db.models.expressions import RawSQL
 from django.http import HttpResponse
+from django_filters import CharFilter
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers, status, viewsets
@@ -95,6 +96,23 @@ class StrictQueryParametersMixin:
             raise exceptions.ValidationError(
                 {name: [f"Unknown query parameter. Allowed here: {allowed}."] for name in unknown}
             )
+        # `?court=` or `?status=` (a choice, an id, a date left empty) would be ignored by
+        # django-filter and answer everything: the schema allows no empty value there.
+        empty = sorted(
+            name
+            for name in self.valued_filters()
+            if name in request.query_params and "" in request.query_params.getlist(name)
+        )
+        if empty:
+            raise exceptions.ValidationError({name: ["Give a value, or leave the parameter out."] for name in empty})
+
+    def valued_filters(self) -> set[str]:
+        """The filters whose value may not be empty: all but free text."""
+        if getattr(self, "action", None) != "list" or not self.filterset_class:
+            return set()
+        return {
+            name for name, declared in self.filterset_class.base_filters.items() if not isinstance(declared, CharFilter)
+        }
 
 
 @extend_schema_view(

@@ -47,7 +47,7 @@ class ChangeFeedApi(APIView):
             ),
             OpenApiParameter(
                 "limit",
-                OpenApiTypes.INT,
+                {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
                 description=f"How many changes a page holds, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}).",
             ),
             *lang_parameters(),
@@ -69,7 +69,7 @@ class ChangeFeedApi(APIView):
                 {name: ["Unknown query parameter. Allowed here: since, limit, lang."] for name in unknown}
             )
         limit_text = request.query_params.get("limit", str(DEFAULT_LIMIT))
-        if not limit_text.isdigit() or not 1 <= int(limit_text) <= MAX_LIMIT:
+        if not (limit_text.isascii() and limit_text.isdigit()) or not 1 <= int(limit_text) <= MAX_LIMIT:
             raise exceptions.ValidationError({"limit": [f"A whole number from 1 to {MAX_LIMIT}."]})
         limit = int(limit_text)
         since = request.query_params.get("since")

@@ -83,9 +83,12 @@ class DocumentFileApi(APIView):
     @extend_schema(
         summary="Download a document's file",
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(
-                bytes, description="The file as uploaded; X-Content-SHA256 carries its SHA-256 (hex)."
-            )
+            (200, "application/pdf"): OpenApiResponse(
+                bytes,
+                description="The file as uploaded, with the type it was uploaded as (a PDF for filings, "
+                "rulings and dossiers); X-Content-SHA256 carries its SHA-256 (hex).",
+            ),
+            (200, "*/*"): OpenApiResponse(bytes, description="Any other file, with the type it was uploaded as."),
         },
     )
     def get(self, request: Request, pk: int) -> StreamingHttpResponse:

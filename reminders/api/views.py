@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -48,7 +48,20 @@ class SubscriptionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary="Subscribe an email address to a case's hearings",
         request=SubscribeSerializer,
-        responses={202: OpenApiResponse(description="Accepted: a confirmation email is on its way if needed.")},
+        responses={
+            202: OpenApiResponse(
+                inline_serializer(
+                    "SubscriptionAccepted",
+                    {
+                        "case": serializers.SlugField(help_text="The case's slug."),
+                        "email": serializers.EmailField(),
+                        "detail": serializers.CharField(),
+                    },
+                ),
+                description="Accepted: a confirmation email is on its way if needed. The same answer whether "
+                "the address was new, pending or already subscribed.",
+            )
+        },
     )
     def create(self, request: Request) -> Response:
         incoming = SubscribeSerializer(data=request.data)

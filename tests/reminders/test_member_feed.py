@@ -181,3 +181,28 @@ def test_the_members_feed_is_in_the_members_language(client, popova):
     # the steps of the computation in Russian too (deadlines/explanation.py)
     assert "- " not in description[2] and any("окончательной форме" in line for line in description)
     assert str(icalendar.Calendar.from_ical(response.content)["X-WR-CALNAME"]) == "Заседания и сроки"
+
+
+def test_unsubscribing_from_an_older_subscription_does_not_switch_the_members_language(client, popova):
+    # Given a lawyer who followed a case in Russian, then (later) another one in English, and chose no language
+    case, deadline = popova
+    case.title_ru = "Попова против ГУ МВД"
+    case.save()
+    lawyer = member(case, "anna")
+    other = CaseFactory(organization=case.organization, is_public=True)
+    with time_machine.travel(dt.datetime(2020, 1, 10, 10, 0, tzinfo=dt.UTC), tick=False):
+        russian = SubscriptionFactory(case=case, email=lawyer.email, user=lawyer, language="ru")
+    with time_machine.travel(dt.datetime(2020, 1, 20, 10, 0, tzinfo=dt.UTC), tick=False):
+        SubscriptionFactory(case=other, email=lawyer.email, user=lawyer, language="en")
+    assert str(icalendar.Calendar.from_ical(client.get(feed_url(lawyer)).content)["X-WR-CALNAME"]) == (
+        "Hearings and deadlines"
+    )
+    # When the Russian one is unsubscribed with one click (which touches that row last)
+    assert client.post(f"/reminders/unsubscribe/{russian.unsubscribe_token}/").status_code == 200
+    # Then the feed stays in English: the latest subscription made, not the last one changed
+    response = client.get(feed_url(lawyer))
+    assert str(icalendar.Calendar.from_ical(response.content)["X-WR-CALNAME"]) == "Hearings and deadlines"
+    # and a language the member chose wins over every subscription
+    MemberReminderSettings.objects.filter(user=lawyer).update(language="ru")
+    response = client.get(feed_url(lawyer))
+    assert str(icalendar.Calendar.from_ical(response.content)["X-WR-CALNAME"]) == "Заседания и сроки"

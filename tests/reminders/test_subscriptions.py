@@ -145,7 +145,9 @@ def test_the_confirmation_email_carries_the_confirm_link_in_the_subscribers_lang
     assert message.to == ["ann@example.net"]
     assert message.subject == "Подтвердите подписку на заседания по делу «Popova v. Moscow»"
     assert f"https://tracker.example.org/reminders/confirm/{subscription.confirm_token}/" in message.body
-    assert "List-Unsubscribe" not in message.extra_headers
+    # one click in the mail client withdraws the pending subscription (tests/reminders/test_email_format.py)
+    unsubscribe = f"https://tracker.example.org/reminders/unsubscribe/{subscription.unsubscribe_token}/"
+    assert message.extra_headers["List-Unsubscribe"] == f"<{unsubscribe}>"
 
 
 def reminder_rows():

@@ -245,7 +245,7 @@ def test_a_member_asks_for_a_dossier_and_follows_its_progress(client, popova, dj
     assert '<progress max="100" value="0">' in progress
     block = client.get(page["Location"], HTTP_HX_REQUEST="true").content.decode()
     assert block.startswith(f'<div id="dossier-{dossier.pk}"')
-    assert f'hx-get="/cases/popova-v-moscow/dossiers/{dossier.pk}/" hx-trigger="every 2s"' in block
+    assert f'data-hx-get="/cases/popova-v-moscow/dossiers/{dossier.pk}/" data-hx-trigger="every 2s"' in block
 
     # a second click on an unchanged case gives the same dossier, not a second render
     client.post(reverse("web:dossier_generate", args=["popova-v-moscow"]), {"edition": "internal", "language": "ru"})

@@ -4,7 +4,7 @@ from base64 import b64encode
 from typing import Any
 from urllib import parse
 
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import Cursor, CursorPagination
 
 BIGINT = range(-(2**63), 2**63)
@@ -22,6 +22,23 @@ class StableCursorPagination(CursorPagination):
         "the first page. It is opaque: a forged or stale one is a 404."
     )
     page_size_query_description = f"How many records a page holds, 1 to {max_page_size} (default {page_size})."
+
+    def get_page_size(self, request: Any) -> int:
+        """DRF ignores a page_size it cannot read (`0`, `false`, `null`) and caps a large one; a
+        client that asked for something else must hear so: a 400, as the schema's bounds say."""
+        text = request.query_params.get(self.page_size_query_param)
+        if text is None:
+            return self.page_size
+        if not (text.isascii() and text.isdigit() and 1 <= int(text) <= self.max_page_size):
+            raise ValidationError({self.page_size_query_param: [f"A whole number from 1 to {self.max_page_size}."]})
+        return int(text)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
+        return parameters
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         """The page as OpenAPI 3.1 has it (DRF's own uses 3.0's `nullable`, and its example link

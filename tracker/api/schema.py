@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Model
 from django.utils import translation
 from drf_spectacular.openapi import AutoSchema
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import SAFE_METHODS, AllowAny
 
 from tracker.api.errors import ErrorSerializer
 
@@ -90,12 +90,26 @@ class TrackerAutoSchema(AutoSchema):
 
     def _map_basic_serializer(self, serializer: Any, direction: Any) -> dict[str, Any]:
         schema: dict[str, Any] = super()._map_basic_serializer(serializer, direction)
+        if getattr(serializer, "closed_object", False):
+            # The server refuses keys it does not know (cases/api/serializers.py: translations).
+            schema["additionalProperties"] = False
         description = _own_doc(type(serializer))
         if description:
             schema["description"] = description
         else:
             schema.pop("description", None)
         return schema
+
+    def get_auth(self) -> list[dict[str, list[str]]]:
+        """drf-spectacular's requirements, plus `{}` (no credentials) where an anonymous caller
+        reads: the permissions of such views say so with `anonymous_reads = True`
+        (cases.api.permissions), which drf-spectacular cannot know for a custom class."""
+        auths: list[dict[str, list[str]]] = super().get_auth()
+        permissions = self.view.get_permissions()
+        anonymous_reads = bool(permissions) and all(getattr(p, "anonymous_reads", False) for p in permissions)
+        if self.method in SAFE_METHODS and anonymous_reads and {} not in auths:
+            auths.append({})
+        return auths
 
     def get_summary(self) -> str | None:
         explicit = super().get_summary()
@@ -158,7 +172,7 @@ class TrackerAutoSchema(AutoSchema):
         strict = hasattr(self.view, "reject_unknown_query_parameters")
         write = self.method in WRITE_METHODS
         statuses = [401, 429]
-        if "requestBody" in operation or filters or strict:
+        if "requestBody" in operation or filters or strict or paginated:  # page_size out of bounds
             statuses.append(400)
         if write and not self._open_to_anyone():
             statuses.append(403)

@@ -21,5 +21,5 @@ urlpatterns = [
     path("v1/", include("webhooks.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", api_docs, name="api-docs"),
-    re_path(r"^.*$", api_not_found),
+    re_path(r"^[\s\S]*$", api_not_found),  # any path, a newline in it too ("." stops at one)
 ]

@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
+from cases.content import content_languages, field_in
 from cases.models import CaseEvent, Court, Hearing
 from cases.templatetags.content import content_html
 from web.forms import HearingOutcomeForm
@@ -122,6 +123,12 @@ def outcome_form(hearing: Hearing) -> HearingOutcomeForm:
     """The hearing's "what happened" form (one input per language), filled with what is recorded."""
     initial = {**HearingOutcomeForm.translated_initial(hearing), "version": hearing.version}
     return HearingOutcomeForm(initial=initial, auto_id=f"outcome-{hearing.pk}-%s")
+
+
+@register.filter
+def has_outcome(hearing: Hearing) -> bool:
+    """Whether "what happened" is recorded, in any language."""
+    return any(field_in(hearing, "outcome_notes", code) for code in content_languages())
 
 
 @register.filter

@@ -12,12 +12,12 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, generics, mixins, status, viewsets
+from rest_framework import exceptions, generics, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cases.api.permissions import writer_organizations
+from cases.api.permissions import WriteScope, writer_organizations
 from changes.selectors import CursorExpired
 from tracker.api.errors import Gone
 from webhooks import selectors, services
@@ -41,6 +41,9 @@ class EndpointViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = EndpointSerializer
+    # Endpoints belong to organizations' writers: an anonymous caller gets 401, as on
+    # /api/v1/subscriptions/, not an empty list that reads as "you have none".
+    permission_classes = [permissions.IsAuthenticated, WriteScope]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Endpoint]:
@@ -136,6 +139,7 @@ class EndpointDeliveriesApi(generics.ListAPIView):
     latency, the response's first 1 KB."""
 
     serializer_class = DeliverySerializer
+    permission_classes = [permissions.IsAuthenticated, WriteScope]
 
     @extend_schema(summary="List an endpoint's delivery attempts")
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
