@@ -328,6 +328,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",  # the browsable API
     ],
     "DEFAULT_PERMISSION_CLASSES": ["cases.api.permissions.WriteScope"],
+    # JSON first (the browsable API's forms still post form data); tracker/api/parsers.py.
+    "DEFAULT_PARSER_CLASSES": [
+        "tracker.api.parsers.UnicodeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "tracker.api.pagination.StableCursorPagination",
     "PAGE_SIZE": 50,
