@@ -28,6 +28,7 @@ from django.db import connection as db_connection
 from django.db.models import Field
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext
 
 from cases.models import Case, Hearing, Ruling
 from cases.selectors import case_user_is_member
@@ -75,6 +76,9 @@ def _clean_offsets(offsets_minutes: Sequence[int] | None) -> list[int]:
 
 def _clean_subscription_input(*, email: str, language: str, time_zone: str) -> tuple[str, zoneinfo.ZoneInfo]:
     email = email.strip().lower()
+    max_length = Subscription._meta.get_field("email").max_length or 254
+    if len(email) > max_length:  # the validator allows 320 (RFC 3696), the column 254 (RFC 5321)
+        raise ValidationError({"email": gettext("No more than %(max)s characters, please.") % {"max": max_length}})
     try:
         validate_email(email)
     except ValidationError as exc:

@@ -9,7 +9,7 @@ from tracker.validation import TIME_ZONE_MAX_LENGTH, time_zone_from_name
 
 class SubscribeSerializer(serializers.Serializer):
     case = serializers.SlugField(help_text="The case's slug.")
-    email = serializers.EmailField()
+    email = serializers.EmailField(max_length=254)
     language = serializers.ChoiceField(choices=Subscription.Language.choices, default=Subscription.Language.ENGLISH)
     time_zone = serializers.CharField(
         default="UTC", max_length=TIME_ZONE_MAX_LENGTH, help_text="An IANA zone name, e.g. Europe/Moscow."

@@ -139,20 +139,19 @@ def test_cases(world, title, summary, filed_on):
         assert_answered(api.patch(f"/api/v1/cases/{world['case'].pk}/", **as_json(body), HTTP_IF_MATCH="*"))
 
 
+def create_answered(world, resource: str, **fields) -> None:  # type: ignore[no-untyped-def]
+    """POST a new record of the world's case to /api/v1/<resource>/ as its lawyer; rolled back."""
+    api = client_with_token(world["lawyer"])
+    with rolled_back():
+        assert_answered(api.post(f"/api/v1/{resource}/", **as_json({"case": world["case"].pk, **fields})))
+
+
 @PROPERTY_SETTINGS
 @given(starts_at=moment_text(), courtroom=odd_text(surrogates=True), judge=odd_text(surrogates=True))
 def test_hearings(world, starts_at, courtroom, judge):
-    api = client_with_token(world["lawyer"])
-    body = {
-        "case": world["case"].pk,
-        "court": world["court"].pk,
-        "starts_at": starts_at,
-        "kind": "merits",
-        "courtroom": courtroom,
-        "judge": judge,
-    }
-    with rolled_back():
-        assert_answered(api.post("/api/v1/hearings/", **as_json(body)))
+    create_answered(
+        world, "hearings", court=world["court"].pk, kind="merits", starts_at=starts_at, courtroom=courtroom, judge=judge
+    )
 
 
 @PROPERTY_SETTINGS
@@ -163,36 +162,32 @@ def test_hearings(world, starts_at, courtroom, judge):
     citation=odd_text(surrogates=True),
 )
 def test_rulings(world, decided_on, final_form_on, summary, citation):
-    api = client_with_token(world["lawyer"])
-    body = {
-        "case": world["case"].pk,
-        "court": world["other_court"].pk,
-        "decided_on": decided_on,
-        "final_form_on": final_form_on,
-        "outcome": "dismissed",
-        "summary": summary,
-        "citation": citation,
-    }
-    with rolled_back():
-        assert_answered(api.post("/api/v1/rulings/", **as_json(body)))
+    create_answered(
+        world,
+        "rulings",
+        court=world["other_court"].pk,
+        outcome="dismissed",
+        decided_on=decided_on,
+        final_form_on=final_form_on,
+        summary=summary,
+        citation=citation,
+    )
 
 
 @PROPERTY_SETTINGS
 @given(filed_on=day_text(), reference=odd_text(surrogates=True), grounds=odd_text(surrogates=True))
 def test_appeals(world, filed_on, reference, grounds):
-    api = client_with_token(world["lawyer"])
-    body = {
-        "case": world["case"].pk,
-        "ruling": world["ruling"].pk,
-        "court": world["other_court"].pk,
-        "kind": "appeal",
-        "status": "filed",
-        "filed_on": filed_on,
-        "reference": reference,
-        "grounds": grounds,
-    }
-    with rolled_back():
-        assert_answered(api.post("/api/v1/appeals/", **as_json(body)))
+    create_answered(
+        world,
+        "appeals",
+        ruling=world["ruling"].pk,
+        court=world["other_court"].pk,
+        kind="appeal",
+        status="filed",
+        filed_on=filed_on,
+        reference=reference,
+        grounds=grounds,
+    )
 
 
 @PROPERTY_SETTINGS

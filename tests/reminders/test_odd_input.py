@@ -118,3 +118,14 @@ def test_every_text_property_goes_through_the_escaping():
     assert "X-EVIL" not in calendar and "X-EVIL" not in event
     assert str(event["LOCATION"]) == "Court;\nX-EVIL:1, Street, 1, courtroom 4\n12"
     assert "Judge: J\n" in str(event["DESCRIPTION"])
+
+
+def test_an_address_longer_than_the_column_is_a_form_error_not_a_500():
+    CaseFactory(slug="popova", is_public=True)
+    address = "a" * 64 + "@" + ".".join(["b" * 60] * 4) + ".org"  # valid syntax, 310 characters
+    response = Client().post(
+        reverse("reminders:subscribe", args=["popova"]),
+        {"email": address, "language": "en", "time_zone": "Europe/Moscow", "offsets_minutes": ["60"]},
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["email"] == ["No more than 254 characters, please."]
