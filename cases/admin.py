@@ -44,6 +44,7 @@ from cases.models import (
 )
 from cases.redaction import hidden_name_warnings
 from deadlines.inlines import DeadlineInline
+from tracker.validation import event_date_validate
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,10 @@ class ServiceForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.parent_fields = {}
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField | forms.DateTimeField | forms.SplitDateTimeField):
+                # Next to the field, before clean() moves a time into the court's zone.
+                field.validators.append(event_date_validate)
         for name in self.fields:
             if _language_of(name) and _language_of(name)[0] in getattr(self._meta.model, "translated_fields", ()):  # type: ignore[index]
                 # One language is enough: the service refuses a required text missing in all of them.

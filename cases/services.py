@@ -42,6 +42,7 @@ from cases.redaction import redactor_for
 from changes.services import change_record, change_record_case_visibility
 from deadlines import services as deadline_services
 from reminders.services import notices_ruling_recorded, reminders_hearing_changed
+from tracker.validation import record_input_validate
 
 Actor = User | AnonymousUser | None
 M = TypeVar("M", bound=models.Model)
@@ -123,6 +124,7 @@ def _assign(instance: M, fields: dict[str, Any], editable: Iterable[str]) -> lis
     unknown = sorted(set(fields) - allowed)
     if unknown:
         raise ValidationError({name: gettext("This field cannot be changed here.") for name in unknown})
+    record_input_validate(type(instance), fields)
     changed = []
     for name, value in fields.items():
         field = instance._meta.get_field(name)

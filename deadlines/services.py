@@ -26,6 +26,7 @@ from deadlines.explanation import msg, step
 from deadlines.models import Deadline
 from deadlines.rules import NoVersionInForce, rule_versions
 from reminders import deadline_reminders
+from tracker.validation import record_input_validate
 
 Actor = User | AnonymousUser | None
 
@@ -205,6 +206,7 @@ def deadline_override(
     reason = reason.strip()
     if not reason:
         raise ValidationError({"override_reason": gettext("Give the reason for changing the due date.")})
+    record_input_validate(Deadline, {"override_due_on": due_on, "override_reason": reason})
     if due_on is not None and deadline.trigger_on is not None and due_on < deadline.trigger_on:
         raise ValidationError(
             {

@@ -31,6 +31,7 @@ from documents.dossier.render import dossier_pdf
 from documents.models import Document, Dossier
 from documents.selectors import document_is_public
 from tracker.storage import storage_sha256
+from tracker.validation import record_input_validate
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +86,7 @@ DOCUMENT_FIELDS = ("title", "kind", "date", "is_public", "description", "notes")
 
 
 def _document_validate(document: Document) -> None:
+    record_input_validate(Document, {name: getattr(document, name) for name in DOCUMENT_FIELDS})
     if document.date and document.date > timezone.localdate():
         raise ValidationError({"date": _("A document cannot be dated in the future.")})
     if document.is_public and not document.case.is_public:

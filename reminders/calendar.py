@@ -34,6 +34,20 @@ _STATUS = {
 }
 
 
+# RFC 5545 TEXT holds no control character but the escaped line break (and HTAB): a CR or LF
+# left in a title ended the content line (X-WR-CALNAME), and the others make strict readers
+# drop the whole calendar.
+_ICAL_CONTROL = dict.fromkeys(c for c in range(0x20) if chr(c) not in "\n\t") | dict.fromkeys(range(0x7F, 0xA0))
+_ICAL_CONTROL.update({0x2028: 0x0A, 0x2029: 0x0A})
+
+
+def ical_text(value: object) -> icalendar.vText:
+    """A text property's value, escaped by icalendar (\\n, \\;, \\,) once line breaks are
+    normalised and other control characters are dropped."""
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    return icalendar.vText(text.translate(_ICAL_CONTROL))
+
+
 def site_domain() -> str:
     return urlsplit(settings.SITE_BASE_URL).hostname or "localhost"
 
@@ -92,8 +106,8 @@ def hearing_event(
     location = hearing_location(hearing, language)
     with translation.override(language):
         summary = _("%(kind)s hearing: %(title)s") % {"kind": hearing.get_kind_display(), "title": title}
-        event.add("summary", summary, parameters=_language(language))
-        event.add("location", location, parameters=_language(language))
+        event.add("summary", ical_text(summary), parameters=_language(language))
+        event.add("location", ical_text(location), parameters=_language(language))
         event.add("status", _STATUS.get(hearing.status, "CONFIRMED"))  # type: ignore[call-overload]
         event.add("url", case_url(hearing.case))
         description = [title, location]
@@ -102,7 +116,7 @@ def hearing_event(
         if hearing.time_to_be_confirmed:
             description.append(_("The time is to be confirmed."))
         description.append(case_url(hearing.case))
-        event.add("description", "\n".join(description), parameters=_language(language))
+        event.add("description", ical_text("\n".join(description)), parameters=_language(language))
     return event
 
 
@@ -146,7 +160,7 @@ def deadline_event(
         mark = str(_DEADLINE_MARK.get(deadline.state, ""))  # type: ignore[call-overload]
         event.add(
             "summary",
-            _("Deadline%(mark)s: %(rule)s, %(title)s") % {"mark": mark, "rule": rule_title, "title": title},
+            ical_text(_("Deadline%(mark)s: %(rule)s, %(title)s") % {"mark": mark, "rule": rule_title, "title": title}),
             parameters=_language(language),
         )
         event.add("status", _DEADLINE_STATUS.get(deadline.state, "CONFIRMED"))  # type: ignore[call-overload]
@@ -172,7 +186,7 @@ def deadline_event(
             )
         description.extend(deadline.explanation_sentences)  # the steps, in the reader's language
         description.append(link)
-        event.add("description", "\n".join(description), parameters=_language(language))
+        event.add("description", ical_text("\n".join(description)), parameters=_language(language))
     return event
 
 
@@ -202,7 +216,7 @@ def hearings_calendar(
     calendar.add("prodid", "-//Privacy litigation case tracker//Hearings//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", ical_text(name))
     if method:
         calendar.add("method", method)
     stamp = timezone.now()
@@ -215,8 +229,9 @@ def hearings_calendar(
     zones = sorted({str(e["DTSTART"].params["TZID"]) for e in events if "TZID" in e["DTSTART"].params})
     if zones:
         # RFC 5545 3.6.5: each TZID used is defined in the calendar (spliced in, pre-serialised).
-        head, begin, rest = body.partition(b"BEGIN:VEVENT")
-        body = head + b"".join(_vtimezone_ical(zone) for zone in zones) + begin + rest
+        # A line of its own: "BEGIN:VEVENT" may also stand inside an escaped text (a title).
+        head, begin, rest = body.partition(b"\r\nBEGIN:VEVENT\r\n")
+        body = head + b"\r\n" + b"".join(_vtimezone_ical(zone) for zone in zones) + begin[2:] + rest
     return body
 
 

@@ -215,3 +215,23 @@ class DeadlineReminder(Delivery):
         return (
             f"Deadline reminder #{self.pk} ({self.offset_days} days before deadline #{self.deadline_id}, {self.state})"
         )
+
+
+class ConfirmationSend(models.Model):
+    """One confirmation email queued to an address, whichever case it was for and whoever asked:
+    at most `SUBSCRIPTION_CONFIRMATIONS_PER_ADDRESS_PER_DAY` a day go to one inbox, so the
+    subscribe form cannot be turned on someone's mailbox from many addresses. The address is
+    kept as a keyed hash (`reminders.services.confirmation_address_digest`): this is a count,
+    not a second list of who follows what; rows older than a day are deleted as new ones come."""
+
+    address_digest = models.CharField(max_length=64)
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["address_digest", "sent_at"], name="confirmation_send_address"),
+            models.Index(fields=["sent_at"], name="confirmation_send_sent_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Confirmation #{self.pk} at {self.sent_at:%Y-%m-%d %H:%M}"

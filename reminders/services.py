@@ -27,11 +27,14 @@ from django.db import IntegrityError, transaction
 from django.db import connection as db_connection
 from django.db.models import Field
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext
 
 from cases.models import Case, Hearing, Ruling
 from cases.selectors import case_user_is_member
 from reminders.models import (
     DEFAULT_OFFSETS_MINUTES,
+    ConfirmationSend,
     DeadlineReminder,
     Delivery,
     DeliveryState,
@@ -46,6 +49,7 @@ from reminders.selectors import (
     subscription_receives,
     subscriptions_receiving,
 )
+from tracker.validation import time_zone_from_name
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +76,9 @@ def _clean_offsets(offsets_minutes: Sequence[int] | None) -> list[int]:
 
 def _clean_subscription_input(*, email: str, language: str, time_zone: str) -> tuple[str, zoneinfo.ZoneInfo]:
     email = email.strip().lower()
+    max_length = Subscription._meta.get_field("email").max_length or 254
+    if len(email) > max_length:  # the validator allows 320 (RFC 3696), the column 254 (RFC 5321)
+        raise ValidationError({"email": gettext("No more than %(max)s characters, please.") % {"max": max_length}})
     try:
         validate_email(email)
     except ValidationError as exc:
@@ -79,12 +86,31 @@ def _clean_subscription_input(*, email: str, language: str, time_zone: str) -> t
     if language not in Subscription.Language.values:
         raise ValidationError({"language": f"Choose one of: {', '.join(Subscription.Language.values)}."})
     try:
-        zone = zoneinfo.ZoneInfo(time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValidationError(
-            {"time_zone": f"Unknown time zone {time_zone!r}; use a name like Europe/Moscow."}
-        ) from exc
+        zone = time_zone_from_name(time_zone)
+    except ValidationError as exc:
+        raise ValidationError({"time_zone": exc.messages}) from exc
     return email, zone
+
+
+def confirmation_address_digest(email: str) -> str:
+    return salted_hmac("reminders.confirmation-address", email.strip().lower(), algorithm="sha256").hexdigest()
+
+
+def _confirmation_allowance_take(*, email: str, now: dt.datetime) -> bool:
+    """Count one confirmation to `email` if it has had fewer than the day's allowance (every case,
+    every requester). Concurrent subscriptions of one address wait for each other here."""
+    digest = confirmation_address_digest(email)
+    if db_connection.vendor == "postgresql":
+        with db_connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"confirmation:{digest}"])
+    day_ago = now - dt.timedelta(days=1)
+    ConfirmationSend.objects.filter(sent_at__lte=day_ago).delete()
+    if ConfirmationSend.objects.filter(address_digest=digest, sent_at__gt=day_ago).count() >= (
+        settings.SUBSCRIPTION_CONFIRMATIONS_PER_ADDRESS_PER_DAY
+    ):
+        return False
+    ConfirmationSend.objects.create(address_digest=digest, sent_at=now)
+    return True
 
 
 @dataclass(frozen=True)
@@ -140,6 +166,14 @@ def subscription_subscribe(
 
     resend_after = dt.timedelta(seconds=settings.REMINDERS_CONFIRMATION_RESEND_SECONDS)
     queue = subscription.confirmation_sent_at is None or subscription.confirmation_sent_at <= now - resend_after
+    if queue and not _confirmation_allowance_take(email=email, now=now):
+        # The same answer to the requester (it must not tell who is subscribed), but no email.
+        logger.warning(
+            "Confirmation not sent for subscription #%s: its address already had %s today",
+            subscription.pk,
+            settings.SUBSCRIPTION_CONFIRMATIONS_PER_ADDRESS_PER_DAY,
+        )
+        queue = False
     if queue:
         subscription.confirmation_sent_at = now
     subscription.save()

@@ -3,6 +3,9 @@ unsubscribe, and the calendar feeds. All writes go through `reminders.services`.
 
 from __future__ import annotations
 
+import math
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -10,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -26,12 +30,32 @@ from reminders.forms import (
     subscription_settings_initial,
 )
 from reminders.models import Subscription
+from tracker.api.throttling import rate_hit
+from tracker.client_address import client_address
 
 
 @require_http_methods(["GET", "POST"])
 def subscribe_view(request: HttpRequest, slug: str) -> HttpResponse:
     case = get_object_or_404(cases_visible_to(user=request.user), slug=slug)
     form = SubscribeForm(request.POST or None, initial=subscribe_initial())
+    if request.method == "POST":
+        # The API's subscribe budget, shared: one client gets the same number of tries either way.
+        retry_after = rate_hit(scope="subscribe", rate=settings.REMINDERS_SUBSCRIBE_RATE, ident=client_address(request))
+        if retry_after is not None:
+            minutes = max(1, math.ceil(retry_after / 60))
+            form.errors.clear()
+            form.add_error(
+                None,
+                ngettext(
+                    "Too many subscription requests from your network. Try again in %(minutes)s minute.",
+                    "Too many subscription requests from your network. Try again in %(minutes)s minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+            )
+            response = render(request, "reminders/subscribe.html", {"case": case, "form": form}, status=429)
+            response["Retry-After"] = str(math.ceil(retry_after))
+            return response
     if request.method == "POST" and form.is_valid():
         try:
             services.subscription_subscribe(

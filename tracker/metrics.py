@@ -24,6 +24,7 @@ from prometheus_client.registry import Collector
 
 from documents.selectors import dossier_render_seconds
 from reminders.selectors import delivery_figures
+from tracker.client_address import client_address
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +97,8 @@ def _allowed(request: HttpRequest) -> bool:
     if token and header.startswith("Bearer ") and hmac.compare_digest(header[7:].encode(), token.encode()):
         return True
     try:
-        address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+        # Behind a proxy on this host the peer is loopback: the client is in X-Forwarded-For.
+        address = ipaddress.ip_address(client_address(request))
     except ValueError:
         return False
     return any(address in ipaddress.ip_network(allowed, strict=False) for allowed in settings.METRICS_ALLOWED_IPS)

@@ -5,6 +5,7 @@ Without any variable set, the tracker runs on an SQLite file and an embedded bro
 filesystem transport), which is what `make run` uses on a fresh machine.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -114,6 +115,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 else:
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Django's, reading a stored date Python has no room for as the nearest one it has.
+        DATABASES["default"]["ENGINE"] = "tracker.db.postgresql"
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -264,6 +268,9 @@ REMINDERS_SEND_BATCH = env.int("REMINDERS_SEND_BATCH", default=100)
 REMINDERS_TICK_BUDGET_SECONDS = env.int("REMINDERS_TICK_BUDGET_SECONDS", default=50)
 REMINDERS_CONFIRMATION_RESEND_SECONDS = env.int("REMINDERS_CONFIRMATION_RESEND_SECONDS", default=600)
 REMINDERS_SUBSCRIBE_RATE = env.str("REMINDERS_SUBSCRIBE_RATE", default="30/hour")
+# Confirmation emails one address gets in 24 hours, whatever the case and whoever asks; past it
+# subscribing answers the same and sends nothing (logged).
+SUBSCRIPTION_CONFIRMATIONS_PER_ADDRESS_PER_DAY = env.int("SUBSCRIPTION_CONFIRMATIONS_PER_ADDRESS_PER_DAY", default=3)
 
 # --- Security: on unless explicitly turned off (and off by default only under DEBUG) ---------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -328,6 +335,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",  # the browsable API
     ],
     "DEFAULT_PERMISSION_CLASSES": ["cases.api.permissions.WriteScope"],
+    # JSON first (the browsable API's forms still post form data); tracker/api/parsers.py.
+    "DEFAULT_PARSER_CLASSES": [
+        "tracker.api.parsers.UnicodeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "tracker.api.pagination.StableCursorPagination",
     "PAGE_SIZE": 50,
@@ -340,9 +353,24 @@ REST_FRAMEWORK = {
         "token": env.str("API_RATE_TOKEN", default="1200/min"),
         "anon": env.str("API_RATE_ANON", default="120/min"),
     },
-    # Behind a proxy, set API_PROXY_COUNT so the client's address (not the proxy's) is counted.
-    "NUM_PROXIES": env.int("API_PROXY_COUNT", default=0) or None,
 }
+# The proxies in front of the web processes (addresses or CIDR blocks, e.g. 127.0.0.1/32 for
+# Caddy on the same host): X-Forwarded-For is believed only from them (tracker/client_address.py).
+# Empty: the header is ignored, and every limit counts the connection's own address.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an address or a CIDR block (e.g. 127.0.0.1/32, 10.0.0.0/8)."
+        ) from None
+if env.str("API_PROXY_COUNT", default=""):
+    # DRF's NUM_PROXIES=0 meant "believe the whole header", so rotating it escaped every limit.
+    raise ImproperlyConfigured(
+        "API_PROXY_COUNT is no longer read: list the proxies' addresses in TRUSTED_PROXIES instead "
+        "(e.g. TRUSTED_PROXIES=127.0.0.1/32 behind Caddy on the same host)."
+    )
 # How long the sync feed keeps superseded rows and tombstones (`manage.py prune_changes`).
 CHANGE_LOG_RETENTION_DAYS = env.int("CHANGE_LOG_RETENTION_DAYS", default=30)
 # Each process remembers the API tokens it authenticated (apitokens/cache.py): for at most this
@@ -499,6 +527,8 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The same client address as the API's throttles (TRUSTED_PROXIES), not ipware's guess.
+AXES_CLIENT_IP_CALLABLE = "tracker.client_address.client_address"
 AXES_VERBOSE = False  # no start-up banner on stderr: commands print only what they mean to
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:dashboard"

@@ -17,6 +17,7 @@ from cases.content import localized
 from cases.models import Appeal, Case, CaseEvent, Court, Hearing, Party, Ruling, Tag
 from cases.services import CASE_EVENT_FIELDS, CASE_FIELDS, PARTY_FIELDS
 from documents.models import Document, Dossier
+from tracker.validation import event_date_validate
 from web.language_fields import TranslatedFieldsForm, single_language_names
 from web.middleware import known_zones
 
@@ -26,6 +27,12 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class EventDateField(forms.DateField):
+    """A day of a case's life: years 1900 to 2200, refused here before any service sees it."""
+
+    default_validators = [event_date_validate]
 
 
 class TimeInput(forms.TimeInput):
@@ -65,7 +72,7 @@ class VersionedForm(forms.Form):
 
 class HearingForm(VersionedForm):
     court = CourtChoiceField(label=_("Court"), queryset=Court.objects.order_by("name"))
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = EventDateField(label=_("Date"), widget=DateInput())
     time = forms.TimeField(
         label=_("Time at the court"),
         required=False,
@@ -118,7 +125,7 @@ class HearingForm(VersionedForm):
 
 
 class HearingRescheduleForm(VersionedForm):
-    date = forms.DateField(label=_("New date"), widget=DateInput())
+    date = EventDateField(label=_("New date"), widget=DateInput())
     time = forms.TimeField(
         label=_("New time at the court"),
         required=False,
@@ -162,8 +169,8 @@ class RulingForm(TranslatedFieldsForm):
     translated = ("summary",)
 
     court = CourtChoiceField(label=_("Court"), queryset=Court.objects.order_by("name"))
-    decided_on = forms.DateField(label=_("Decided on"), widget=DateInput())
-    final_form_on = forms.DateField(
+    decided_on = EventDateField(label=_("Decided on"), widget=DateInput())
+    final_form_on = EventDateField(
         label=_("Decision in final form on"),
         required=False,
         widget=DateInput(),
@@ -174,7 +181,7 @@ class RulingForm(TranslatedFieldsForm):
     citation = forms.CharField(label=_("Citation"), max_length=120, required=False)
     summary = forms.CharField(label=_("Summary (public)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     in_force = forms.BooleanField(label=_("In legal force"), required=False)
-    in_force_on = forms.DateField(label=_("In force since"), required=False, widget=DateInput())
+    in_force_on = EventDateField(label=_("In force since"), required=False, widget=DateInput())
     notes = forms.CharField(label=_("Private notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -184,7 +191,7 @@ class AppealForm(TranslatedFieldsForm):
     court = CourtChoiceField(label=_("Court appealed to"), queryset=Court.objects.none())
     kind = forms.ChoiceField(label=_("Kind"), choices=Appeal.Kind.choices, initial=Appeal.Kind.APPEAL)
     status = forms.ChoiceField(label=_("Status"), choices=Appeal.Status.choices, initial=Appeal.Status.FILED)
-    filed_on = forms.DateField(
+    filed_on = EventDateField(
         label=_("Filed on"), required=False, widget=DateInput(), help_text=_("Leave empty for a planned appeal.")
     )
     appellant = forms.ModelChoiceField(label=_("Appellant"), queryset=Party.objects.none(), required=False)
@@ -216,8 +223,8 @@ class DashboardFilterForm(forms.Form):
     court = forms.ModelChoiceField(
         label=_("Court"), queryset=Court.objects.none(), required=False, empty_label=_("Any court")
     )
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    date_from = EventDateField(label=_("From"), required=False, widget=DateInput())
+    date_to = EventDateField(label=_("To"), required=False, widget=DateInput())
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -253,7 +260,7 @@ class TimeZoneForm(forms.Form):
 
 
 class DeadlineOverrideForm(VersionedForm):
-    due_on = forms.DateField(
+    due_on = EventDateField(
         label=_("New due date"),
         required=False,
         widget=DateInput(),
@@ -289,7 +296,7 @@ class DocumentForm(forms.Form):
         choices=[(value, _(label)) for value, label in Document.Kind.choices if value != Document.Kind.DOSSIER],
         initial=Document.Kind.EXHIBIT,
     )
-    date = forms.DateField(label=_("Document date"), required=False, widget=DateInput())
+    date = EventDateField(label=_("Document date"), required=False, widget=DateInput())
     file = forms.FileField(label=_("File"))
     is_public = forms.BooleanField(label=_("Public (may appear in the public dossier)"), required=False)
     description = forms.CharField(
@@ -358,7 +365,7 @@ class CaseForm(TranslatedFieldsForm, VersionedForm):
         required=False,
         help_text=_("Only for a closed case."),
     )
-    filed_on = forms.DateField(label=_("Filed on"), required=False, widget=DateInput())
+    filed_on = EventDateField(label=_("Filed on"), required=False, widget=DateInput())
     is_public = forms.BooleanField(
         label=_("Public case"),
         required=False,
@@ -467,7 +474,7 @@ class PartyForm(TranslatedFieldsForm, VersionedForm):
 class CaseEventForm(TranslatedFieldsForm, VersionedForm):
     translated = CaseEvent.translated_fields
 
-    occurred_on = forms.DateField(
+    occurred_on = EventDateField(
         label=_("Date"),
         widget=DateInput(),
         help_text=_("If only the month or the year is known, give its first day and choose the precision."),

@@ -9,17 +9,36 @@ from typing import Any
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from cases.api.permissions import member_organizations
 from cases.models import Appeal, Case, Court, Docket, Hearing, Jurisdiction, Party, Ruling
 from cases.selectors import cases_matching, text_search
+from tracker.validation import event_date_validate
+
+
+class EventIsoDateTimeField(IsoDateTimeField):
+    """Years 1900 to 2200: near Python's year 9999 a moment moved to UTC no longer exists
+    (?starts_after=9999-12-31T23:00-05:00 was an OverflowError): a 400 with the range instead."""
+
+    default_validators = [event_date_validate]
+
+
+class EventDateField(forms.DateField):
+    default_validators = [event_date_validate]
+
+
+class EventDateFilter(filters.DateFilter):
+    field_class = EventDateField
 
 
 class UtcDateTimeFilter(filters.IsoDateTimeFilter):
     """ISO 8601 with any offset Python accepts (up to +23:59), compared in UTC: PostgreSQL
     itself refuses offsets past 15:59, and a bad filter value must be a 400, never a 500."""
+
+    field_class = EventIsoDateTimeField
 
     def filter(self, qs: QuerySet, value: Any) -> QuerySet:
         if value is not None:
@@ -56,8 +75,8 @@ class CaseFilter(filters.FilterSet):
     tag = filters.CharFilter(field_name="tags__slug", method="filter_tag", help_text="Tag slug.")
     organization = filters.CharFilter(field_name="organization__slug", help_text="Organization slug.")
     updated_after = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
-    hearing_after = filters.IsoDateTimeFilter(method="filter_hearing_after", help_text="Has a hearing at or after.")
-    hearing_before = filters.IsoDateTimeFilter(method="filter_hearing_before", help_text="Has a hearing before.")
+    hearing_after = UtcDateTimeFilter(method="filter_hearing_after", help_text="Has a hearing at or after.")
+    hearing_before = UtcDateTimeFilter(method="filter_hearing_before", help_text="Has a hearing before.")
     q = filters.CharFilter(
         method="filter_text",
         help_text=(
@@ -136,8 +155,8 @@ class HearingFilter(filters.FilterSet):
 class RulingFilter(filters.FilterSet):
     case = IdFilter(field_name="case_id")
     court = IdFilter(field_name="court_id")
-    decided_after = filters.DateFilter(field_name="decided_on", lookup_expr="gte")
-    decided_before = filters.DateFilter(field_name="decided_on", lookup_expr="lte")
+    decided_after = EventDateFilter(field_name="decided_on", lookup_expr="gte")
+    decided_before = EventDateFilter(field_name="decided_on", lookup_expr="lte")
     updated_after = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:

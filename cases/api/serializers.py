@@ -37,6 +37,7 @@ from cases.redaction import CaseRedactors, redact_record
 from cases.selectors import Instance, cases_visible_to, tag_names_of
 from deadlines.models import Deadline
 from tracker.api.language import unknown_language_message
+from tracker.validation import event_date_validate, time_zone_names
 
 
 class AllOrganizations:
@@ -61,6 +62,8 @@ def _visible_cases(context: dict[str, Any]):  # type: ignore[no-untyped-def]
 
 class AwareDateTimeField(serializers.DateTimeField):
     """A moment in time must say its offset: a hearing at '10:00' in which zone is a missed hearing."""
+
+    default_validators = [event_date_validate]  # years 1900-2200 (tracker/validation.py)
 
     def to_internal_value(self, value: Any) -> dt.datetime:
         if isinstance(value, str):
@@ -384,6 +387,8 @@ class TimeZoneField(TimeZoneSerializerField):
     ValueError, not "not found") is the same 400 (found by schemathesis: it was a 500)."""
 
     def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str) or data not in time_zone_names():
+            self.fail("invalid")  # before zoneinfo opens a file named after it (OSError when long)
         try:
             return super().to_internal_value(data)
         except ValueError:

@@ -1,17 +1,19 @@
 from __future__ import annotations
 
-import zoneinfo
-
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from reminders.models import DEFAULT_OFFSETS_MINUTES, Subscription
+from tracker.validation import TIME_ZONE_MAX_LENGTH, time_zone_from_name
 
 
 class SubscribeSerializer(serializers.Serializer):
     case = serializers.SlugField(help_text="The case's slug.")
-    email = serializers.EmailField()
+    email = serializers.EmailField(max_length=254)
     language = serializers.ChoiceField(choices=Subscription.Language.choices, default=Subscription.Language.ENGLISH)
-    time_zone = serializers.CharField(default="UTC", help_text="An IANA zone name, e.g. Europe/Moscow.")
+    time_zone = serializers.CharField(
+        default="UTC", max_length=TIME_ZONE_MAX_LENGTH, help_text="An IANA zone name, e.g. Europe/Moscow."
+    )
     offsets_minutes = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=60 * 24 * 60),
         default=lambda: list(DEFAULT_OFFSETS_MINUTES),
@@ -22,9 +24,9 @@ class SubscribeSerializer(serializers.Serializer):
 
     def validate_time_zone(self, value: str) -> str:
         try:
-            zoneinfo.ZoneInfo(value)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-            raise serializers.ValidationError(f"Unknown time zone {value!r}; use a name like Europe/Moscow.") from exc
+            time_zone_from_name(value)  # checks the name before opening a file (OSError on a long one)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
         return value
 
 

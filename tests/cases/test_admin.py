@@ -80,6 +80,29 @@ def test_a_lawyer_logs_a_hearing_through_the_admin(lawyer_client):
     assert hearing.history.first().history_user.username == "lawyer"
 
 
+def test_admin_refuses_a_hearing_in_the_last_minutes_of_9999_next_to_the_field(lawyer_client):
+    popova = Case.objects.get(slug="popova-v-moscow")
+    court = popova.rulings.get().court
+    court.time_zone = "America/New_York"
+    court.save()
+    response = lawyer_client.post(
+        reverse("admin:cases_hearing_add"),
+        {
+            "case": popova.pk,
+            "court": court.pk,
+            "starts_at_0": "9999-12-31",
+            "starts_at_1": "23:30",
+            "duration_minutes": 90,
+            "kind": "appeal",
+            "status": "scheduled",
+            "courtroom": "413",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["starts_at"] == ["Enter a date between the years 1900 and 2200."]
+    assert not Hearing.objects.filter(courtroom="413").exists()
+
+
 def test_admin_shows_a_service_rule_next_to_the_field_and_saves_nothing(lawyer_client):
     popova = Case.objects.get(slug="popova-v-moscow")
     ruling = popova.rulings.get()

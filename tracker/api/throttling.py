@@ -30,6 +30,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
 from apitokens.models import ApiToken
+from tracker.client_address import client_address
 
 if TYPE_CHECKING:
     from rest_framework.views import APIView
@@ -62,6 +63,20 @@ def rate_item(rate: str) -> RateLimitItem:
         raise ValueError(f"Rate {rate!r} is not of the form '<requests>/<s|min|hour|day>'.") from None
 
 
+def rate_hit(*, scope: str, rate: str, ident: str) -> float | None:
+    """Count one request of `ident` in `scope`: None if within `rate`, else the seconds until
+    the oldest counted request leaves the window (for Retry-After). Pages call it too."""
+    item = rate_item(rate)
+    try:
+        if _limiter().hit(item, scope, ident):
+            return None
+        reset_at, _ = _limiter().get_window_stats(item, scope, ident)
+    except StorageError:
+        logger.warning("Rate limit storage unreachable: request let through (%s %s)", scope, ident)
+        return None
+    return max(1.0, reset_at - time.time())
+
+
 def throttle_counts_reset() -> None:
     """Forget every client's count (tests; an operator lifting a block)."""
     _storage().reset()
@@ -90,20 +105,16 @@ class WindowRateThrottle(BaseThrottle, ABC):
     def ident(self, request: Request, view: APIView) -> str | None:
         """Who is counted; None: this throttle does not apply to the request."""
 
+    def get_ident(self, request: Request) -> str:
+        # Not DRF's: it believes X-Forwarded-For from anyone (tracker/client_address.py).
+        return client_address(request)
+
     def allow_request(self, request: Request, view: APIView) -> bool:
         rate, ident = self.get_rate(), self.ident(request, view)
         if rate is None or ident is None:
             return True
-        item = rate_item(rate)
-        try:
-            if _limiter().hit(item, self.scope, ident):
-                return True
-            reset_at, _ = _limiter().get_window_stats(item, self.scope, ident)
-        except StorageError:
-            logger.warning("Rate limit storage unreachable: request let through (%s %s)", self.scope, ident)
-            return True
-        self.retry_after = max(1.0, reset_at - time.time())
-        return False
+        self.retry_after = rate_hit(scope=self.scope, rate=rate, ident=ident)
+        return self.retry_after is None
 
     def wait(self) -> float | None:
         return self.retry_after
@@ -121,7 +132,7 @@ class TokenRateThrottle(WindowRateThrottle):
 
 
 class AnonAddressThrottle(WindowRateThrottle):
-    """Anonymous callers, per client address (API_PROXY_COUNT says how many proxies to skip)."""
+    """Anonymous callers, per client address (X-Forwarded-For only from TRUSTED_PROXIES)."""
 
     scope = "anon"
 

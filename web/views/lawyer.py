@@ -73,6 +73,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "web/dashboard.html",
         {"form": form, "board": board, "deadlines": deadlines, "filtered": bool(filters)},
+        status=400 if form.errors else 200,  # e.g. ?date_to=9999-12-31: the form says why
     )
 
 

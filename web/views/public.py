@@ -16,6 +16,7 @@ from icalendar import Calendar, Event
 from cases.content import localized
 from cases.models import Hearing
 from cases.redaction import mark, redactor_for
+from reminders.calendar import ical_text
 from web import selectors
 from web.timeline import case_timeline
 
@@ -64,8 +65,8 @@ def public_hearing_ics(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     else:
         event.add("dtstart", hearing.starts_at)
         event.add("duration", dt.timedelta(minutes=hearing.duration_minutes))
-    event.add("summary", _("Hearing: %(case)s") % {"case": localized(hearing.case, "title").text})
-    event.add("location", ", ".join(part for part in (court.name, hearing.courtroom, court.address) if part))
+    event.add("summary", ical_text(_("Hearing: %(case)s") % {"case": localized(hearing.case, "title").text}))
+    event.add("location", ical_text(", ".join(part for part in (court.name, hearing.courtroom, court.address) if part)))
     event.add("url", settings.SITE_BASE_URL + reverse("web:public_case", args=[hearing.case.slug]))
     if hearing.status != Hearing.Status.SCHEDULED:
         event.add("status", "CANCELLED" if hearing.status == Hearing.Status.CANCELLED else "TENTATIVE")
