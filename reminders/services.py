@@ -39,6 +39,7 @@ from reminders.models import (
     Reminder,
     Subscription,
     new_token,
+    subscriber_email_hash,
 )
 from reminders.selectors import (
     deliveries_claimable_exist,
@@ -118,7 +119,8 @@ def subscription_subscribe(
     if not case.is_public and not (user is not None and case_user_is_member(user=user, case=case)):
         raise ValidationError({"case": "Only members of the organization may follow this case."})
 
-    subscription = Subscription.objects.select_for_update().filter(case=case, email=email).first()
+    email_hash = subscriber_email_hash(email)
+    subscription = Subscription.objects.select_for_update().filter(case=case, email_hash=email_hash).first()
     if subscription is None:
         try:
             with transaction.atomic():
@@ -127,7 +129,7 @@ def subscription_subscribe(
                 )
         except IntegrityError:
             # A concurrent request created it first; continue as a repeat.
-            subscription = Subscription.objects.select_for_update().get(case=case, email=email)
+            subscription = Subscription.objects.select_for_update().get(case=case, email_hash=email_hash)
     elif subscription.is_active:
         return SubscribeResult(subscription=subscription, confirmation_queued=False)
     else:
@@ -156,7 +158,7 @@ def subscription_confirm(*, token: str, now: dt.datetime | None = None) -> Subsc
     the case's upcoming hearings (only offsets still ahead). Confirming twice changes nothing."""
     now = now or timezone.now()
     subscription = Subscription.objects.select_for_update().select_related("case").get(confirm_token=token)
-    if subscription.unsubscribed_at is not None:
+    if subscription.unsubscribed_at is not None or subscription.erased_at is not None:
         raise Subscription.DoesNotExist("This subscription was cancelled; subscribe again.")
     if subscription.confirmed_at is None:
         subscription.confirmed_at = now
