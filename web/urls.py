@@ -1,6 +1,6 @@
 from django.urls import path
 
-from web.views import account, case_edit, documents, lawyer, public
+from web.views import access_log, account, case_edit, documents, lawyer, public
 
 app_name = "web"
 
@@ -30,4 +30,5 @@ urlpatterns = [
     path("public/<slug:slug>/", public.public_case, name="public_case"),
     path("public/<slug:slug>/hearings/<int:pk>.ics", public.public_hearing_ics, name="public_hearing_ics"),
     path("preferences/", account.preferences, name="preferences"),
+    path("access-log/", access_log.access_log, name="access_log"),
 ]
