@@ -36,7 +36,6 @@ def unseal(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0006_encrypt_private_fields'),
         ('reminders', '0003_deadline_reminders'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from cases.models import Appeal, Case, Hearing, Party, Ruling
+from documents.models import Document
 from reminders.models import Subscription, subscriber_email_hash
 from tests.factories import (
     AppealFactory,
@@ -93,6 +94,7 @@ def test_every_private_field_of_the_issue_is_encrypted():
     assert {f.name for f in encrypted_fields(Party)} == {"contact_email", "contact_phone", "contact_address", "notes"}
     for model in (Case, Hearing, Ruling, Appeal):
         assert {f.name for f in encrypted_fields(model)} == {"notes"}
+    assert {f.name for f in encrypted_fields(Document)} == {"notes"}
     assert {f.name for f in encrypted_fields(Subscription)} == {"email"}
     assert {f.name for f in encrypted_fields(EndpointSecret)} == {"secret"}
     assert {f.name for f in encrypted_fields(Party.history.model)} == {  # type: ignore[attr-defined]
