@@ -326,3 +326,14 @@ def test_a_viewer_member_is_recorded_too(org_a):
     viewer = MembershipFactory(organization=org_a["org"], role=Membership.Role.VIEWER).user
     web_as(viewer).get(reverse("web:case_detail", args=["secret-a"]))
     assert {r[0] for r in records()} == {viewer.username}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_a_logged_read_costs_one_statement_without_begin_or_commit(org_a):
+    # (the other tests run inside a transaction, where no BEGIN/COMMIT would show anyway)
+    client = api_as(org_a["lawyer"])
+    case = org_a["private"].pk
+    client.get(f"/api/v1/cases/{case}/")
+    logged = queries_of(lambda: client.get(f"/api/v1/cases/{case}/"))
+    assert [q.split(" ", 2)[:2] for q in logged if "accesslog" in q or q in ("BEGIN", "COMMIT")] == [["INSERT", "INTO"]]
+    assert AccessRecord.objects.filter(case_id=case).count() == 4  # the case and one party's contacts, twice
