@@ -137,9 +137,27 @@ def seed(cases: int) -> None:
                     join="JOIN cases_case c ON c.id = t.case_id",
                 )
             cursor.execute(sql, {"type": type_name})
+    # The private columns as the services store them: encrypted (tracker/fields.py; code before
+    # issue 20, measured for comparison, has no tracker.sealing and plain columns).
+    try:
+        from tracker.sealing import encrypted_tables, rewrite_table, seal_values
+    except ImportError:
+        encrypted_tables = list  # type: ignore[assignment]
+    for _model, table, key, columns in encrypted_tables():
+        if table in ("cases_case", "cases_party", "cases_hearing", "cases_ruling", "cases_appeal"):
+            rewrite_table(connection, table, key, columns, seal_values, batch_size=5000)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     print(f"seeded {cases} cases in {time.monotonic() - started:.0f} s")
+
+
+def _revision() -> str:
+    """The commit measured, and whether the tree had changes on top of it."""
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)  # noqa: S603,S607
+    dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True)  # noqa: S603,S607
+    if head.returncode != 0:
+        return "(not a git checkout)"
+    return head.stdout.strip() + (" + uncommitted changes" if dirty.stdout.strip() else "")
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -147,14 +165,14 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
-def measure(requests: int) -> dict[str, float]:
+def measure(requests: int, *, sync: bool = True) -> dict[str, float]:
     from django.contrib.auth.models import User
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from apitokens.services import api_token_create
-    from cases.models import Membership, Organization
+    from cases.models import Case, Membership, Organization, Party
 
     user, _ = User.objects.get_or_create(username="bench-lawyer")
     Membership.objects.get_or_create(organization=Organization.objects.get(slug="bench"), user=user, role="lawyer")
@@ -215,10 +233,33 @@ def measure(requests: int) -> dict[str, float]:
             assert json.loads(payload)["results"][0]["id"] == body["results"][0]["id"]
     assert len(payload) > 1000
 
+    # Case detail through the full stack: a private case (its private notes) and a party with
+    # contact details, as the member who may read them (issue 20: sealed at rest, reads on record).
+    private_ids = list(Case.objects.filter(is_public=False).order_by("-id").values_list("id", flat=True)[:requests])
+    party_ids = list(
+        Party.objects.filter(case_id__in=private_ids).order_by("-id").values_list("id", flat=True)[:requests]
+    )
+    for case_id in private_ids[:5]:  # warm up
+        client.get(f"/api/v1/cases/{case_id}/")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/api/v1/cases/{private_ids[0]}/")
+    assert response.status_code == 200, response.content
+    detail_queries = len(queries.captured_queries)
+    detail, party_detail = [], []
+    for case_id, party_id in zip(private_ids, party_ids, strict=False):
+        started = time.perf_counter()
+        response = client.get(f"/api/v1/cases/{case_id}/")
+        detail.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200
+        started = time.perf_counter()
+        response = client.get(f"/api/v1/parties/{party_id}/")
+        party_detail.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200 and response.json()["contact_email"]
+
     # A full initial sync through the feed, as the member (sees every record).
     synced, cursor_param, started, started_cpu = 0, "", time.perf_counter(), time.process_time()
     feed_queries = 0
-    while True:
+    while sync:
         with CaptureQueriesContext(connection) as queries:
             body = client.get(f"/api/v1/changes/?limit=1000{cursor_param}").json()
         feed_queries = max(feed_queries, len(queries.captured_queries))
@@ -238,9 +279,14 @@ def measure(requests: int) -> dict[str, float]:
         # each list request over the floor read of the same page right after it
         "paired_ratio_median": statistics.median(t / f for t, f in zip(timings, floor, strict=True)),
         "list_queries": list_queries,
+        "detail_median_ms": statistics.median(detail),
+        "detail_p95_ms": percentile(detail, 0.95),
+        "detail_queries": detail_queries,
+        "party_median_ms": statistics.median(party_detail),
+        "party_p95_ms": percentile(party_detail, 0.95),
         "sync_records": synced,
         "sync_seconds": sync_seconds,
-        "sync_records_per_s": synced / sync_seconds,
+        "sync_records_per_s": synced / sync_seconds if synced else 0,
         "sync_cpu_seconds": sync_cpu_seconds,
         "feed_max_queries": feed_queries,
     }
@@ -250,6 +296,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--no-sync", action="store_true", help="Skip the initial sync (list and details only).")
     args = parser.parse_args()
     bench_url = _bench_database_url()
     name = urlparse(bench_url).path.lstrip("/")
@@ -262,7 +309,7 @@ def main() -> None:
     from cases.models import Appeal, Case, Hearing, Party, Ruling
 
     counts = {m.__name__: m.objects.count() for m in (Case, Party, Hearing, Ruling, Appeal)}
-    figures = measure(args.requests)
+    figures = measure(args.requests, sync=not args.no_sync)
     ratio = figures["list_median_ms"] / figures["floor_median_ms"]
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     machine = (
@@ -273,7 +320,8 @@ def main() -> None:
     lines = [
         f"\n## API benchmark, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
         f"- machine: {machine}, load average {load}, {platform.python_implementation()} {platform.python_version()}; "
-        f"command: `python bench/api.py --cases {args.cases} --requests {args.requests}`",
+        f"command: `python bench/api.py --cases {args.cases} --requests {args.requests}"
+        f"{' --no-sync' if args.no_sync else ''}`; git {_revision()}",
         f"- data: {', '.join(f'{v} {k.lower()}s' for k, v in counts.items())}",
         f"- case list, 50 per page, token auth, full Django stack: median {figures['list_median_ms']:.1f} ms, "
         f"p95 {figures['list_p95_ms']:.1f} ms, {figures['list_queries']} queries per request "
@@ -283,11 +331,18 @@ def main() -> None:
         f"p95 {figures['floor_p95_ms']:.2f} ms (CPU {figures['floor_cpu_median_ms']:.2f} ms); "
         f"list / floor = {ratio:.2f}x (target <= 3x; the median of each request's own ratio to the floor read "
         f"after it: {figures['paired_ratio_median']:.2f}x)",
-        f"- initial sync through /api/v1/changes/ (limit 1000): {figures['sync_records']} records in "
-        f"{figures['sync_seconds']:.1f} s = {figures['sync_records_per_s']:.0f} records/s "
-        f"({figures['sync_records'] / figures['sync_cpu_seconds']:.0f} records per CPU second of this process), at most "
-        f"{figures['feed_max_queries']} queries per page (target >= 5000 records/s)",
+        f"- private case detail, token auth, full Django stack: median {figures['detail_median_ms']:.1f} ms, "
+        f"p95 {figures['detail_p95_ms']:.1f} ms, {figures['detail_queries']} queries per request; "
+        f"party detail with contact details: median {figures['party_median_ms']:.1f} ms, "
+        f"p95 {figures['party_p95_ms']:.1f} ms",
     ]
+    if not args.no_sync:
+        lines.append(
+            f"- initial sync through /api/v1/changes/ (limit 1000): {figures['sync_records']} records in "
+            f"{figures['sync_seconds']:.1f} s = {figures['sync_records_per_s']:.0f} records/s "
+            f"({figures['sync_records'] / figures['sync_cpu_seconds']:.0f} records per CPU second of this process), "
+            f"at most {figures['feed_max_queries']} queries per page (target >= 5000 records/s)"
+        )
     text = "\n".join(lines) + "\n"
     print(text)
     results = ROOT / "bench" / "RESULTS.md"

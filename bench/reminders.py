@@ -104,6 +104,9 @@ def main() -> None:  # noqa: PLR0915 (a script, read top to bottom)
     os.environ.update(
         DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="tracker.settings", DEBUG="false", CONN_MAX_AGE="60",
         SECRET_KEY=os.environ.get("SECRET_KEY", "bench-only-secret-key-0123456789abcdefghijklmnop"),
+        # Subscribers' addresses are encrypted at rest (issue 20): production needs the keys.
+        FIELD_ENCRYPTION_KEYS=os.environ.get("FIELD_ENCRYPTION_KEYS", "YmVuY2gtb25seS1maWVsZC1rZXktMDEyMzQ1Njc4OTA="),
+        FIELD_HASH_KEY=os.environ.get("FIELD_HASH_KEY", "bench-only-field-hash-key-0123456789abcdef"),
     )  # fmt: skip
     import django
 

@@ -20,6 +20,8 @@ from modeltranslation.manager import MultilingualManager
 from simple_history.models import HistoricalRecords
 from timezone_field import TimeZoneField
 
+from tracker.fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField
+
 
 def content_language_default() -> str:
     """The language a record is written in when the writer does not say: the active one."""
@@ -242,7 +244,7 @@ class Case(VersionedModel, TranslatedContent):
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True, help_text="Only for closed cases.")
     is_public = models.BooleanField(default=False, help_text="Public cases are visible to anyone.")
     filed_on = models.DateField(null=True, blank=True)
-    notes = models.TextField(blank=True, help_text="Private to the organization.")
+    notes = EncryptedTextField(blank=True, help_text="Private to the organization.")
     sources = models.TextField(blank=True, help_text="Where the public facts come from, one per line.")
     history = HistoricalRecords(m2m_fields=[tags], excluded_fields=translation_columns(translated_fields))
 
@@ -324,10 +326,10 @@ class Party(VersionedModel, TranslatedContent):
     )
     description = models.CharField(max_length=300, blank=True, help_text="Public: e.g. 'campaigner'.")
     # Private contact details: never shown outside the organization.
-    contact_email = models.EmailField(blank=True)
-    contact_phone = models.CharField(max_length=50, blank=True)
-    contact_address = models.TextField(blank=True)
-    notes = models.TextField(blank=True, help_text="Private to the organization.")
+    contact_email = EncryptedEmailField(blank=True)
+    contact_phone = EncryptedCharField(max_length=50, blank=True)
+    contact_address = EncryptedTextField(blank=True)
+    notes = EncryptedTextField(blank=True, help_text="Private to the organization.")
     history = HistoricalRecords(excluded_fields=translation_columns(translated_fields))
 
     class Meta:
@@ -389,7 +391,7 @@ class Hearing(VersionedModel, TranslatedContent):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.MERITS)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED)
     outcome_notes = models.TextField(blank=True)
-    notes = models.TextField(blank=True, help_text="Private to the organization.")
+    notes = EncryptedTextField(blank=True, help_text="Private to the organization.")
     history = HistoricalRecords(excluded_fields=translation_columns(translated_fields))
 
     class Meta:
@@ -471,7 +473,7 @@ class Ruling(VersionedModel, TranslatedContent):
     citation = models.CharField(max_length=120, blank=True, help_text="E.g. [2020] EWCA Civ 1058.")
     in_force = models.BooleanField(default=False, help_text="Has entered into legal force (is final).")
     in_force_on = models.DateField(null=True, blank=True)
-    notes = models.TextField(blank=True, help_text="Private to the organization.")
+    notes = EncryptedTextField(blank=True, help_text="Private to the organization.")
     history = HistoricalRecords(excluded_fields=translation_columns(translated_fields))
 
     class Meta:
@@ -532,7 +534,7 @@ class Appeal(VersionedModel, TranslatedContent):
         related_name="decides_appeals",
         help_text="The ruling that decided this appeal.",
     )
-    notes = models.TextField(blank=True, help_text="Private to the organization.")
+    notes = EncryptedTextField(blank=True, help_text="Private to the organization.")
     history = HistoricalRecords(excluded_fields=translation_columns(translated_fields))
 
     class Meta:

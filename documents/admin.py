@@ -18,11 +18,12 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from accesslog.models import AccessRecord
 from cases.admin import CaseAdmin
 from cases.admin_scope import OrganizationScopedAdmin
 from cases.models import Case
 from documents import selectors, services
-from documents.downloads import document_file_or_404
+from documents.downloads import document_download_record, document_file_or_404
 from documents.models import Document, Dossier
 
 
@@ -84,8 +85,10 @@ class DocumentAdmin(OrganizationScopedAdmin, SimpleHistoryAdmin):
         ]
 
     def download_view(self, request: HttpRequest, pk: int) -> StreamingHttpResponse:
-        document = get_object_or_404(self.get_queryset(request), pk=pk)
-        return document_file_or_404(document)
+        document = get_object_or_404(self.get_queryset(request).select_related("case"), pk=pk)
+        response = document_file_or_404(document)
+        document_download_record(request, document, channel=AccessRecord.Channel.ADMIN)
+        return response
 
     def save_model(self, request: HttpRequest, obj: Document, form: DocumentForm, change: bool) -> None:
         data = form.cleaned_data

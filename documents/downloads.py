@@ -20,7 +20,10 @@ from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from accesslog.models import AccessRecord
+from accesslog.services import AccessEntry, access_log_record
 from documents.models import Document
+from documents.selectors import document_is_public
 from tracker.storage import storage_chunks, storage_is_s3
 
 logger = logging.getLogger(__name__)
@@ -61,3 +64,12 @@ def document_file_or_404(document: Document) -> StreamingHttpResponse:
     except FileNotFoundError:
         logger.error("document %s: its file %s is missing from the storage", document.pk, document.file.name)
         raise Http404(_("The file of this document is missing from the storage.")) from None
+
+
+def document_download_record(request: object, document: Document, *, channel: str) -> None:
+    """A private document or dossier handed to a reader: on record (a public one is not)."""
+    if document_is_public(document):
+        return
+    kind = AccessRecord.Kind.DOSSIER if document.kind == Document.Kind.DOSSIER else AccessRecord.Kind.DOCUMENT
+    entry = AccessEntry(kind, document.case.organization_id, document.case_id, document.pk)
+    access_log_record(request=request, channel=channel, entries=[entry])

@@ -13,6 +13,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from cases.models import Case, VersionedModel
+from tracker.fields import EncryptedTextField
 
 
 class Document(VersionedModel):
@@ -39,7 +40,7 @@ class Document(VersionedModel):
         default=False, help_text="Public documents may appear in public dossiers of public cases."
     )
     description = models.TextField(blank=True, help_text="Public description.")
-    notes = models.TextField(blank=True, help_text="Private to the organization.")
+    notes = EncryptedTextField(blank=True, help_text="Private to the organization.")
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

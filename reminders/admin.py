@@ -7,27 +7,58 @@ reminders are their organization's; a member's reminder settings are their own."
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from cases.admin_scope import OrganizationScopedAdmin, SuperuserOnlyAdmin
-from reminders.models import DeadlineReminder, MemberReminderSettings, Notice, Reminder, Subscription
+from reminders.models import (
+    DeadlineReminder,
+    MemberReminderSettings,
+    Notice,
+    Reminder,
+    Subscription,
+    subscriber_email_hash,
+)
+
+
+class AddressSearchMixin:
+    """Addresses are encrypted: a search for a whole address finds it by its keyed hash; any
+    other text searches the other fields."""
+
+    address_hash_lookup: str | None = "email_hash"
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet[Any], search_term: str) -> Any:
+        term = search_term.strip()
+        if self.address_hash_lookup and "@" in term and " " not in term:
+            return queryset.filter(**{self.address_hash_lookup: subscriber_email_hash(term)}), False
+        return super().get_search_results(request, queryset, search_term)  # type: ignore[misc]
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
+class SubscriptionAdmin(SuperuserOnlyAdmin, AddressSearchMixin, admin.ModelAdmin):
     list_display = ["email", "case", "language", "time_zone", "confirmed_at", "unsubscribed_at"]
     list_filter = ["language", "confirmed_at", "unsubscribed_at"]
-    search_fields = ["email", "case__title"]
+    search_fields = ["case__title"]
     list_select_related = ["case"]
-    readonly_fields = ["confirm_token", "unsubscribe_token", "feed_token", "confirmation_sent_at", "created_at"]
+    readonly_fields = [
+        "confirm_token",
+        "unsubscribe_token",
+        "feed_token",
+        "confirmation_sent_at",
+        "erased_at",
+        "created_at",
+    ]
     raw_id_fields = ["case", "user"]
 
 
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(AddressSearchMixin, admin.ModelAdmin):
     list_filter = ["state"]
     date_hierarchy = "due_at"
-    search_fields = ["subscription__email"]
+    search_fields = ["subscription__case__title"]
+    address_hash_lookup: str | None = "subscription__email_hash"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -89,6 +120,7 @@ class DeadlineReminderAdmin(OrganizationScopedAdmin, DeliveryAdmin):
     ]
     list_filter = ["state", "offset_days"]
     search_fields = ["user__email", "user__username", "deadline__case__title"]
+    address_hash_lookup = None  # members' own account addresses, not subscribers'
     list_select_related = ["deadline__case", "user"]
 
 

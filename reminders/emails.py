@@ -150,6 +150,7 @@ def _base_context(subscription: Subscription) -> dict[str, Any]:
         "case_link": case_url(subscription.case),
         "unsubscribe_url": absolute(reverse("reminders:unsubscribe", args=[subscription.unsubscribe_token])),
         "settings_url": absolute(reverse("reminders:settings", args=[subscription.unsubscribe_token])),
+        "delete_url": absolute(reverse("reminders:delete", args=[subscription.unsubscribe_token])),
         "feed_url": absolute(reverse("reminders:subscriber-feed", args=[subscription.feed_token])),
     }
 
@@ -216,7 +217,7 @@ def _hearing_ics(hearing: Hearing, language: str) -> bytes:
 
 # Stand-ins for a subscriber's own links in a text rendered once for many subscribers; NUL
 # never occurs in stored text (PostgreSQL refuses it), so nothing else can match them.
-_SUBSCRIBER_LINKS = {name: f"\x00{name}\x00" for name in ("unsubscribe_url", "settings_url", "feed_url")}
+_SUBSCRIBER_LINKS = {name: f"\x00{name}\x00" for name in ("unsubscribe_url", "settings_url", "delete_url", "feed_url")}
 
 
 class MessageParts:

@@ -15,6 +15,8 @@ from django.db.models import Q
 from timezone_field import TimeZoneField
 
 from cases.models import Case, Hearing, Ruling
+from tracker.crypto import keyed_hash
+from tracker.fields import EncryptedEmailField
 
 DEFAULT_OFFSETS_MINUTES = [7 * 24 * 60, 24 * 60, 2 * 60]
 
@@ -35,7 +37,11 @@ class Subscription(models.Model):
         RUSSIAN = "ru", "Русский"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="subscriptions")
-    email = models.EmailField(help_text="Stored lower-cased; one subscription per address and case.")
+    # Encrypted at rest; found and kept unique by its keyed hash (tracker/crypto.py). Both are
+    # erased (set to "") SUBSCRIBER_RETENTION_DAYS after an unsubscription or an unconfirmed
+    # request (reminders/retention.py).
+    email = EncryptedEmailField(help_text="Stored lower-cased; one subscription per address and case.")
+    email_hash = models.CharField(max_length=64, blank=True, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -55,22 +61,41 @@ class Subscription(models.Model):
     confirm_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     unsubscribe_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     feed_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    erased_at = models.DateTimeField(null=True, blank=True, help_text="When the address was erased.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["case", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["case", "email"], name="subscription_one_per_email_and_case"),
+            models.UniqueConstraint(
+                fields=["case", "email_hash"],
+                condition=~Q(email_hash=""),
+                name="subscription_one_per_email_and_case",
+            ),
         ]
-        indexes = [models.Index(fields=["email"])]
+        indexes = [models.Index(fields=["email_hash"], name="subscription_email_hash")]
 
     def __str__(self) -> str:
         return f"Subscription #{self.pk} to {self.case}"
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        # Not a business rule but the column's definition: the hash is a function of the address
+        # (as a generated column would be, which PostgreSQL cannot compute without the key).
+        self.email_hash = subscriber_email_hash(self.email) if self.email else ""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "email" in update_fields:  # type: ignore[operator]
+            kwargs["update_fields"] = {*update_fields, "email_hash"}  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
     @property
     def is_active(self) -> bool:
         return self.confirmed_at is not None and self.unsubscribed_at is None
+
+
+def subscriber_email_hash(email: str) -> str:
+    """The keyed hash a subscriber's address is found by (addresses are stored lower-cased)."""
+    return keyed_hash(email.strip().lower())
 
 
 class DeliveryState(models.TextChoices):
@@ -221,7 +246,7 @@ class ConfirmationSend(models.Model):
     """One confirmation email queued to an address, whichever case it was for and whoever asked:
     at most `SUBSCRIPTION_CONFIRMATIONS_PER_ADDRESS_PER_DAY` a day go to one inbox, so the
     subscribe form cannot be turned on someone's mailbox from many addresses. The address is
-    kept as a keyed hash (`reminders.services.confirmation_address_digest`): this is a count,
+    kept as a keyed hash (`subscriber_email_hash`): this is a count,
     not a second list of who follows what; rows older than a day are deleted as new ones come."""
 
     address_digest = models.CharField(max_length=64)

@@ -92,7 +92,9 @@ def feed_cases_for_token(*, token: str) -> QuerySet[Case] | None:
         return None
     case_ids = [
         subscription.case_id
-        for subscription in Subscription.objects.filter(email=owner.email).select_related("case")
+        for subscription in Subscription.objects.filter(email_hash=owner.email_hash)
+        .exclude(email_hash="")
+        .select_related("case")
         if subscriptions_receiving(case=subscription.case).filter(pk=subscription.pk).exists()
     ]
     return Case.objects.filter(pk__in=case_ids)

@@ -27,7 +27,6 @@ from django.db import IntegrityError, transaction
 from django.db import connection as db_connection
 from django.db.models import Field
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext
 
 from cases.models import Case, Hearing, Ruling
@@ -42,6 +41,7 @@ from reminders.models import (
     Reminder,
     Subscription,
     new_token,
+    subscriber_email_hash,
 )
 from reminders.selectors import (
     deliveries_claimable_exist,
@@ -92,14 +92,10 @@ def _clean_subscription_input(*, email: str, language: str, time_zone: str) -> t
     return email, zone
 
 
-def confirmation_address_digest(email: str) -> str:
-    return salted_hmac("reminders.confirmation-address", email.strip().lower(), algorithm="sha256").hexdigest()
-
-
 def _confirmation_allowance_take(*, email: str, now: dt.datetime) -> bool:
     """Count one confirmation to `email` if it has had fewer than the day's allowance (every case,
     every requester). Concurrent subscriptions of one address wait for each other here."""
-    digest = confirmation_address_digest(email)
+    digest = subscriber_email_hash(email)  # the same keyed hash the subscriptions are found by
     if db_connection.vendor == "postgresql":
         with db_connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"confirmation:{digest}"])
@@ -144,7 +140,8 @@ def subscription_subscribe(
     if not case.is_public and not (user is not None and case_user_is_member(user=user, case=case)):
         raise ValidationError({"case": "Only members of the organization may follow this case."})
 
-    subscription = Subscription.objects.select_for_update().filter(case=case, email=email).first()
+    email_hash = subscriber_email_hash(email)
+    subscription = Subscription.objects.select_for_update().filter(case=case, email_hash=email_hash).first()
     if subscription is None:
         try:
             with transaction.atomic():
@@ -153,7 +150,7 @@ def subscription_subscribe(
                 )
         except IntegrityError:
             # A concurrent request created it first; continue as a repeat.
-            subscription = Subscription.objects.select_for_update().get(case=case, email=email)
+            subscription = Subscription.objects.select_for_update().get(case=case, email_hash=email_hash)
     elif subscription.is_active:
         return SubscribeResult(subscription=subscription, confirmation_queued=False)
     else:
@@ -190,7 +187,7 @@ def subscription_confirm(*, token: str, now: dt.datetime | None = None) -> Subsc
     the case's upcoming hearings (only offsets still ahead). Confirming twice changes nothing."""
     now = now or timezone.now()
     subscription = Subscription.objects.select_for_update().select_related("case").get(confirm_token=token)
-    if subscription.unsubscribed_at is not None:
+    if subscription.unsubscribed_at is not None or subscription.erased_at is not None:
         raise Subscription.DoesNotExist("This subscription was cancelled; subscribe again.")
     if subscription.confirmed_at is None:
         subscription.confirmed_at = now

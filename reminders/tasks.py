@@ -77,3 +77,11 @@ def deadline_reminder_send_task(deadline_reminder_ids: int | list[int]) -> None:
 def subscription_confirmation_send_task(subscription_id: int) -> None:
     # A short in-memory retry is enough here: a lost confirmation is recovered by subscribing again.
     services.subscription_confirmation_send(subscription_id=subscription_id)
+
+
+@shared_task(name="reminders.subscribers_erase", **TASK_OPTIONS)
+def subscribers_erase_task() -> int:
+    """Every six hours (beat): erase addresses past SUBSCRIBER_RETENTION_DAYS (reminders/retention.py)."""
+    from reminders.retention import subscribers_erase
+
+    return subscribers_erase()

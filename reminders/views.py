@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 from cases.content import active_content_language, content_languages, localized, supported_language
 from cases.redaction import read_as_outsider
 from cases.selectors import cases_visible_to
-from reminders import deadline_reminders, selectors, services
+from reminders import deadline_reminders, retention, selectors, services
 from reminders.calendar import hearings_calendar
 from reminders.forms import (
     MemberSettingsForm,
@@ -79,7 +79,7 @@ def subscribe_view(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def confirm_view(request: HttpRequest, token: str) -> HttpResponse:
     subscription = Subscription.objects.select_related("case").filter(confirm_token=token).first()
-    if subscription is None or subscription.unsubscribed_at is not None:
+    if subscription is None or subscription.unsubscribed_at is not None or subscription.erased_at is not None:
         return render(request, "reminders/link_invalid.html", status=404)
     if request.method == "GET":
         # GET only shows a button: mail scanners follow links, and must not confirm for anyone.
@@ -100,12 +100,27 @@ def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "reminders/unsubscribed.html", {"subscription": subscription})
 
 
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def subscription_delete_view(request: HttpRequest, token: str) -> HttpResponse:
+    """Delete the subscription and its address at once (the link in every email). GET only asks:
+    mail scanners follow links."""
+    subscription = Subscription.objects.select_related("case").filter(unsubscribe_token=token).first()
+    if subscription is None:
+        return render(request, "reminders/link_invalid.html", status=404)
+    if request.method == "GET":
+        return render(request, "reminders/delete.html", {"subscription": subscription})
+    case = subscription.case
+    retention.subscription_delete(token=token)
+    return render(request, "reminders/deleted.html", {"case": case})
+
+
 @require_http_methods(["GET", "POST"])
 def subscription_settings_view(request: HttpRequest, token: str) -> HttpResponse:
     """Language, time zone and reminder times, through the link in every email. The page never
     shows the address: links get forwarded."""
     subscription = Subscription.objects.select_related("case").filter(unsubscribe_token=token).first()
-    if subscription is None or subscription.unsubscribed_at is not None:
+    if subscription is None or subscription.unsubscribed_at is not None or subscription.erased_at is not None:
         return render(request, "reminders/link_invalid.html", status=404)
     form = SubscriptionSettingsForm(request.POST or None, initial=subscription_settings_initial(subscription))
     saved = False

@@ -30,6 +30,37 @@ if not SECRET_KEY:
         )
     SECRET_KEY = _INSECURE_DEV_KEY
 
+# --- Field encryption at rest (tracker/crypto.py, SECURITY.md) --------------------------------
+# FIELD_ENCRYPTION_KEYS: comma-separated Fernet keys (`python -c "from cryptography.fernet import
+# Fernet; print(Fernet.generate_key().decode())"`); the first encrypts, every one decrypts (add a
+# new key first, run `manage.py rotate_field_keys`, then drop the old one). FIELD_HASH_KEY: the
+# key of the keyed hashes (HMAC-SHA256) that find values without reading them; it cannot be
+# rotated without re-hashing. Under DEBUG only (make run, the tests), both are derived from
+# SECRET_KEY when unset; production refuses to start without them.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+FIELD_HASH_KEY = env.str("FIELD_HASH_KEY", default="")
+if not FIELD_ENCRYPTION_KEYS or not FIELD_HASH_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS and FIELD_HASH_KEY must be set: private fields are encrypted at rest "
+            "(see deploy/tracker.env.example; DEBUG=true derives development keys from SECRET_KEY)."
+        )
+    from tracker.crypto import derived_key
+
+    FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or [derived_key(SECRET_KEY, "field-encryption")]
+    FIELD_HASH_KEY = FIELD_HASH_KEY or derived_key(SECRET_KEY, "field-hash")
+try:
+    from cryptography.fernet import Fernet
+
+    for _key in FIELD_ENCRYPTION_KEYS:
+        Fernet(_key.encode())
+except ValueError:
+    raise ImproperlyConfigured(
+        "FIELD_ENCRYPTION_KEYS holds a value that is not a Fernet key (32 bytes, URL-safe base64)."
+    ) from None
+if len(FIELD_HASH_KEY) < 32:
+    raise ImproperlyConfigured("FIELD_HASH_KEY is too short: use at least 32 random characters.")
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -62,6 +93,7 @@ INSTALLED_APPS = [
     "apitokens",
     "changes",
     "webhooks",
+    "accesslog",
 ]
 
 MIDDLEWARE = [
@@ -411,6 +443,13 @@ CELERY_BEAT_SCHEDULE["webhooks-dispatch"] = {
     "options": {"expires": WEBHOOKS_TICK_SECONDS},
 }
 CELERY_BEAT_SCHEDULE["webhooks-deliveries-prune"] = {"task": "webhooks.deliveries_prune", "schedule": 24 * 3600}
+# --- Reads on record and retention (issue 20, SECURITY.md) ------------------------------------
+# How long the access log (accesslog/) keeps who read what private.
+ACCESS_LOG_DAYS = env.int("ACCESS_LOG_DAYS", default=365)
+# How long an unsubscribed or never-confirmed subscriber's address is kept before it is erased.
+SUBSCRIBER_RETENTION_DAYS = env.int("SUBSCRIBER_RETENTION_DAYS", default=30)
+CELERY_BEAT_SCHEDULE["access-log-prune"] = {"task": "accesslog.prune", "schedule": 24 * 3600}
+CELERY_BEAT_SCHEDULE["subscribers-erase"] = {"task": "reminders.subscribers_erase", "schedule": 6 * 3600}
 SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

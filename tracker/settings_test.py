@@ -3,6 +3,13 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-deployment-8c1d")
+# Fixed test keys (DEBUG is off in the tests, so none is derived): two, the second an old one
+# that still decrypts, as during a rotation.
+os.environ.setdefault(
+    "FIELD_ENCRYPTION_KEYS",
+    "cnVudGVzdHMtZmllbGQta2V5LW9uZS0wMTIzNDU2Nzg=,cnVudGVzdHMtZmllbGQta2V5LXR3by0wMTIzNDU2Nzg=",
+)
+os.environ.setdefault("FIELD_HASH_KEY", "test-only-field-hash-key-not-for-any-deployment-5e2a")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tracker")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 # Under pytest-xdist each worker gets its own Redis database (15, 14, ...): tests clear the cache

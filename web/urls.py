@@ -1,6 +1,6 @@
 from django.urls import path
 
-from web.views import account, case_edit, documents, lawyer, public, security
+from web.views import access_log, account, case_edit, documents, lawyer, public, security
 
 app_name = "web"
 
@@ -34,4 +34,5 @@ urlpatterns = [
     path("account/api-tokens/new/", security.api_token_new, name="api_token_new"),
     path("account/api-tokens/<int:pk>/revoke/", security.api_token_revoke_view, name="api_token_revoke"),
     path("organizations/<slug:slug>/security/", security.organization_security, name="organization_security"),
+    path("access-log/", access_log.access_log, name="access_log"),
 ]

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Organization
+from tracker.fields import EncryptedCharField
 
 
 class Endpoint(models.Model):
@@ -64,10 +65,11 @@ class Endpoint(models.Model):
 class EndpointSecret(models.Model):
     """A signing secret in the Standard Webhooks `whsec_<base64>` form. Kept readable (not a
     digest): the server signs with it. After a rotation the old one signs beside the new one
-    until `expires_at`, so receivers can switch without losing a batch."""
+    until `expires_at`, so receivers can switch without losing a batch. Encrypted at rest
+    (tracker/fields.py): a copied database cannot forge deliveries."""
 
     endpoint = models.ForeignKey(Endpoint, on_delete=models.CASCADE, related_name="secrets")
-    secret = models.CharField(max_length=100)
+    secret = EncryptedCharField(max_length=100)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(null=True, blank=True)
 
@@ -75,7 +77,7 @@ class EndpointSecret(models.Model):
         ordering = ["endpoint_id", "created_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.secret[:10]}... ({self.endpoint_id})"
+        return f"whsec_... #{self.pk} ({self.endpoint_id})"
 
 
 class Delivery(models.Model):

@@ -42,6 +42,7 @@ from cases.api.serializers import (
 from cases.content import active_content_language, content_languages, supported_language
 from cases.redaction import CaseRedactors, redact_record
 from cases.selectors import bigint_array
+from tracker.crypto import open_sql_json
 
 
 class UnsupportedField(TypeError):
@@ -159,6 +160,10 @@ def _field_sql(
         raise UnsupportedField(f"{type(serializer).__name__}.{name}")
     if kind == "key":
         return f'{table}."{model._meta.get_field(attribute).column}"', []  # type: ignore[union-attr]
+    if getattr(model._meta.get_field(attribute), "encrypted", False):
+        # PostgreSQL holds only the token: it goes out marked and json_array opens it in Python.
+        column = f'{table}."{model._meta.get_field(attribute).column}"'  # type: ignore[union-attr]
+        return f"CASE WHEN {column} = '' THEN {column} ELSE chr(1) || {column} END", []
     if kind in ("text", "int", "bool", "choice", "date"):
         return f'{table}."{model._meta.get_field(attribute).column}"', []  # type: ignore[union-attr]
     if isinstance(field, serializers.IntegerField) and not getattr(field, "coerce_to_string", False):
@@ -296,4 +301,5 @@ def plain_rows(queryset: QuerySet[Any]) -> QuerySet[Any]:
 
 
 def json_array(texts: Iterable[str]) -> str:
-    return "[" + ",".join(texts) + "]"
+    """The records' JSON texts as one array, encrypted fields opened (tracker/crypto.py)."""
+    return open_sql_json("[" + ",".join(texts) + "]")

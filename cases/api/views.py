@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
 
 from django.db import transaction
@@ -19,6 +20,8 @@ from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accesslog.models import AccessRecord
+from accesslog.services import CONTACT_FIELDS, AccessEntry, access_log_record, case_read_entries, has_contacts
 from cases import services
 from cases.api import filters, sql_json
 from cases.api.case_page import CasePageQuery
@@ -200,7 +203,13 @@ class DomainViewSet(StrictQueryParametersMixin, viewsets.ModelViewSet):
 
     # --- actions ----------------------------------------------------------------------------
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self.detail_response(self.get_object())
+        instance = self.get_object()
+        response = self.detail_response(instance)
+        self.record_read(instance, response)
+        return response
+
+    def record_read(self, instance: Any, response: Response) -> None:
+        """Put a read of private data on the access log (accesslog/): the subclasses that show some."""
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -327,6 +336,23 @@ class CaseViewSet(DomainViewSet):
         )
         return HttpResponse(body.encode(), content_type="application/json")  # type: ignore[return-value]
 
+    def record_read(self, instance: Case, response: Response) -> None:
+        request = self.request
+        if instance.organization_id in member_organizations(request):
+            # A member's detail carries the private notes and the parties' contact details: on
+            # record (the parties from the payload itself: no second read).
+            parties = [
+                SimpleNamespace(pk=party["id"], **{k: party.get(k) for k in CONTACT_FIELDS})
+                for party in (response.data or {}).get("parties", ())
+            ]
+            if response.status_code == status.HTTP_304_NOT_MODIFIED:
+                parties = []
+            access_log_record(
+                request=request,
+                channel=AccessRecord.Channel.API,
+                entries=case_read_entries(case=instance, parties=parties),
+            )
+
     def detail_payload(self, instance: Case) -> dict[str, Any]:
         if instance.organization_id not in member_organizations(self.request):
             # The parties the detail lists give the hidden names too: no query of their own.
@@ -365,6 +391,18 @@ class PartyViewSet(CaseBoundViewSet):
     update_service = services.party_update
     delete_service = services.party_delete
     record_kwarg = "party"
+
+    def record_read(self, instance: Party, response: Response) -> None:
+        if instance.case.organization_id in member_organizations(self.request) and has_contacts(instance):
+            access_log_record(
+                request=self.request,
+                channel=AccessRecord.Channel.API,
+                entries=[
+                    AccessEntry(
+                        AccessRecord.Kind.PARTY_CONTACTS, instance.case.organization_id, instance.case_id, instance.pk
+                    )
+                ],
+            )
 
 
 class HearingViewSet(CaseBoundViewSet):

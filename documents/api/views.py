@@ -15,10 +15,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accesslog.models import AccessRecord
 from cases.selectors import cases_visible_to
 from documents import selectors, services
 from documents.api.serializers import DossierRequestSerializer, DossierSerializer
-from documents.downloads import document_file_or_404
+from documents.downloads import document_download_record, document_file_or_404
 from tracker.api.errors import ErrorSerializer
 from tracker.api.throttling import AnonAddressThrottle
 
@@ -92,5 +93,12 @@ class DocumentFileApi(APIView):
         },
     )
     def get(self, request: Request, pk: int) -> StreamingHttpResponse:
-        document = get_object_or_404(selectors.documents_visible_to(user=request.user), pk=pk)  # type: ignore[arg-type]
-        return document_file_or_404(document)
+        document = get_object_or_404(
+            selectors.documents_visible_to(user=request.user).select_related("case"),  # type: ignore[arg-type]
+            pk=pk,
+        )
+        response = document_file_or_404(document)  # a lost file raises Http404 before the record
+        # The pages link here too: a session (no token) is a download from the web pages.
+        channel = AccessRecord.Channel.API if request.auth is not None else AccessRecord.Channel.WEB
+        document_download_record(request, document, channel=channel)
+        return response

@@ -103,7 +103,7 @@ def test_sql_rendering_equals_the_serializers(records, zone, audience, language)
                 queryset = _readers()[CaseSerializer](None).model.objects.filter(pk__in=texts)
             for instance in queryset:
                 expected = json.loads(json.dumps(serializer_class(instance, context=context).data))
-                got = json.loads(texts[instance.pk])
+                got = json.loads(sql_json.json_array([texts[instance.pk]]))[0]  # sealed fields opened
                 assert got == expected, (serializer_class.__name__, instance.pk)
                 assert list(got) == list(expected)  # the same key order too
     finally:

@@ -91,5 +91,13 @@ def test_the_env_example_names_only_settings_the_tracker_reads_and_all_the_units
     unread = sorted(n for n in names if f'"{n}"' not in settings_source and n not in used_by_units)
     assert unread == []
     assert used_by_units <= names  # WEB_CONCURRENCY, WORKER_CONCURRENCY
-    for required in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "AWS_STORAGE_BUCKET_NAME", "ALLOWED_HOSTS"):
+    for required in (
+        "SECRET_KEY",
+        "FIELD_ENCRYPTION_KEYS",
+        "FIELD_HASH_KEY",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "AWS_STORAGE_BUCKET_NAME",
+        "ALLOWED_HOSTS",
+    ):
         assert required in names

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from cases import services as case_services
 from cases.models import Hearing
-from reminders.models import Notice, Reminder, Subscription
+from reminders.models import Notice, Reminder, Subscription, subscriber_email_hash
 from tests.factories import CaseFactory, CourtFactory, MembershipFactory, SubscriptionFactory, UserFactory
 
 MSK = ZoneInfo("Europe/Moscow")
@@ -127,7 +127,9 @@ def test_cancel_drops_pending_reminders_and_queues_one_cancelled_notice(now):
     SubscriptionFactory(case=case, email="a@example.net")
     SubscriptionFactory(case=case, email="b@example.net")
     hearing = schedule(case)
-    Reminder.objects.filter(subscription__email="b@example.net", offset_minutes=10080).update(state="sent")
+    Reminder.objects.filter(
+        subscription__email_hash=subscriber_email_hash("b@example.net"), offset_minutes=10080
+    ).update(state="sent")
     # when the hearing is cancelled
     case_services.hearing_cancel(hearing=hearing, reason="The judge is ill.")
     # then every pending reminder is cancelled, the sent one stays sent

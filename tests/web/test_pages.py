@@ -437,18 +437,20 @@ def _more_rows(popova):
 @pytest.mark.parametrize(
     ("name", "args", "queries"),
     [
-        ("web:dashboard", [], 7),
+        ("web:dashboard", [], 8),
         ("web:case_list", [], 7),
-        ("web:case_detail", ["popova-v-moscow"], 17),
+        ("web:case_detail", ["popova-v-moscow"], 21),
         ("web:hearing_create", ["popova-v-moscow"], 8),
     ],
 )
-# dashboard: session, user, hearings, deadlines with a date, deadlines of unknown date, and the
-#   case and court choices of the filter.
+# dashboard: session, user, hearings, deadlines with a date, deadlines of unknown date, the
+#   case and court choices of the filter, and whether the user owns an organization (the
+#   access log's link).
 # case list: session, user, count, court and tag choices, the page of cases, their tags.
 # case page: session, user, the case, its tags, parties, dockets, facts, hearings, their moves,
 #   rulings, appeals; membership and write permission; the deadlines; the subscribers count;
-#   the documents; the latest dossiers.
+#   the documents; the latest dossiers; the access log's INSERT (a party's contacts shown), with its
+#   SET LOCAL synchronous_commit inside a savepoint (a transaction outside tests).
 # hearing form: session, user, case, membership, write permission, open appeal and latest
 #   hearing (the default court), the court choices.
 def test_lawyer_page_queries(client, popova, django_assert_num_queries, name, args, queries):

@@ -18,6 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accesslog.models import AccessRecord
+from accesslog.selectors import organizations_with_readable_log
+from accesslog.services import access_log_record, case_read_entries
 from cases import services
 from cases.models import Case, Hearing, Ruling
 from cases.selectors import case_user_can_write, case_user_is_member, cases_of_member
@@ -72,7 +75,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/dashboard.html",
-        {"form": form, "board": board, "deadlines": deadlines, "filtered": bool(filters)},
+        {
+            "form": form,
+            "board": board,
+            "deadlines": deadlines,
+            "filtered": bool(filters),
+            "owns_an_organization": organizations_with_readable_log(user=request.user).exists(),
+        },
         status=400 if form.errors else 200,  # e.g. ?date_to=9999-12-31: the form says why
     )
 
@@ -106,6 +115,12 @@ def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("web:public_case", slug=case.slug)
         raise Http404(_("No such case."))
     hearings = sorted(case.hearings.all(), key=lambda h: h.starts_at)
+    # The page shows the private notes and every party's contact details: on record.
+    access_log_record(
+        request=request,
+        channel=AccessRecord.Channel.WEB,
+        entries=case_read_entries(case=case, parties=list(case.parties.all())),
+    )
     # Members only (checked above): a deadline shows the case's strategy, even on a public case.
     deadlines = list(deadlines_for_case(case=case, include_void=True))
     return render(

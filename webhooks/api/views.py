@@ -110,7 +110,9 @@ class EndpointViewSet(
         """A new signing secret (shown once); the previous ones keep signing for 24 hours."""
         endpoint = self.get_object()
         secret = services.endpoint_secret_rotate(endpoint=endpoint, actor=request.user)  # type: ignore[arg-type]
-        previous = endpoint.secrets.exclude(secret=secret).filter(expires_at__gt=timezone.now())
+        # The new secret has no expiry; the previous ones expire after the overlap (secrets are
+        # encrypted at rest: SQL cannot compare them).
+        previous = endpoint.secrets.filter(expires_at__gt=timezone.now())
         until = max((s.expires_at for s in previous if s.expires_at), default=None)
         return Response({"secret": secret, "previous_valid_until": until})
 

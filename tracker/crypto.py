@@ -1,0 +1,137 @@
+"""Field encryption at rest (issue 20): what would hurt most in a copied database or backup.
+
+A thin layer over `cryptography`'s Fernet (AES-128-CBC + HMAC-SHA256, authenticated) and
+MultiFernet (a list of keys: the first encrypts, every one decrypts; `rotate()` re-encrypts with
+the first). Keys come from the environment (`FIELD_ENCRYPTION_KEYS`, settings.py), never from
+the database. A keyed hash (HMAC-SHA256 with `FIELD_HASH_KEY`, a separate key) stands beside a
+value that must be found or kept unique without being readable, e.g. a subscriber's address.
+
+Why not django-fernet-encrypted-fields (0.4.0): it derives its keys from SECRET_KEY with PBKDF2
+(rotating SECRET_KEY then silently strands the data, and session signing and field encryption
+share one secret), it hands back the ciphertext as if it were the value when decryption fails,
+stores "" as NULL (our columns are NOT NULL, blank ""), and offers no key rotation command.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import re
+from functools import lru_cache
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+# Every Fernet token starts with the version byte 0x80, "gAAAAA" in URL-safe base64.
+TOKEN_PREFIX = "gAAAAA"  # noqa: S105 (a format marker, not a secret)
+
+
+class UnreadableField(ImproperlyConfigured):
+    """A stored value no configured key opens: a missing key in FIELD_ENCRYPTION_KEYS."""
+
+
+@lru_cache(maxsize=4)
+def _fernet(keys: tuple[str, ...]) -> MultiFernet:
+    if not keys:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS is empty: private fields cannot be read or written.")
+    return MultiFernet([Fernet(key.encode()) for key in keys])
+
+
+def fernet() -> MultiFernet:
+    return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS))
+
+
+def encrypt(value: str) -> str:
+    """The token of `value`; "" stays "" (an empty private field says only that it is empty)."""
+    if not value:
+        return value
+    return fernet().encrypt(value.encode()).decode()
+
+
+# Recently opened tokens, per process: a token never changes its plaintext, and the same rows
+# are read again and again (a list, then the case; every sync). A decryption costs ~7-9 us, a
+# look-up ~0.1 us; bounded (emptied when full) and emptied when the keys change, so a key taken
+# out of FIELD_ENCRYPTION_KEYS stops opening anything at once.
+_OPENED: dict[str, str] = {}
+_OPENED_MAX = 20_000
+_OPENED_KEYS: list[tuple[str, ...]] = [()]
+
+
+def decrypt(token: str) -> str:
+    if not token:
+        return token
+    keys = tuple(settings.FIELD_ENCRYPTION_KEYS)
+    if keys != _OPENED_KEYS[0]:
+        _OPENED.clear()
+        _OPENED_KEYS[0] = keys
+    text = _OPENED.get(token)
+    if text is not None:
+        return text
+    try:
+        text = _fernet(keys).decrypt(token.encode()).decode()
+    except InvalidToken:
+        raise UnreadableField(
+            "A private field could not be decrypted with any key in FIELD_ENCRYPTION_KEYS: "
+            "the key that encrypted it is missing (see `manage.py rotate_field_keys`)."
+        ) from None
+    if len(_OPENED) >= _OPENED_MAX:
+        _OPENED.clear()
+    _OPENED[token] = text
+    return text
+
+
+def is_token(value: str) -> bool:
+    return value.startswith(TOKEN_PREFIX)
+
+
+def rotate(token: str) -> str:
+    """The same value encrypted with the first key (MultiFernet.rotate)."""
+    if not token:
+        return token
+    try:
+        return fernet().rotate(token.encode()).decode()
+    except InvalidToken:
+        raise UnreadableField(
+            "A private field could not be decrypted with any key in FIELD_ENCRYPTION_KEYS: "
+            "keep the old key in the list until `manage.py rotate_field_keys` has run."
+        ) from None
+
+
+def keyed_hash(value: str) -> str:
+    """HMAC-SHA256 of `value` under FIELD_HASH_KEY, hex: equal values give equal hashes, and
+    nobody without the key can test a guess against a copied database."""
+    key = settings.FIELD_HASH_KEY.encode()
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+
+
+# --- JSON built by PostgreSQL (cases/api/sql_json.py) -----------------------------------------
+# The SQL writes an encrypted column as U+0001 followed by its token; json_build_object escapes
+# the control character as \u0001, which user text can only contain escaped the same way, and
+# then a forged token fails Fernet's HMAC and is left alone.
+SQL_MARK = "\\u0001"
+_SEALED_JSON = re.compile(r'"\\u0001(gAAAAA[A-Za-z0-9_\-=]+)"')
+
+
+def _open_json(match: re.Match[str]) -> str:
+    try:
+        return json.dumps(decrypt(match.group(1)), ensure_ascii=False)
+    except UnreadableField:
+        # Text a user typed that merely looks sealed (a plain column); a missing key shows
+        # itself loudly on every other read of the same rows.
+        return match.group(0)
+
+
+def open_sql_json(text: str) -> str:
+    """`text` (JSON made in SQL) with every sealed value replaced by its plaintext."""
+    if SQL_MARK not in text:
+        return text
+    return _SEALED_JSON.sub(_open_json, text)
+
+
+def derived_key(secret: str, purpose: str) -> str:
+    """A Fernet key derived from SECRET_KEY: for DEBUG (make run) and the tests only."""
+    digest = hashlib.sha256(f"{purpose}:{secret}".encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode()
