@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group, Permission, User
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from accesslog.models import AccessRecord
 from apitokens.models import ApiToken
 from cases import services
 from cases.models import Appeal, Case, CaseEvent, Court, Docket, Hearing, Membership, Organization, Party, Ruling
@@ -257,6 +258,16 @@ def build_side(key: str, *, court: Court, appeal_court: Court) -> Side:
         MemberReminderSettings: member_settings,
         Membership: membership,
         User: owner,
+        # Who read what: for the organization's owners (its page and API), superusers in the admin.
+        AccessRecord: AccessRecord.objects.create(
+            user=owner,
+            username=owner.username,
+            organization=organization,
+            case=case,
+            kind=AccessRecord.Kind.CASE,
+            channel=AccessRecord.Channel.WEB,
+            object_id=case.pk,
+        ),
     }
     return side
 

@@ -97,12 +97,15 @@ ROUTES: dict[str, Filler | None] = {
     "webhook-rotate-secret": _pk("endpoint"),
     "schema": None,
     "api-docs": None,
-    "api/^.*$": lambda side: {"": "v1/no-such-thing/"},
+    "api/^[\\s\\S]*$": lambda side: {"": "v1/no-such-thing/"},
+    "access-log": None,
+    "web:access_log": None,
     "reminders:subscribe": _slug,
     "reminders:case-feed": _slug,
     "reminders:confirm": lambda side: {"token": side.subscription.confirm_token},
     "reminders:unsubscribe": lambda side: {"token": side.subscription.unsubscribe_token},
     "reminders:settings": lambda side: {"token": side.subscription.unsubscribe_token},
+    "reminders:delete": lambda side: {"token": side.subscription.unsubscribe_token},
     "reminders:subscriber-feed": lambda side: {"token": side.subscription.feed_token},
     "reminders:member-settings": None,
     "reminders:member-feed": lambda side: {"token": side.member_settings.feed_token},
@@ -199,6 +202,7 @@ CREDENTIAL_ROUTES = {
     "reminders:confirm",
     "reminders:unsubscribe",
     "reminders:settings",
+    "reminders:delete",
     "reminders:subscriber-feed",
     "reminders:member-feed",
     "password_reset_confirm",
@@ -338,7 +342,7 @@ def _content_type_id(obj: Any) -> int:
 # --- Walking the resolver ---------------------------------------------------------------------
 
 ADMIN_MODEL_PREFIX = re.compile(r"^admin/(?P<app>\w+)/(?P<model>\w+)/(?P<rest>.*)$")
-GROUP = re.compile(r"<(?:\w+:)?(?P<a>\w+)>|\(\?P<(?P<b>\w+)>[^)]*\)|\((?!\?)[^)]*\)|\^\.\*\$")
+GROUP = re.compile(r"<(?:\w+:)?(?P<a>\w+)>|\(\?P<(?P<b>\w+)>[^)]*\)|\((?!\?)[^)]*\)|\^\[\\s\\S\]\*\$")
 
 
 @dataclass(frozen=True)
