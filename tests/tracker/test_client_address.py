@@ -1,5 +1,7 @@
 """tracker/client_address.py: X-Forwarded-For is read only from TRUSTED_PROXIES, from the right."""
 
+from typing import Any
+
 import pytest
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
@@ -9,7 +11,7 @@ from tracker.client_address import client_address
 
 
 def address(remote: str, forwarded: str | None = None) -> str:
-    headers = {"REMOTE_ADDR": remote}
+    headers: dict[str, Any] = {"REMOTE_ADDR": remote}
     if forwarded is not None:
         headers["HTTP_X_FORWARDED_FOR"] = forwarded
     return client_address(RequestFactory().get("/", **headers))

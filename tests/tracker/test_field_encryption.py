@@ -228,7 +228,7 @@ MARKERS = {
 }
 
 
-def make_marked_records() -> tuple[Party, str]:
+def make_marked_records():  # factory_boy instances are untyped (pyproject: tests.*)
     """One record of each sealed kind, each private field holding a unique marker; returns the
     party and the webhook secret (whose value is the marker for EndpointSecret)."""
     case = CaseFactory(notes=MARKERS["case_notes"], title="Visible title 7f3a")

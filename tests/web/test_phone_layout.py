@@ -42,9 +42,9 @@ def public_pages() -> list[str]:
     pages = ["/public/", "/accounts/login/", "/accounts/password_reset/", "/preferences/"]
     for case in Case.objects.filter(is_public=True).order_by("pk"):
         pages += [f"/public/{case.slug}/", f"/reminders/cases/{case.slug}/subscribe/"]
-    subscription = Subscription.objects.create(
-        case=Case.objects.filter(is_public=True).first(), email="phone@example.org", language="ru"
-    )
+    public_case = Case.objects.filter(is_public=True).first()
+    assert public_case is not None, "the demo has public cases"
+    subscription = Subscription.objects.create(case=public_case, email="phone@example.org", language="ru")
     pages += [
         f"/reminders/confirm/{subscription.confirm_token}/",
         f"/reminders/settings/{subscription.unsubscribe_token}/",

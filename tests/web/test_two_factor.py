@@ -33,7 +33,9 @@ def activate_totp(client) -> pyotp.TOTP:
     reauthenticate_with_password(client)
     page = client.get(reverse("mfa_activate_totp"))
     assert page.status_code == 200
-    secret = re.search(r'id="authenticator_secret" type="text" value="([A-Z2-7]+)"', page.content.decode()).group(1)
+    found = re.search(r'id="authenticator_secret" type="text" value="([A-Z2-7]+)"', page.content.decode())
+    assert found, "the set-up page shows the secret"
+    secret = found.group(1)
     app = pyotp.TOTP(secret)
     response = client.post(reverse("mfa_activate_totp"), {"code": app.now()})
     assert response.status_code == 302, response.content.decode()[:3000]
