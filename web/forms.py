@@ -124,27 +124,6 @@ class HearingForm(VersionedForm):
         }
 
 
-class HearingRescheduleForm(VersionedForm):
-    date = EventDateField(label=_("New date"), widget=DateInput())
-    time = forms.TimeField(
-        label=_("New time at the court"),
-        required=False,
-        widget=TimeInput(),
-        help_text=_("In the court's time zone. Leave empty if not yet known."),
-    )
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=300,
-        required=False,
-        help_text=_("Seen by your organization only, unless you tick “Show the reason publicly”."),
-    )
-    reason_is_public = forms.BooleanField(
-        label=_("Show the reason publicly"),
-        required=False,
-        help_text=_("On the public case page and the public dossier, for anyone to read."),
-    )
-
-
 class HearingReasonForm(VersionedForm):
     reason = forms.CharField(
         label=_("Reason"),
@@ -156,6 +135,17 @@ class HearingReasonForm(VersionedForm):
         label=_("Show the reason publicly"),
         required=False,
         help_text=_("On the public case page and the public dossier, for anyone to read."),
+    )
+
+
+class HearingRescheduleForm(HearingReasonForm):
+    field_order = ["date", "time", "reason", "reason_is_public"]
+    date = EventDateField(label=_("New date"), widget=DateInput())
+    time = forms.TimeField(
+        label=_("New time at the court"),
+        required=False,
+        widget=TimeInput(),
+        help_text=_("In the court's time zone. Leave empty if not yet known."),
     )
 
 
