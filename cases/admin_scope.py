@@ -212,20 +212,25 @@ class SuperuserOnlyAdmin:
     """Infrastructure and accounts of everyone (schedules, login attempts, groups, subscribers'
     addresses): superusers only, whatever model permissions a staff user was given."""
 
-    def has_module_permission(self, request: HttpRequest) -> bool:
+    # Superusers only, and never more than the admin itself allows (the access log's admin
+    # refuses every change and delete, superusers included).
+    def _superuser(self, request: HttpRequest) -> bool:
         return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._superuser(request) and super().has_module_permission(request)  # type: ignore[misc]
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(request.user.is_active and request.user.is_superuser)
+        return self._superuser(request) and super().has_view_permission(request, obj)  # type: ignore[misc]
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return bool(request.user.is_active and request.user.is_superuser)
+        return self._superuser(request) and super().has_add_permission(request, *args)  # type: ignore[misc]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(request.user.is_active and request.user.is_superuser)
+        return self._superuser(request) and super().has_change_permission(request, obj)  # type: ignore[misc]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(request.user.is_active and request.user.is_superuser)
+        return self._superuser(request) and super().has_delete_permission(request, obj)  # type: ignore[misc]
 
     def get_queryset(self, request: HttpRequest) -> Any:
         qs = super().get_queryset(request)  # type: ignore[misc]

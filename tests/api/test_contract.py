@@ -73,7 +73,7 @@ def test_a_generated_python_client_drives_the_live_server(live_server, api_world
     path = {"PATH": f"{BIN}:{os.environ.get('PATH', '')}"}  # it formats its output with ruff
     generated = run_client(
         [str(BIN / "openapi-python-client"), "generate", "--path", str(ROOT / "openapi.json"), "--meta", "none"]
-        + ["--output-path", str(tmp_path / "tracker_client")],
+        + ["--config", str(CONTRACT / "python" / "config.yaml"), "--output-path", str(tmp_path / "tracker_client")],
         cwd=tmp_path,
         env=path,
     )

@@ -55,7 +55,7 @@ def public_pages() -> list[str]:
 
 def log_in_any_language(page, base):
     page.goto(f"{base}/accounts/login/")
-    page.locator("#id_username").fill("lawyer")
+    page.locator("#id_login").fill("lawyer")
     page.locator("#id_password").fill("lawyer-demo-2019")  # the published demo account (README)
     page.locator("#id_password").press("Enter")
     page.wait_for_url(f"{base}/dashboard/")

@@ -174,7 +174,8 @@ class TrackerAutoSchema(AutoSchema):
         statuses = [401, 429]
         if "requestBody" in operation or filters or strict or paginated:  # page_size out of bounds
             statuses.append(400)
-        if write and not self._open_to_anyone():
+        # A read is refused to some signed-in callers only where the view says so (the access log: owners).
+        if (write and not self._open_to_anyone()) or getattr(self.view, "refuses_some_readers", False):
             statuses.append(403)
         if in_path or paginated:  # a page's cursor is checked too
             statuses.append(404)
