@@ -340,6 +340,8 @@ README_PAGES = [
     "/preferences/",
     "/reminders/me/",
     "/accounts/password_reset/",
+    "/accounts/2fa/",
+    "/account/api-tokens/",
     "/api/v1/cases/",
     "/api/v1/changes/",
     "/api/schema/",
@@ -361,6 +363,11 @@ def test_every_page_the_readme_lists_answers_on_sqlite(stack):
             assert lawyer.get(stack.base + path, headers={"Accept-Language": language}).status_code == 200
 
     admin = log_in(stack, "admin")
+    # what only the demo organization's owner reads (README: access log, its security page)
+    for path in ("/access-log/", "/api/v1/access-log/", "/organizations/demo-desk/security/"):
+        for language in ("en", "ru"):
+            answer = admin.get(stack.base + path, headers={"Accept-Language": language})
+            assert answer.status_code == 200, (path, answer.status_code, answer.text[-1500:])
     index = admin.get(f"{stack.base}/admin/")
     lists = sorted(set(re.findall(r'href="(/admin/\w+/\w+/)"', index.text)))
     assert len(lists) > 15
