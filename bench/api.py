@@ -47,8 +47,8 @@ def _setup() -> None:
 
 
 SEED_SQL = """
-INSERT INTO cases_organization (name, name_en, original_language, slug, website, version, created_at, updated_at)
-VALUES ('Bench Rights Group', 'Bench Rights Group', 'en', 'bench', '', 1, now(), now());
+INSERT INTO cases_organization (name, name_en, original_language, slug, website, require_two_factor, version, created_at, updated_at)
+VALUES ('Bench Rights Group', 'Bench Rights Group', 'en', 'bench', '', false, 1, now(), now());
 INSERT INTO cases_court (name, name_en, name_ru, address_en, original_language, name_local, jurisdiction, level,
                          city, address, time_zone, website, version, created_at, updated_at)
 SELECT 'Bench Court ' || g, 'Bench Court ' || g, 'Тестовый суд ' || g, 'Moscow', 'ru', '', 'ru',

@@ -29,8 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 SEED_SQL = """
-INSERT INTO cases_organization (name, name_en, slug, website, original_language, version, created_at, updated_at)
-VALUES ('Bench Rights Group', 'Bench Rights Group', 'bench', '', 'en', 1, now(), now());
+INSERT INTO cases_organization (name, name_en, slug, website, original_language, require_two_factor, version, created_at, updated_at)
+VALUES ('Bench Rights Group', 'Bench Rights Group', 'bench', '', 'en', false, 1, now(), now());
 INSERT INTO cases_case (organization_id, title, title_en, title_ru, slug, summary, summary_en, summary_ru, claims,
                         legal_basis, legal_basis_en, legal_basis_ru, proceeding, status, outcome, is_public, filed_on,
                         notes, sources, original_language, version, created_at, updated_at)
