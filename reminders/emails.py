@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, translation
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -73,18 +75,43 @@ def html_alternative(*, subject: str, body: str, language: str, action_url: str 
     return render_to_string("reminders/email/message.html", context)
 
 
+class _MultipartMessage(EmailMultiAlternatives):
+    """Each multipart's boundary chosen before the message is written: 128 random bits, which no
+    part's text can contain by chance nor by design (RFC 2046 5.1.1 asks only that). Left to
+    itself, the standard library picks one and then searches the whole text for it with a regular
+    expression compiled for each multipart: a large part of the time a reminder takes to write
+    (bench/RESULTS.md)."""
+
+    def message(self, *args: Any, **kwargs: Any) -> Any:
+        message = super().message(*args, **kwargs)
+        for part in message.walk():
+            if part.is_multipart() and part.get_boundary() is None:
+                part.set_boundary(f"=_{secrets.token_hex(16)}")
+        return message
+
+
 def email_with_html(
-    *, subject: str, body: str, to: str, headers: dict[str, str], language: str, action_url: str, action_label: str
+    *,
+    subject: str,
+    body: str,
+    to: str,
+    headers: dict[str, str],
+    language: str,
+    action_url: str,
+    action_label: str,
+    html: str | None = None,
 ) -> EmailMultiAlternatives:
     """multipart/alternative: the text part first (read as is by text clients and filters), then
-    the same content in HTML. Attachments, if any, come after both."""
+    the same content in HTML (`html` when the caller has it already: `html_alternative` of the same
+    subject and body). Attachments, if any, come after both."""
     subject = " ".join(subject.split())
-    message = EmailMultiAlternatives(
+    message = _MultipartMessage(
         subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to], headers=headers
     )
-    html = html_alternative(
-        subject=subject, body=body, language=language, action_url=action_url, action_label=action_label
-    )
+    if html is None:
+        html = html_alternative(
+            subject=subject, body=body, language=language, action_url=action_url, action_label=action_label
+        )
     message.attach_alternative(html, "text/html")
     return message
 
@@ -176,9 +203,11 @@ def _message(
     body: str | None = None,
     ics: bytes | None = None,
     action: tuple[str, Any] | None = None,
+    html: str | None = None,
 ) -> EmailMessage:
-    """The message from a template and its context, or from a `body` already rendered. `action`:
-    the HTML part's button (its URL and label); by default, the case."""
+    """The message from a template and its context, or from a `body` already rendered (and its
+    `html`, if that is rendered too). `action`: the HTML part's button (its URL and label); by
+    default, the case."""
     if body is None:
         assert template is not None  # noqa: S101
         body = render_to_string(template, context)
@@ -203,6 +232,7 @@ def _message(
             language=subscription.language,
             action_url=action_url,
             action_label=str(action_label),
+            html=html,
         )
     if ics is not None:
         message.attach("hearing.ics", ics, "text/calendar; charset=utf-8; method=PUBLISH")
@@ -220,15 +250,32 @@ def _hearing_ics(hearing: Hearing, language: str) -> bytes:
 _SUBSCRIBER_LINKS = {name: f"\x00{name}\x00" for name in ("unsubscribe_url", "settings_url", "delete_url", "feed_url")}
 
 
+def _link_html(url: str) -> str:
+    """A link as the template's `urlize` writes it (tests/reminders hold the two equal), without
+    `urlize`'s cost: an http(s) URL of this site, whose path is reverse()'d and so already quoted."""
+    return format_html('<a href="{}" rel="nofollow">{}</a>', url, url)
+
+
+def _subscriber_links_put_in(text: str, links: dict[str, Any], *, html: bool = False) -> str:
+    """`text` with the stand-ins replaced by the subscriber's own links; in HTML, each link as the
+    template's `urlize` makes it (the stand-in itself is plain text to `urlize`, so what surrounds
+    it comes out the same as if the link had been there when the HTML was rendered)."""
+    for name, stand_in in _SUBSCRIBER_LINKS.items():
+        if stand_in in text:
+            text = text.replace(stand_in, _link_html(links[name]) if html else links[name])
+    return text
+
+
 class MessageParts:
     """What the reminders of one send batch share, built once per batch: a hearing's `.ics`, and
-    the subject and text for one hearing, language, time zone and offset (the subscriber's own
-    links are put in per message). Only for rows read together: a part is as fresh as the
+    the subject, text and HTML for one hearing, language, time zone and offset (the subscriber's
+    own links are put in per message). Only for rows read together: a part is as fresh as the
     batch's read of the hearing."""
 
     def __init__(self) -> None:
         self._ics: dict[tuple[int, str], bytes] = {}
         self._texts: dict[tuple[int, str, str, int], tuple[str, str]] = {}
+        self._html: dict[tuple[int, str, str, int], str] = {}
 
     def ics(self, hearing: Hearing, language: str) -> bytes:
         key = (hearing.pk, language)
@@ -243,6 +290,23 @@ class MessageParts:
         if key not in self._texts:
             self._texts[key] = _reminder_text(reminder)
         return self._texts[key]
+
+    def reminder_html(self, reminder: Reminder) -> str:
+        """The HTML alternative of `reminder_text` (the same stand-ins): rendering it, links
+        found by `urlize`, is most of a message's own cost, so once per batch and text."""
+        subscription, hearing = reminder.subscription, reminder.hearing
+        key = (hearing.pk, subscription.language, str(subscription.time_zone), reminder.offset_minutes)
+        if key not in self._html:
+            subject, body = self.reminder_text(reminder)
+            with translation.override(subscription.language):
+                self._html[key] = html_alternative(
+                    subject=" ".join(subject.split()),
+                    body=body,
+                    language=subscription.language,
+                    action_url=case_url(hearing.case),
+                    action_label=_("Open the case"),
+                )
+        return self._html[key]
 
 
 def _reminder_text(reminder: Reminder) -> tuple[str, str]:
@@ -269,13 +333,12 @@ def reminder_message(reminder: Reminder, *, parts: MessageParts | None = None) -
     parts = parts or MessageParts()
     subject, body = parts.reminder_text(reminder)
     context = _base_context(subscription)
-    for name, stand_in in _SUBSCRIBER_LINKS.items():
-        body = body.replace(stand_in, context[name])
     return _message(
         subscription=subscription,
         subject=subject,
         context=context,
-        body=body,
+        body=_subscriber_links_put_in(body, context),
+        html=_subscriber_links_put_in(parts.reminder_html(reminder), context, html=True),
         message_id=f"reminder-{reminder.pk}.{reminder.generation}",
         ics=parts.ics(reminder.hearing, subscription.language),
     )

@@ -13,6 +13,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.mail import get_connection
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from cases import services as case_services
 from deadlines.models import Deadline
@@ -192,3 +195,41 @@ def test_a_confirmation_through_a_real_smtp_server_arrives_whole(world, settings
     text, html = text_and_html(parsed)
     assert f"{SITE}/reminders/confirm/{subscription.confirm_token}/" in text
     assert_same_content_in_accessible_html(text, html, "ru")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_reminders_html_rendered_once_per_batch_equals_the_html_of_its_own_text(world, language):
+    """The batch renders a reminder's HTML once, with stand-ins for each subscriber's links, and
+    puts the links in per message: the result is exactly what rendering the message's own text
+    (links found by `urlize`) gives, for two subscribers sharing the batch's parts."""
+    _, hearing, _ = world
+    parts = emails.MessageParts()
+    due = dt.datetime(2020, 2, 1, tzinfo=dt.UTC)
+    for name in ("ann", "bob"):
+        subscription = SubscriptionFactory(case=hearing.case, email=f"{name}@example.net", language=language)
+        reminder = Reminder.objects.create(
+            subscription=subscription,
+            hearing=hearing,
+            offset_minutes=1440,
+            hearing_starts_at=hearing.starts_at,
+            due_at=due,
+        )
+        message = emails.reminder_message(reminder, parts=parts)
+        html, mimetype = message.alternatives[0]
+        with translation.override(language):
+            expected = emails.html_alternative(
+                subject=message.subject,
+                body=message.body,
+                language=language,
+                action_url=emails.case_url(hearing.case),
+                action_label=gettext("Open the case"),
+            )
+        assert mimetype == "text/html"
+        assert html == expected
+        unsubscribe_url = emails.absolute(reverse("reminders:unsubscribe", args=[subscription.unsubscribe_token]))
+        assert f'<a href="{unsubscribe_url}" rel="nofollow">{unsubscribe_url}</a>' in html
+        assert "\x00" not in html
+        boundaries = [part.get_boundary() for part in message.message().walk() if part.is_multipart()]
+        assert len(boundaries) == 2  # mixed (the .ics) around alternative (text, HTML)
+        assert all(re.fullmatch(r"=_[0-9a-f]{32}", boundary) for boundary in boundaries)
+        assert len(set(boundaries)) == 2
