@@ -72,7 +72,10 @@ def html_alternative(*, subject: str, body: str, language: str, action_url: str 
         "action_url": action_url,
         "action_label": action_label,
     }
-    return render_to_string("reminders/email/message.html", context)
+    # A line break after each <br>: the footer's lines (four links, each written twice) would
+    # otherwise make one line past RFC 5322's 998 octets, and the part would be sent
+    # quoted-printable, encoded per message in pure Python, instead of as 8bit text.
+    return render_to_string("reminders/email/message.html", context).replace("<br>", "<br>\n")
 
 
 class _MultipartMessage(EmailMultiAlternatives):

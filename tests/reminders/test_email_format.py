@@ -233,3 +233,6 @@ def test_a_reminders_html_rendered_once_per_batch_equals_the_html_of_its_own_tex
         assert len(boundaries) == 2  # mixed (the .ics) around alternative (text, HTML)
         assert all(re.fullmatch(r"=_[0-9a-f]{32}", boundary) for boundary in boundaries)
         assert len(set(boundaries)) == 2
+        # no line past RFC 5322's 998 octets, so the HTML travels as 8bit, not quoted-printable
+        encodings = {part.get_content_type(): part["Content-Transfer-Encoding"] for part in message.message().walk()}
+        assert encodings["text/html"] in {"7bit", "8bit"}
