@@ -20,6 +20,12 @@ from django.utils import timezone
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from simple_history.admin import SimpleHistoryAdmin
 
+from actions import appeals as appeal_actions
+from actions import cases as case_actions
+from actions import courts as court_actions
+from actions import hearings as hearing_actions
+from actions import organizations as organization_actions
+from actions import rulings as ruling_actions
 from cases import services
 from cases.admin_scope import (
     OrganizationScopedAdmin,
@@ -68,9 +74,9 @@ def _membership_save(*, actor: Any = None, membership: Membership | None = None,
     if membership is not None:
         fields = {"organization": membership.organization, "user": membership.user, "role": membership.role, **fields}
         if fields["user"] != membership.user:
-            services.membership_remove(membership=membership, actor=actor)
+            organization_actions.membership_remove(membership=membership, actor=actor)
     fields.pop("expected_version", None)
-    return services.membership_set(actor=actor, **fields)
+    return organization_actions.membership_set(actor=actor, **fields)
 
 
 SERVICES: dict[type[models.Model], ServiceSet] = {
@@ -82,21 +88,39 @@ SERVICES: dict[type[models.Model], ServiceSet] = {
         services.ORGANIZATION_FIELDS,
     ),
     Membership: ServiceSet(
-        _membership_save, _membership_save, services.membership_remove, "membership", ("organization", "user", "role")
+        _membership_save,
+        _membership_save,
+        organization_actions.membership_remove,
+        "membership",
+        ("organization", "user", "role"),
     ),
     Court: ServiceSet(
-        services.court_create, services.court_update, services.court_delete, "court", services.COURT_FIELDS
+        services.court_create, court_actions.court_update, services.court_delete, "court", services.COURT_FIELDS
     ),
-    Case: ServiceSet(services.case_create, services.case_update, services.case_delete, "case", services.CASE_FIELDS),
+    Case: ServiceSet(
+        services.case_create, case_actions.case_update, services.case_delete, "case", services.CASE_FIELDS
+    ),
     Party: ServiceSet(services.party_add, services.party_update, services.party_delete, "party", services.PARTY_FIELDS),
     Hearing: ServiceSet(
-        services.hearing_schedule, services.hearing_update, services.hearing_delete, "hearing", services.HEARING_FIELDS
+        hearing_actions.hearing_schedule,
+        hearing_actions.hearing_update,
+        services.hearing_delete,
+        "hearing",
+        services.HEARING_FIELDS,
     ),
     Ruling: ServiceSet(
-        services.ruling_record, services.ruling_update, services.ruling_delete, "ruling", services.RULING_FIELDS
+        ruling_actions.ruling_record,
+        ruling_actions.ruling_update,
+        services.ruling_delete,
+        "ruling",
+        services.RULING_FIELDS,
     ),
     Appeal: ServiceSet(
-        services.appeal_file, services.appeal_update, services.appeal_delete, "appeal", services.APPEAL_FIELDS
+        appeal_actions.appeal_file,
+        appeal_actions.appeal_update,
+        appeal_actions.appeal_delete,
+        "appeal",
+        services.APPEAL_FIELDS,
     ),
     CaseEvent: ServiceSet(
         services.case_event_add,

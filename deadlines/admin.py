@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from actions import deadlines as deadline_actions
 from cases.admin import DefaultChoiceListFilter
 from cases.admin_scope import OrganizationScopedAdmin
 from cases.services import VersionConflict
-from deadlines import services
 from deadlines.models import Deadline
 
 
@@ -59,7 +59,7 @@ class DeadlineOverrideForm(forms.ModelForm):
             self.add_error(None, str(exc))
 
     def run_service(self, *, actor: Any) -> Deadline:
-        return services.deadline_override(
+        return deadline_actions.deadline_override(
             deadline=self.instance,
             due_on=self.cleaned_data.get("override_due_on"),
             reason=self.cleaned_data.get("override_reason") or "",

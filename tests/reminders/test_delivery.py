@@ -14,7 +14,7 @@ import time_machine
 from django.core import mail
 from django.db import connection, transaction
 
-from cases import services as case_services
+from actions import hearings as hearing_actions
 from reminders import selectors, services
 from reminders.emails import reminder_message
 from reminders.models import Notice, Reminder
@@ -44,7 +44,7 @@ def hearing_with_subscriber(**subscription):
         address_en="Moscow, Ulitsa Butyrskaya 7",
     )
     with time_machine.travel(dt.datetime(2019, 10, 1, tzinfo=dt.UTC), tick=False):
-        return case_services.hearing_schedule(case=case, court=court, starts_at=HEARING_AT, courtroom="412")
+        return hearing_actions.hearing_schedule(case=case, court=court, starts_at=HEARING_AT, courtroom="412")
 
 
 @pytest.mark.django_db
@@ -310,7 +310,7 @@ def test_a_moved_hearing_notice_names_the_case_court_and_parties_in_the_subscrib
 
     hearing = hearing_with_subscriber(language="ru", time_zone=ZoneInfo("Europe/Moscow"))
     with time_machine.travel(dt.datetime(2019, 10, 1, tzinfo=dt.UTC), tick=False):
-        case_services.hearing_reschedule(hearing=hearing, starts_at=HEARING_AT + dt.timedelta(days=7))
+        hearing_actions.hearing_reschedule(hearing=hearing, starts_at=HEARING_AT + dt.timedelta(days=7))
     notice = Notice.objects.get(kind="moved")
     message = notice_message(notice)
     assert message.subject == "Заседание перенесено: «Попова против ГУ МВД»"

@@ -6,8 +6,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from cases import services
-from deadlines import services as deadline_services
+from actions import appeals as appeal_actions
+from actions import deadlines as deadline_actions
+from actions import rulings as ruling_actions
 from deadlines.models import Deadline
 from tests.factories import CaseFactory, CourtFactory, MembershipFactory
 
@@ -28,13 +29,13 @@ def dues(desk):
         ("unknown", desk["public"], desk["court"], None),
         ("secret", desk["private"], desk["court"], D(2019, 11, 20)),
     ):
-        ruling = services.ruling_record(
+        ruling = ruling_actions.ruling_record(
             case=case, court=court, decided_on=D(2019, 11, 6), final_form_on=final_form_on, outcome="dismissed"
         )
         made[name] = Deadline.objects.get(ruling=ruling)
     # another organization's deadline, which must never show
     made["foreign"] = Deadline.objects.get(
-        ruling=services.ruling_record(
+        ruling=ruling_actions.ruling_record(
             case=CaseFactory(),
             court=desk["court"],
             decided_on=D(2019, 11, 6),
@@ -163,10 +164,10 @@ def test_the_public_page_never_shows_deadlines(client, dues):
 
 def test_the_case_page_states_met_late_closed_void_and_the_override(client, dues):
     early = dues["early"]
-    services.appeal_file(
+    appeal_actions.appeal_file(
         case=dues["public"], ruling=early.ruling, court=dues["upper"], kind="appeal", filed_on=D(2019, 12, 20)
     )
-    deadline_services.deadline_override(
+    deadline_actions.deadline_override(
         deadline=dues["late"], due_on=D(2020, 1, 20), reason="Copy served on 20 December"
     )
     client.force_login(dues["lawyer"])
@@ -255,7 +256,7 @@ def test_a_stale_override_form_is_refused_with_the_current_values(client, dues):
     deadline = dues["early"]
     client.force_login(dues["lawyer"])
     form_version = client.get(_override_url(deadline)).context["form"]["version"].value()
-    deadline_services.deadline_override(deadline=deadline, due_on=D(2019, 12, 30), reason="Colleague's change")
+    deadline_actions.deadline_override(deadline=deadline, due_on=D(2019, 12, 30), reason="Colleague's change")
     # when the first lawyer saves
     response = client.post(_override_url(deadline), {"version": form_version, "due_on": "2019-12-23", "reason": "Mine"})
     # then nothing is written and the current values are shown, the input kept

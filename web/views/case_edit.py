@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from actions import cases as case_actions
 from cases import services
 from cases.content import active_content_language, content_languages, supported_language
 from cases.models import Case, CaseEvent, Party
@@ -139,7 +140,7 @@ def case_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
     def save(data: dict[str, Any]) -> Case:
         fields = form.service_fields()
-        return services.case_update(case=case, actor=request.user, expected_version=data["version"], **fields)
+        return case_actions.case_update(case=case, actor=request.user, expected_version=data["version"], **fields)
 
     return _edit(
         request,
