@@ -11,7 +11,7 @@ pytestmark = pytest.mark.slow
 READ_FEED = """
 import json
 from django.test import Client
-from cases import services
+from actions import cases as case_actions
 from cases.models import Case
 client = Client()
 first = client.get('/api/v1/changes/?limit=1000').json()
