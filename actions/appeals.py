@@ -43,8 +43,8 @@ def appeal_decide(
 
 
 @transaction.atomic
-def appeal_delete(*, appeal: Appeal, actor: Actor = None) -> None:
+def appeal_delete(*, appeal: Appeal, actor: Actor = None, expected_version: int | None = None) -> None:
     """Delete an appeal; the deadlines it had closed open again, with their reminders."""
     for deadline in deadline_services.deadlines_sync_appeal(appeal=appeal, actor=actor, deleting=True):
         deadline_reminders_sync(deadline=deadline)
-    case_services.appeal_delete(appeal=appeal, actor=actor)
+    case_services.appeal_delete(appeal=appeal, actor=actor, expected_version=expected_version)

@@ -57,6 +57,7 @@ def hearing_reschedule(
     *,
     hearing: Hearing,
     starts_at: dt.datetime,
+    time_to_be_confirmed: bool | None = None,
     reason: str = "",
     reason_is_public: bool = False,
     actor: Actor = None,
@@ -66,6 +67,7 @@ def hearing_reschedule(
     hearing = case_services.hearing_reschedule(
         hearing=hearing,
         starts_at=starts_at,
+        time_to_be_confirmed=time_to_be_confirmed,
         reason=reason,
         reason_is_public=reason_is_public,
         actor=actor,

@@ -1,7 +1,7 @@
 """Every write to deadlines: computed from a ruling (`deadlines_recompute`), closed or reopened by
 an appeal (`deadlines_sync_appeal`), overridden or closed by a lawyer (`deadline_override`,
-`deadline_close`). Each returns the deadlines it saved, so that the action that called it can
-bring what follows them in other apps (the lawyers' reminders) up to date in the same transaction.
+`deadline_close`). Each returns the deadlines it saved: what follows a deadline in other apps
+(the lawyers' reminders) is brought up to date from these, in the same transaction.
 
 Deadlines are never deleted by a recompute: one that no longer applies becomes "void" (its
 history shows why), and comes back if the ruling changes back.
@@ -170,18 +170,7 @@ def deadlines_recompute_court(*, court: Court, actor: Actor = None) -> list[Dead
     ]
 
 
-@transaction.atomic
-def deadline_override(
-    *,
-    deadline: Deadline,
-    due_on: dt.date | None,
-    reason: str,
-    actor: Actor = None,
-    expected_version: int | None = None,
-) -> Deadline:
-    """A lawyer sets the due date by hand (e.g. the copy was served later), or clears the
-    override with `due_on=None`. The reason is required and kept in the history."""
-    deadline = Deadline.objects.select_for_update(of=("self",)).select_related("closed_by_appeal").get(pk=deadline.pk)
+def _override_check(deadline: Deadline, *, due_on: dt.date | None, reason: str, expected_version: int | None) -> None:
     version_check(deadline, expected_version)
     reason = reason.strip()
     if not reason:
@@ -194,6 +183,30 @@ def deadline_override(
                 % {"date": deadline.trigger_on}
             }
         )
+
+
+def deadline_override_validate(
+    *, deadline: Deadline, due_on: dt.date | None, reason: str, expected_version: int | None = None
+) -> None:
+    """What `deadline_override` would refuse, without writing."""
+    current = Deadline.objects.get(pk=deadline.pk)
+    _override_check(current, due_on=due_on, reason=reason, expected_version=expected_version)
+
+
+@transaction.atomic
+def deadline_override(
+    *,
+    deadline: Deadline,
+    due_on: dt.date | None,
+    reason: str,
+    actor: Actor = None,
+    expected_version: int | None = None,
+) -> Deadline:
+    """A lawyer sets the due date by hand (e.g. the copy was served later), or clears the
+    override with `due_on=None`. The reason is required and kept in the history."""
+    deadline = Deadline.objects.select_for_update(of=("self",)).select_related("closed_by_appeal").get(pk=deadline.pk)
+    _override_check(deadline, due_on=due_on, reason=reason, expected_version=expected_version)
+    reason = reason.strip()
     _set(
         deadline,
         {

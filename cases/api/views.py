@@ -9,7 +9,6 @@ from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Model, QuerySet, prefetch_related_objects
 from django.db.models.expressions import RawSQL
 from django.http import HttpResponse
@@ -54,7 +53,6 @@ from cases.selectors import (
 from deadlines.models import Deadline
 from deadlines.selectors import deadlines_for_case
 from tracker.api.conditional import etag_for, expected_version_from, if_none_match_hits
-from tracker.api.errors import PreconditionFailed
 from tracker.api.language import LANG_PARAMETER, lang_parameters, request_content_language
 
 PAGINATION_PARAMETERS = {"cursor", "page_size"}
@@ -241,13 +239,9 @@ class DomainViewSet(StrictQueryParametersMixin, viewsets.ModelViewSet):
         instance = self.get_object()
         self.check_may_write(self.organization_of(instance))
         expected_version = expected_version_from(request)
-        with transaction.atomic():
-            current = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
-            if expected_version is not None and current.version != expected_version:
-                raise PreconditionFailed(
-                    f"The record is now at version {current.version}, not {expected_version}; nothing was deleted."
-                )
-            type(self).delete_service(**{self.record_kwarg: current}, actor=request.user)
+        type(self).delete_service(
+            **{self.record_kwarg: instance}, actor=request.user, expected_version=expected_version
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

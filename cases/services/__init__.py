@@ -14,6 +14,7 @@ from cases.services.appeals import (
     appeal_delete,
     appeal_file,
     appeal_update,
+    appeal_validate,
 )
 from cases.services.cases import (
     CASE_FIELDS,
@@ -21,20 +22,24 @@ from cases.services.cases import (
     case_delete,
     case_slug_hide_names,
     case_update,
+    case_validate,
     docket_remove,
     docket_set,
+    docket_validate,
 )
 from cases.services.courts import (
     COURT_FIELDS,
     court_create,
     court_delete,
     court_update,
+    court_validate,
 )
 from cases.services.events import (
     CASE_EVENT_FIELDS,
     case_event_add,
     case_event_delete,
     case_event_update,
+    case_event_validate,
 )
 from cases.services.hearings import (
     HEARING_FIELDS,
@@ -45,20 +50,24 @@ from cases.services.hearings import (
     hearing_reschedule,
     hearing_schedule,
     hearing_update,
+    hearing_validate,
 )
 from cases.services.organizations import (
     ORGANIZATION_FIELDS,
     membership_remove,
     membership_set,
+    membership_validate,
     organization_create,
     organization_delete,
     organization_update,
+    organization_validate,
 )
 from cases.services.parties import (
     PARTY_FIELDS,
     party_add,
     party_delete,
     party_update,
+    party_validate,
 )
 from cases.services.records import (
     RECORD_NAMES,
@@ -74,6 +83,7 @@ from cases.services.records import (
     record_name_plural,
     record_save,
     record_update,
+    record_validate,
     version_check,
     with_translations,
 )
@@ -82,6 +92,7 @@ from cases.services.rulings import (
     ruling_delete,
     ruling_record,
     ruling_update,
+    ruling_validate,
 )
 
 __all__ = [
@@ -102,18 +113,23 @@ __all__ = [
     "appeal_delete",
     "appeal_file",
     "appeal_update",
+    "appeal_validate",
     "case_create",
     "case_delete",
     "case_event_add",
     "case_event_delete",
     "case_event_update",
+    "case_event_validate",
     "case_slug_hide_names",
     "case_update",
+    "case_validate",
     "court_create",
     "court_delete",
     "court_update",
+    "court_validate",
     "docket_remove",
     "docket_set",
+    "docket_validate",
     "editable_with_translations",
     "hearing_cancel",
     "hearing_delete",
@@ -122,14 +138,18 @@ __all__ = [
     "hearing_reschedule",
     "hearing_schedule",
     "hearing_update",
+    "hearing_validate",
     "membership_remove",
     "membership_set",
+    "membership_validate",
     "organization_create",
     "organization_delete",
     "organization_update",
+    "organization_validate",
     "party_add",
     "party_delete",
     "party_update",
+    "party_validate",
     "record_assign",
     "record_delete",
     "record_lock",
@@ -137,9 +157,11 @@ __all__ = [
     "record_name_plural",
     "record_save",
     "record_update",
+    "record_validate",
     "ruling_delete",
     "ruling_record",
     "ruling_update",
+    "ruling_validate",
     "version_check",
     "with_translations",
 ]

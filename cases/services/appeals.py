@@ -19,6 +19,7 @@ from cases.services.records import (
     record_delete,
     record_save,
     record_update,
+    record_validate,
     with_translations,
 )
 
@@ -71,6 +72,17 @@ def _appeal_validate(appeal: Appeal) -> None:
             raise ValidationError({"decided_by": gettext("The deciding ruling cannot predate the appeal.")})
 
 
+def appeal_validate(*, appeal: Appeal | None = None, expected_version: int | None = None, **fields: Any) -> None:
+    """What `appeal_file` or `appeal_update` would refuse, without writing."""
+    record_validate(
+        appeal or Appeal(),
+        fields=fields,
+        editable=APPEAL_FIELDS,
+        expected_version=expected_version,
+        rules=_appeal_validate,
+    )
+
+
 @transaction.atomic
 def appeal_file(*, actor: Actor = None, **fields: Any) -> Appeal:
     """File (or plan) an appeal. Filing one puts a decided or closed case under appeal."""
@@ -107,5 +119,5 @@ def appeal_decide(
 
 
 @transaction.atomic
-def appeal_delete(*, appeal: Appeal, actor: Actor = None) -> None:
-    record_delete(appeal, actor=actor)
+def appeal_delete(*, appeal: Appeal, actor: Actor = None, expected_version: int | None = None) -> None:
+    record_delete(appeal, actor=actor, expected_version=expected_version)

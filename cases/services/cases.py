@@ -27,6 +27,7 @@ from cases.services.records import (
     record_lock,
     record_save,
     record_update,
+    record_validate,
     with_translations,
 )
 from changes.services import change_record, change_record_case_visibility
@@ -99,6 +100,28 @@ def _case_set_tags(case: Case, tags: Iterable[str]) -> None:
     case.tags.set(objs)
 
 
+def case_validate(
+    *, case: Case | None = None, expected_version: int | None = None, tags: Iterable[str] | None = None, **fields: Any
+) -> None:
+    """What `case_create` or `case_update` would refuse, without writing (a new case without a
+    slug gets one made from its title)."""
+    previous_status = Case.objects.values_list("status", flat=True).get(pk=case.pk) if case is not None else None
+    record_validate(
+        case or Case(),
+        fields=fields,
+        editable=CASE_FIELDS,
+        expected_version=expected_version,
+        rules=lambda candidate: _case_validate(candidate, previous_status=previous_status),
+        exclude_clean=("slug",) if case is None and not fields.get("slug") else (),
+    )
+
+
+def docket_validate(*, docket: Docket | None = None, **fields: Any) -> None:
+    """What `docket_set` would refuse, without writing (a second number at a court replaces the first)."""
+    fields.pop("expected_version", None)
+    record_validate(docket or Docket(), fields=fields, editable=("case", "court", "number"), validate_unique=False)
+
+
 @transaction.atomic
 def case_create(*, actor: Actor = None, tags: Iterable[str] = (), **fields: Any) -> Case:
     case = Case()
@@ -165,12 +188,12 @@ def case_update(
 
 
 @transaction.atomic
-def case_delete(*, case: Case, actor: Actor = None) -> None:
+def case_delete(*, case: Case, actor: Actor = None, expected_version: int | None = None) -> None:
     # Appeals protect the rulings they challenge; a whole case goes with all of its records.
     for appeal in Appeal.objects.filter(case=case):
         change_record(instance=appeal, op="delete")
     Appeal.objects.filter(case=case).delete()
-    record_delete(case, actor=actor)
+    record_delete(case, actor=actor, expected_version=expected_version)
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from cases.services.records import (
     record_delete,
     record_save,
     record_update,
+    record_validate,
     with_translations,
 )
 
@@ -31,6 +32,13 @@ def _court_validate(court: Court) -> None:
             raise ValidationError({"appeals_to": gettext("This would make the court hierarchy a loop.")})
         seen.add(parent.pk)
         parent = parent.appeals_to
+
+
+def court_validate(*, court: Court | None = None, expected_version: int | None = None, **fields: Any) -> None:
+    """What `court_create` or `court_update` would refuse, without writing."""
+    record_validate(
+        court or Court(), fields=fields, editable=COURT_FIELDS, expected_version=expected_version, rules=_court_validate
+    )
 
 
 @transaction.atomic
@@ -51,5 +59,5 @@ def court_update(*, court: Court, actor: Actor = None, expected_version: int | N
 
 
 @transaction.atomic
-def court_delete(*, court: Court, actor: Actor = None) -> None:
-    record_delete(court, actor=actor)
+def court_delete(*, court: Court, actor: Actor = None, expected_version: int | None = None) -> None:
+    record_delete(court, actor=actor, expected_version=expected_version)

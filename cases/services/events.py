@@ -13,6 +13,7 @@ from cases.services.records import (
     record_delete,
     record_save,
     record_update,
+    record_validate,
     with_translations,
 )
 
@@ -21,6 +22,11 @@ from cases.services.records import (
 CASE_EVENT_FIELDS = with_translations(
     CaseEvent, ("case", "occurred_on", "precision", "title", "description", "source", "is_confirmed", "is_public")
 )
+
+
+def case_event_validate(*, event: CaseEvent | None = None, expected_version: int | None = None, **fields: Any) -> None:
+    """What `case_event_add` or `case_event_update` would refuse, without writing."""
+    record_validate(event or CaseEvent(), fields=fields, editable=CASE_EVENT_FIELDS, expected_version=expected_version)
 
 
 @transaction.atomic
@@ -41,5 +47,5 @@ def case_event_update(
 
 
 @transaction.atomic
-def case_event_delete(*, event: CaseEvent, actor: Actor = None) -> None:
-    record_delete(event, actor=actor)
+def case_event_delete(*, event: CaseEvent, actor: Actor = None, expected_version: int | None = None) -> None:
+    record_delete(event, actor=actor, expected_version=expected_version)

@@ -21,6 +21,7 @@ from cases.services.records import (
     record_delete,
     record_save,
     record_update,
+    record_validate,
     with_translations,
 )
 
@@ -51,6 +52,17 @@ def _hearing_validate(hearing: Hearing) -> None:
         raise ValidationError({"status": gettext("A hearing cannot be marked held before it starts.")})
     if hearing.case_id and hearing.case.status == Case.Status.PREPARING and hearing.status == Hearing.Status.HELD:
         raise ValidationError({"status": gettext("A case that has not been filed has no hearings held.")})
+
+
+def hearing_validate(*, hearing: Hearing | None = None, expected_version: int | None = None, **fields: Any) -> None:
+    """What `hearing_schedule` or `hearing_update` would refuse, without writing."""
+    record_validate(
+        hearing or Hearing(),
+        fields=fields,
+        editable=HEARING_FIELDS,
+        expected_version=expected_version,
+        rules=_hearing_validate,
+    )
 
 
 @transaction.atomic
@@ -95,14 +107,19 @@ def hearing_reschedule(
     *,
     hearing: Hearing,
     starts_at: dt.datetime,
+    time_to_be_confirmed: bool | None = None,
     reason: str = "",
     reason_is_public: bool = False,
     actor: Actor = None,
     expected_version: int | None = None,
 ) -> Hearing:
+    """A new date (and time, unless `time_to_be_confirmed`) for a hearing, scheduled again; the
+    earlier date is kept with the reason."""
+    confirmed = {} if time_to_be_confirmed is None else {"time_to_be_confirmed": time_to_be_confirmed}
     return hearing_update(
         hearing=hearing,
         starts_at=starts_at,
+        **confirmed,
         status=Hearing.Status.SCHEDULED,
         reason=reason,
         reason_is_public=reason_is_public,
@@ -181,5 +198,5 @@ def hearing_record_outcome(
 
 
 @transaction.atomic
-def hearing_delete(*, hearing: Hearing, actor: Actor = None) -> None:
-    record_delete(hearing, actor=actor)
+def hearing_delete(*, hearing: Hearing, actor: Actor = None, expected_version: int | None = None) -> None:
+    record_delete(hearing, actor=actor, expected_version=expected_version)

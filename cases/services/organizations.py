@@ -19,6 +19,7 @@ from cases.services.records import (
     record_delete,
     record_save,
     record_update,
+    record_validate,
     with_translations,
 )
 
@@ -34,6 +35,11 @@ def organization_create(
 ) -> Organization:
     """A new organization; ``name`` in the active language, or ``name_en=``, ``name_ru=``, ... and
     ``original_language=`` (any other keyword is refused)."""
+    organization = _organization_new(name=name, slug=slug, website=website, **translations)
+    return record_save(organization, actor=actor)
+
+
+def _organization_new(*, name: str = "", slug: str = "", website: str = "", **translations: Any) -> Organization:
     organization = Organization(website=website)
     fields = {"name": name.strip()} if name else {}
     record_assign(organization, {**fields, **translations}, ORGANIZATION_FIELDS)
@@ -44,7 +50,25 @@ def organization_create(
     if not organization.name:
         raise ValidationError({"name": gettext("Give the name in at least one language.")})
     organization.slug = slug or slugify(organization.name)[:80]
-    return record_save(organization, actor=actor)
+    return organization
+
+
+def organization_validate(
+    *, organization: Organization | None = None, expected_version: int | None = None, **fields: Any
+) -> None:
+    """What `organization_create` or `organization_update` would refuse, without writing."""
+    if organization is None:
+        _organization_new(**fields).full_clean()
+    else:
+        record_validate(organization, fields=fields, editable=ORGANIZATION_FIELDS, expected_version=expected_version)
+
+
+def membership_validate(*, membership: Membership | None = None, **fields: Any) -> None:
+    """What `membership_set` would refuse, without writing (a second role for a member replaces the first)."""
+    fields.pop("expected_version", None)
+    record_validate(
+        membership or Membership(), fields=fields, editable=("organization", "user", "role"), validate_unique=False
+    )
 
 
 @transaction.atomic
@@ -58,8 +82,10 @@ def organization_update(
 
 
 @transaction.atomic
-def organization_delete(*, organization: Organization, actor: Actor = None) -> None:
-    record_delete(organization, actor=actor)
+def organization_delete(
+    *, organization: Organization, actor: Actor = None, expected_version: int | None = None
+) -> None:
+    record_delete(organization, actor=actor, expected_version=expected_version)
 
 
 @transaction.atomic

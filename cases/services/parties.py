@@ -16,6 +16,7 @@ from cases.services.records import (
     record_delete,
     record_save,
     record_update,
+    record_validate,
     with_translations,
 )
 
@@ -48,6 +49,13 @@ def _party_validate(party: Party) -> None:
             raise ValidationError({"represents": gettext("Only a representative represents another party.")})
 
 
+def party_validate(*, party: Party | None = None, expected_version: int | None = None, **fields: Any) -> None:
+    """What `party_add` or `party_update` would refuse, without writing."""
+    record_validate(
+        party or Party(), fields=fields, editable=PARTY_FIELDS, expected_version=expected_version, rules=_party_validate
+    )
+
+
 @transaction.atomic
 def party_add(*, actor: Actor = None, **fields: Any) -> Party:
     party = Party()
@@ -70,5 +78,5 @@ def party_update(*, party: Party, actor: Actor = None, expected_version: int | N
 
 
 @transaction.atomic
-def party_delete(*, party: Party, actor: Actor = None) -> None:
-    record_delete(party, actor=actor)
+def party_delete(*, party: Party, actor: Actor = None, expected_version: int | None = None) -> None:
+    record_delete(party, actor=actor, expected_version=expected_version)

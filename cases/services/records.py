@@ -5,7 +5,7 @@ the same transaction, delete with a readable refusal when something still refers
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -141,7 +141,12 @@ def record_save(instance: M, *, actor: Actor, reason: str = "", exclude_clean: I
     return instance
 
 
-def record_delete(instance: models.Model, *, actor: Actor) -> None:
+def record_delete(instance: M, *, actor: Actor, expected_version: int | None = None) -> None:
+    """Delete a record; a versioned one is checked like an edit: under its row lock, against the
+    version the caller read."""
+    if isinstance(instance, VersionedModel) and instance.pk is not None:
+        instance = record_lock(instance)
+        version_check(instance, expected_version)  # type: ignore[arg-type]
     instance._history_user = actor_user(actor)  # type: ignore[attr-defined]
     change_record(instance=instance, op="delete")  # before the delete: it reads what cascades
     try:
@@ -162,6 +167,30 @@ def record_update(
         version_check(current, expected_version)
     changed = record_assign(current, fields, editable)
     return current, changed
+
+
+def record_validate(
+    instance: M,
+    *,
+    fields: dict[str, Any],
+    editable: Iterable[str],
+    expected_version: int | None = None,
+    rules: Callable[[M], None] | None = None,
+    exclude_clean: Iterable[str] = (),
+    validate_unique: bool = True,
+) -> M:
+    """What a create or update service checks, without writing anything: the fields it may edit
+    and their values, the version the caller read, its own cross-row `rules` and the model's
+    constraints. Returns the record as the service would save it (a form validates with this and
+    then calls the service once)."""
+    current = type(instance)._default_manager.get(pk=instance.pk) if instance.pk is not None else instance
+    if isinstance(current, VersionedModel) and current.pk is not None:
+        version_check(current, expected_version)
+    record_assign(current, fields, editable)
+    if rules is not None:
+        rules(current)
+    current.full_clean(exclude=list(exclude_clean) or None, validate_unique=validate_unique)
+    return current
 
 
 def with_translations(model: type[models.Model], fields: tuple[str, ...]) -> tuple[str, ...]:

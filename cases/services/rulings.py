@@ -18,6 +18,7 @@ from cases.services.records import (
     record_delete,
     record_save,
     record_update,
+    record_validate,
     with_translations,
 )
 
@@ -65,6 +66,17 @@ def _ruling_validate(ruling: Ruling) -> None:
                 )
 
 
+def ruling_validate(*, ruling: Ruling | None = None, expected_version: int | None = None, **fields: Any) -> None:
+    """What `ruling_record` or `ruling_update` would refuse, without writing."""
+    record_validate(
+        ruling or Ruling(),
+        fields=fields,
+        editable=RULING_FIELDS,
+        expected_version=expected_version,
+        rules=_ruling_validate,
+    )
+
+
 @transaction.atomic
 def ruling_record(*, actor: Actor = None, **fields: Any) -> Ruling:
     """Record a court's decision. A first decision moves a filed or pending case to decided."""
@@ -88,5 +100,5 @@ def ruling_update(*, ruling: Ruling, actor: Actor = None, expected_version: int 
 
 
 @transaction.atomic
-def ruling_delete(*, ruling: Ruling, actor: Actor = None) -> None:
-    record_delete(ruling, actor=actor)
+def ruling_delete(*, ruling: Ruling, actor: Actor = None, expected_version: int | None = None) -> None:
+    record_delete(ruling, actor=actor, expected_version=expected_version)

@@ -154,3 +154,20 @@ def test_upcoming_hearings_are_nearest_first_and_visible_only(case, court, outsi
     private_case = services.case_create(organization=case.organization, title="Hidden", status="preparing")
     HearingFactory(case=private_case, court=court, starts_at=now + dt.timedelta(days=2))
     assert list(selectors.hearings_upcoming(user=outsider, now=now)) == [sooner, later]
+
+
+def test_a_delete_is_checked_like_an_edit(court, case):
+    # given a hearing another lawyer changed after this one read it (version 1 -> 2)
+    hearing = HearingFactory(case=case, court=court, starts_at=dt.datetime(2030, 1, 21, 10, 0, tzinfo=MOSCOW))
+    services.hearing_update(hearing=hearing, courtroom="5", expected_version=1)
+    # when the first deletes from their copy, then it is refused and nothing is deleted
+    with pytest.raises(services.VersionConflict) as exc:
+        services.hearing_delete(hearing=hearing, expected_version=1)
+    assert str(exc.value) == (
+        "Hearing was changed by someone else (your copy is version 1, the current one is 2). "
+        "Reload it and apply your change again."
+    )
+    assert Hearing.objects.filter(pk=hearing.pk).exists()
+    # with the current version it goes
+    services.hearing_delete(hearing=hearing, expected_version=2)
+    assert not Hearing.objects.filter(pk=hearing.pk).exists()

@@ -1,5 +1,5 @@
 """Lawyers edit a case without the admin: its details, its parties and its timeline facts.
-Every write goes through `cases/services.py` with the version the form was loaded with; a
+Every write goes through the services (`actions`, `cases.services`) with the form's version; a
 stale save is refused (409) with the record's current values and the user's entries kept."""
 
 from __future__ import annotations

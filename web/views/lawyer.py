@@ -1,5 +1,5 @@
 """The lawyer's pages: dashboard, cases, a case, and the hearing / ruling / appeal actions.
-Every write calls a service in `cases/services.py`; a `ValidationError` goes back on the form,
+Every write calls a service (`actions`, `cases.services`); a `ValidationError` goes back on the form,
 a `VersionConflict` shows the current values and saves nothing."""
 
 from __future__ import annotations
@@ -223,11 +223,10 @@ def hearing_reschedule(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     if form.is_valid():
         data = form.cleaned_data
         try:
-            hearing_actions.hearing_update(
+            hearing_actions.hearing_reschedule(
                 hearing=hearing,
                 starts_at=court_local_datetime(data["date"], data["time"], hearing.court),
                 time_to_be_confirmed=data["time"] is None,
-                status=Hearing.Status.SCHEDULED,
                 reason=data["reason"],
                 reason_is_public=data["reason_is_public"],
                 actor=request.user,
