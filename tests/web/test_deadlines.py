@@ -315,3 +315,57 @@ def test_in_russian_the_case_page_names_the_rule_and_its_trigger_in_russian(clie
     assert "изготовление решения в окончательной форме" in page
     assert "Appeal against a first-instance civil decision" not in page
     assert "decision in final form" not in page
+
+
+# --- Closing without filing -----------------------------------------------------------------
+
+
+def test_a_lawyer_closes_a_deadline_from_the_case_page_and_it_leaves_the_overdue_list(client, dues, time_machine):
+    # given it is 15 December 2019 and the appeal due on 11 December is overdue on the dashboard
+    time_machine.move_to(dt.datetime(2019, 12, 15, 12, 0, tzinfo=UTC))
+    deadline = dues["early"]
+    client.force_login(dues["lawyer"])
+    assert _board(client)[1].overdue == [deadline]
+    page = client.get(reverse("web:case_detail", args=["popova-v-moscow"])).content.decode()
+    close_url = reverse("web:deadline_close", args=["popova-v-moscow", deadline.pk])
+    assert f'action="{close_url}"' in page
+    # when the lawyer closes it from the case page, with the reason
+    response = client.post(close_url, {"version": deadline.version, "reason": "The client decided not to appeal"})
+    # then it is closed with the reason kept, and no longer overdue
+    assert response.status_code == 302
+    assert response["Location"] == f"/cases/popova-v-moscow/#deadline-{deadline.pk}"
+    deadline.refresh_from_db()
+    assert (deadline.state, deadline.state_reason, deadline.version) == (
+        "closed",
+        "The client decided not to appeal",
+        2,
+    )
+    assert [row.history_user for row in deadline.history.order_by("history_id")] == [None, dues["lawyer"]]
+    assert _board(client)[1].overdue == []
+    page = client.get(reverse("web:case_detail", args=["popova-v-moscow"])).content.decode()
+    assert f'action="{close_url}"' not in page  # a closed deadline has nothing more to close
+
+
+def test_closing_a_deadline_needs_a_reason_and_the_current_version(client, dues):
+    deadline = dues["early"]
+    client.force_login(dues["lawyer"])
+    close_url = reverse("web:deadline_close", args=["popova-v-moscow", deadline.pk])
+    assert client.post(close_url, {"version": deadline.version, "reason": ""}).status_code == 302
+    assert client.post(close_url, {"version": deadline.version + 1, "reason": "No appeal"}).status_code == 302
+    deadline.refresh_from_db()
+    assert (deadline.state, deadline.version) == ("open", 1)
+
+
+def test_a_viewer_cannot_close_a_deadline_and_nothing_changes(client, dues):
+    deadline = dues["early"]
+    close_url = reverse("web:deadline_close", args=["popova-v-moscow", deadline.pk])
+    post = {"version": deadline.version, "reason": "No appeal"}
+    client.force_login(dues["viewer"])
+    assert client.post(close_url, post).status_code == 403
+    page = client.get(reverse("web:case_detail", args=["popova-v-moscow"])).content.decode()
+    assert f'action="{close_url}"' not in page
+    client.force_login(dues["outsider"])
+    assert client.post(close_url, post).status_code == 404
+    deadline.refresh_from_db()
+    assert (deadline.state, deadline.state_reason, deadline.version) == ("open", "", 1)
+    assert deadline.history.count() == 1

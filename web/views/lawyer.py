@@ -35,6 +35,7 @@ from web.forms import (
     AppealForm,
     CaseFilterForm,
     DashboardFilterForm,
+    DeadlineCloseForm,
     DeadlineOverrideForm,
     HearingForm,
     HearingOutcomeForm,
@@ -398,3 +399,35 @@ def deadline_override(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(
         request, "web/deadline_override.html", {"case": case, "deadline": deadline, "form": form}, status=status
     )
+
+
+@login_required
+@require_POST
+def deadline_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A lawyer closes an open deadline without filing (e.g. the client decided not to appeal), with the reason."""
+    deadline = get_object_or_404(Deadline.objects.select_related("case"), pk=pk, case__slug=slug)
+    case = member_case(request, deadline.case, write=True)
+    form = DeadlineCloseForm(request.POST)
+    if not form.is_valid():
+        if "version" in form.errors:
+            messages.error(request, _("The page was out of date; nothing was changed. Try again."))
+        else:
+            for errors in form.errors.values():
+                for text in errors:
+                    messages.error(request, str(text))
+        return redirect(_case_url(case, f"deadline-{deadline.pk}"))
+    try:
+        deadline_actions.deadline_close(
+            deadline=deadline,
+            reason=form.cleaned_data["reason"],
+            actor=request.user,
+            expected_version=form.cleaned_data["version"],
+        )
+    except services.VersionConflict:
+        messages.error(request, _("The page was out of date; nothing was changed. Try again."))
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, _("Deadline closed; the reason is kept in the history."))
+    return redirect(_case_url(case, f"deadline-{deadline.pk}"))
