@@ -276,7 +276,7 @@ class DeadlineOverrideForm(VersionedForm):
 
 class DeadlineCloseForm(VersionedForm):
     reason = forms.CharField(
-        label=_("Reason"),
+        label=_("Why it is closed"),
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Kept in the deadline's history, e.g. “the client decided not to appeal”."),
