@@ -167,7 +167,7 @@ def main() -> None:  # noqa: PLR0915 (a script, read top to bottom)
     from django.db import connection, connections, transaction
     from django.test.utils import CaptureQueriesContext
 
-    from cases import services as case_services
+    from actions import cases as case_actions
     from cases.models import Case, Membership, Organization
     from changes.models import Change
     from changes.selectors import changes_settled_through
@@ -278,7 +278,7 @@ def main() -> None:  # noqa: PLR0915 (a script, read top to bottom)
         def write(cases: list[Case]) -> None:
             try:
                 for case in cases:
-                    updated = case_services.case_update(case=case, summary=f"Updated {time.time()}")
+                    updated = case_actions.case_update(case=case, summary=f"Updated {time.time()}")
                     at = time.time()
                     with lock:
                         committed.append((case.organization_id, case.pk, updated.version, at))

@@ -1,6 +1,7 @@
-"""The back office. Every admin write goes through `cases.services`: a form is validated by a
-dry run of the very service that will save it (rolled back), so the admin shows the same
-errors as the API and the pages, next to the field, and never a 500."""
+"""The back office. Every admin write goes through `cases.services` (or `actions`, for a write
+with consequences in other apps): a form is validated by the service's own checks
+(`<record>_validate`, which writes nothing) and saved by one call of the service, so the admin
+shows the same errors as the API and the pages, next to the field, and never a 500."""
 
 from __future__ import annotations
 
@@ -20,6 +21,12 @@ from django.utils import timezone
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from simple_history.admin import SimpleHistoryAdmin
 
+from actions import appeals as appeal_actions
+from actions import cases as case_actions
+from actions import courts as court_actions
+from actions import hearings as hearing_actions
+from actions import organizations as organization_actions
+from actions import rulings as ruling_actions
 from cases import services
 from cases.admin_scope import (
     OrganizationScopedAdmin,
@@ -54,6 +61,7 @@ class ServiceSet:
     delete: Callable[..., Any]
     instance_kwarg: str
     fields: tuple[str, ...]
+    validate: Callable[..., None]  # what create or update would refuse, without writing
 
 
 def _docket_save(*, actor: Any = None, docket: Docket | None = None, **fields: Any) -> Docket:
@@ -68,9 +76,9 @@ def _membership_save(*, actor: Any = None, membership: Membership | None = None,
     if membership is not None:
         fields = {"organization": membership.organization, "user": membership.user, "role": membership.role, **fields}
         if fields["user"] != membership.user:
-            services.membership_remove(membership=membership, actor=actor)
+            organization_actions.membership_remove(membership=membership, actor=actor)
     fields.pop("expected_version", None)
-    return services.membership_set(actor=actor, **fields)
+    return organization_actions.membership_set(actor=actor, **fields)
 
 
 SERVICES: dict[type[models.Model], ServiceSet] = {
@@ -80,23 +88,63 @@ SERVICES: dict[type[models.Model], ServiceSet] = {
         services.organization_delete,
         "organization",
         services.ORGANIZATION_FIELDS,
+        validate=services.organization_validate,
     ),
     Membership: ServiceSet(
-        _membership_save, _membership_save, services.membership_remove, "membership", ("organization", "user", "role")
+        _membership_save,
+        _membership_save,
+        organization_actions.membership_remove,
+        "membership",
+        ("organization", "user", "role"),
+        validate=services.membership_validate,
     ),
     Court: ServiceSet(
-        services.court_create, services.court_update, services.court_delete, "court", services.COURT_FIELDS
+        services.court_create,
+        court_actions.court_update,
+        services.court_delete,
+        "court",
+        services.COURT_FIELDS,
+        validate=services.court_validate,
     ),
-    Case: ServiceSet(services.case_create, services.case_update, services.case_delete, "case", services.CASE_FIELDS),
-    Party: ServiceSet(services.party_add, services.party_update, services.party_delete, "party", services.PARTY_FIELDS),
+    Case: ServiceSet(
+        services.case_create,
+        case_actions.case_update,
+        services.case_delete,
+        "case",
+        services.CASE_FIELDS,
+        validate=services.case_validate,
+    ),
+    Party: ServiceSet(
+        services.party_add,
+        services.party_update,
+        services.party_delete,
+        "party",
+        services.PARTY_FIELDS,
+        validate=services.party_validate,
+    ),
     Hearing: ServiceSet(
-        services.hearing_schedule, services.hearing_update, services.hearing_delete, "hearing", services.HEARING_FIELDS
+        hearing_actions.hearing_schedule,
+        hearing_actions.hearing_update,
+        services.hearing_delete,
+        "hearing",
+        services.HEARING_FIELDS,
+        validate=services.hearing_validate,
     ),
     Ruling: ServiceSet(
-        services.ruling_record, services.ruling_update, services.ruling_delete, "ruling", services.RULING_FIELDS
+        ruling_actions.ruling_record,
+        ruling_actions.ruling_update,
+        services.ruling_delete,
+        "ruling",
+        services.RULING_FIELDS,
+        validate=services.ruling_validate,
     ),
     Appeal: ServiceSet(
-        services.appeal_file, services.appeal_update, services.appeal_delete, "appeal", services.APPEAL_FIELDS
+        appeal_actions.appeal_file,
+        appeal_actions.appeal_update,
+        appeal_actions.appeal_delete,
+        "appeal",
+        services.APPEAL_FIELDS,
+        validate=services.appeal_validate,
     ),
     CaseEvent: ServiceSet(
         services.case_event_add,
@@ -104,13 +152,17 @@ SERVICES: dict[type[models.Model], ServiceSet] = {
         services.case_event_delete,
         "event",
         services.CASE_EVENT_FIELDS,
+        validate=services.case_event_validate,
     ),
-    Docket: ServiceSet(_docket_save, _docket_save, services.docket_remove, "docket", ("case", "court", "number")),
+    Docket: ServiceSet(
+        _docket_save,
+        _docket_save,
+        services.docket_remove,
+        "docket",
+        ("case", "court", "number"),
+        validate=services.docket_validate,
+    ),
 }
-
-
-class _DryRun(Exception):
-    pass
 
 
 # --- Case content in every language ---------------------------------------------------------
@@ -154,7 +206,7 @@ class SideBySideLanguages:
 
 
 class ServiceForm(forms.ModelForm):
-    """A model form whose validation includes a rolled-back run of the service that saves it."""
+    """A model form validated by the service's own checks (`<record>_validate`) and saved by the service."""
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # Set by the inline formset for the parent's foreign key, which the form does not show.
@@ -215,16 +267,23 @@ class ServiceForm(forms.ModelForm):
             remapped[column if name not in self.fields and column in self.fields else name] = errors
         return ValidationError(remapped)
 
+    def validate_service(self) -> None:
+        """Check what the service would refuse, without writing: the service itself runs once, on save."""
+        spec = SERVICES[type(self.instance)]
+        kwargs = self.service_kwargs()
+        if not self.instance.pk:
+            spec.validate(**kwargs)
+            return
+        if hasattr(self.instance, "version"):
+            kwargs["expected_version"] = self.cleaned_data.get("expected_version")
+        spec.validate(**{spec.instance_kwarg: self.instance}, **kwargs)
+
     def _post_clean(self) -> None:
         super()._post_clean()  # type: ignore[misc]
         if self.errors or not getattr(self, "parent_ready", True):
             return
         try:
-            with transaction.atomic():
-                self.run_service(actor=None)
-                raise _DryRun
-        except _DryRun:
-            pass
+            self.validate_service()
         except ValidationError as exc:
             self._update_errors(self._per_language(exc))  # type: ignore[attr-defined]
         except services.VersionConflict as exc:
@@ -260,10 +319,17 @@ class ServiceInlineFormSet(forms.BaseInlineFormSet):
         return form
 
 
+def _version_shown(value: Any) -> dict[str, int]:
+    """The version the page showed, for a delete checked like an edit (none: a record without versions)."""
+    return {"expected_version": int(value)} if value not in (None, "") and str(value).isdigit() else {}
+
+
 class ServiceAdminMixin:
     """Admin writes through services; organization scoping for staff who are not superusers."""
 
     form = ServiceForm
+    # The delete page posts the version it showed: a stale delete is refused like a stale edit.
+    delete_confirmation_template = "admin/delete_versioned_confirmation.html"
 
     def save_model(self, request: HttpRequest, obj: Any, form: ServiceForm, change: bool) -> None:
         if change and not form.has_changed():
@@ -274,7 +340,9 @@ class ServiceAdminMixin:
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         spec = SERVICES[type(obj)]
-        spec.delete(actor=request.user, **{spec.instance_kwarg: obj})
+        spec.delete(
+            actor=request.user, **{spec.instance_kwarg: obj}, **_version_shown(request.POST.get("expected_version"))
+        )
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         # The "delete selected" action too goes through the services (change feed, reminders).
@@ -308,7 +376,8 @@ class ServiceAdminMixin:
             spec = SERVICES[type(instance)]
             if formset._should_delete_form(inline_form):
                 if instance.pk:
-                    spec.delete(actor=request.user, **{spec.instance_kwarg: instance})
+                    shown = _version_shown(inline_form.cleaned_data.get("expected_version"))
+                    spec.delete(actor=request.user, **{spec.instance_kwarg: instance}, **shown)
                     formset.deleted_objects.append(instance)
                 continue
             if not inline_form.has_changed():
@@ -324,7 +393,7 @@ class ServiceAdminMixin:
             return super().changeform_view(request, *args, **kwargs)  # type: ignore[misc]
         except (ValidationError, services.VersionConflict) as exc:
             # Only reachable when a parent and its inline rows change together in a way the
-            # per-form dry runs could not see; the whole save was rolled back.
+            # per-form checks could not see; the whole save was rolled back.
             text = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
             messages.error(request, f"Nothing was saved: {text}")
             return HttpResponseRedirect(request.get_full_path())
@@ -332,8 +401,9 @@ class ServiceAdminMixin:
     def delete_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             return super().delete_view(request, *args, **kwargs)  # type: ignore[misc]
-        except ValidationError as exc:
-            messages.error(request, f"Nothing was deleted: {'; '.join(exc.messages)}")
+        except (ValidationError, services.VersionConflict) as exc:
+            text = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            messages.error(request, f"Nothing was deleted: {text}")
             return HttpResponseRedirect(request.get_full_path())
 
 

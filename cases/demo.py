@@ -16,6 +16,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+from actions import appeals as appeal_actions
+from actions import cases as case_actions
+from actions import hearings as hearing_actions
+from actions import organizations as organization_actions
+from actions import rulings as ruling_actions
 from cases import services
 from cases.models import Appeal, Case, CaseEvent, Court, Hearing, Jurisdiction, Membership, Organization, Party, Ruling
 
@@ -68,7 +73,7 @@ def _event(**fields: Any) -> CaseEvent:
 
 
 def _ruling(**fields: Any) -> Ruling:
-    return services.ruling_record(**_t(fields))
+    return ruling_actions.ruling_record(**_t(fields))
 
 
 COURTS: list[dict[str, Any]] = [
@@ -227,7 +232,7 @@ def _accounts(organization: Organization) -> None:
             is_superuser=is_superuser,
         )
         user.groups.add(lawyers if role != Membership.Role.VIEWER else viewers)
-        services.membership_set(organization=organization, user=user, role=role)
+        organization_actions.membership_set(organization=organization, user=user, role=role)
 
 
 def _case(organization: Organization, slug: str, *, tags: list[str], **fields: Any) -> tuple[Case, bool]:
@@ -357,7 +362,7 @@ def _popova(org: Organization, c: dict[str, Court]) -> None:
         ),
         source="Press reports",
     )
-    services.hearing_schedule(
+    hearing_actions.hearing_schedule(
         case=case,
         court=c["savyolovsky"],
         starts_at=dt.datetime(2019, 10, 21, tzinfo=MOSCOW),
@@ -375,7 +380,7 @@ def _popova(org: Organization, c: dict[str, Court]) -> None:
         summary=Both("The claim was dismissed.", "В удовлетворении иска отказано."),
         notes="Date of the decision in final form: not found.",
     )
-    services.appeal_file(
+    appeal_actions.appeal_file(
         case=case,
         ruling=ruling,
         appellant=plaintiff,
@@ -447,7 +452,7 @@ def _popova_milov(org: Organization, c: dict[str, Court]) -> None:
         ),
         notes="The sources do not name the Moscow court that decided.",
     )
-    services.appeal_file(
+    appeal_actions.appeal_file(
         case=case,
         ruling=ruling,
         court=c["ecthr"],
@@ -522,7 +527,7 @@ def _glukhin(org: Organization, c: dict[str, Court]) -> None:
         in_force_on=D(2023, 10, 4),
     )
     case.refresh_from_db()
-    services.case_update(case=case, status=Case.Status.CLOSED, outcome=Case.Outcome.WON)
+    case_actions.case_update(case=case, status=Case.Status.CLOSED, outcome=Case.Outcome.WON)
 
 
 def _bridges(org: Organization, c: dict[str, Court]) -> None:
@@ -562,7 +567,7 @@ def _bridges(org: Organization, c: dict[str, Court]) -> None:
         citation="[2019] EWHC 2341 (Admin)",
         summary=Both("The Divisional Court dismissed the claim.", "Дивизиональный суд отказал в удовлетворении иска."),
     )
-    appeal = services.appeal_file(
+    appeal = appeal_actions.appeal_file(
         case=case,
         ruling=first,
         appellant=claimant,
@@ -586,10 +591,10 @@ def _bridges(org: Organization, c: dict[str, Court]) -> None:
             "государственного сектора обеспечивать равенство нарушена; довод о несоразмерности отклонён.",
         ),
     )
-    services.appeal_decide(appeal=appeal, ruling=second)
+    appeal_actions.appeal_decide(appeal=appeal, ruling=second)
     case.refresh_from_db()
-    services.case_update(case=case, status=Case.Status.DECIDED)
-    services.case_update(case=case, status=Case.Status.CLOSED, outcome=Case.Outcome.WON)
+    case_actions.case_update(case=case, status=Case.Status.DECIDED)
+    case_actions.case_update(case=case, status=Case.Status.CLOSED, outcome=Case.Outcome.WON)
 
 
 def _clearview(org: Organization, c: dict[str, Court]) -> None:
@@ -647,7 +652,7 @@ def _clearview(org: Organization, c: dict[str, Court]) -> None:
             "пятилетний запрет для любых организаций в Иллинойсе.",
         ),
     )
-    services.case_update(case=case, status=Case.Status.CLOSED, outcome=Case.Outcome.SETTLED)
+    case_actions.case_update(case=case, status=Case.Status.CLOSED, outcome=Case.Outcome.SETTLED)
 
 
 @transaction.atomic

@@ -8,22 +8,18 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from actions import deadlines as deadline_actions
 from cases.admin import DefaultChoiceListFilter
 from cases.admin_scope import OrganizationScopedAdmin
 from cases.services import VersionConflict
-from deadlines import services
+from deadlines import services as deadline_services
 from deadlines.models import Deadline
-
-
-class _DryRun(Exception):
-    pass
 
 
 class DeadlineOverrideForm(forms.ModelForm):
@@ -44,22 +40,23 @@ class DeadlineOverrideForm(forms.ModelForm):
             self.fields["override_reason"].required = True
 
     def _post_clean(self) -> None:
-        # Not construct_instance: the service writes; validate by a rolled-back run of it.
+        # Not construct_instance: the service writes (once, on save); here only its checks run.
         if self.errors or not self.has_changed():
             return
         try:
-            with transaction.atomic():
-                self.run_service(actor=None)
-                raise _DryRun
-        except _DryRun:
-            pass
+            deadline_services.deadline_override_validate(
+                deadline=self.instance,
+                due_on=self.cleaned_data.get("override_due_on"),
+                reason=self.cleaned_data.get("override_reason") or "",
+                expected_version=self.cleaned_data.get("expected_version"),
+            )
         except ValidationError as exc:
             self._update_errors(exc)  # type: ignore[attr-defined]
         except VersionConflict as exc:
             self.add_error(None, str(exc))
 
     def run_service(self, *, actor: Any) -> Deadline:
-        return services.deadline_override(
+        return deadline_actions.deadline_override(
             deadline=self.instance,
             due_on=self.cleaned_data.get("override_due_on"),
             reason=self.cleaned_data.get("override_reason") or "",

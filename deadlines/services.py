@@ -1,6 +1,7 @@
-"""Every write to deadlines (and, through `_save`, to their reminders to the lawyers). `cases.services` calls `deadlines_recompute` when a ruling is
-recorded or changed and `deadlines_sync_appeal` when an appeal is filed, changed or deleted;
-lawyers call `deadline_override` and `deadline_close`.
+"""Every write to deadlines: computed from a ruling (`deadlines_recompute`), closed or reopened by
+an appeal (`deadlines_sync_appeal`), overridden or closed by a lawyer (`deadline_override`,
+`deadline_close`). Each returns the deadlines it saved: what follows a deadline in other apps
+(the lawyers' reminders) is brought up to date from these, in the same transaction.
 
 Deadlines are never deleted by a recompute: one that no longer applies becomes "void" (its
 history shows why), and comes back if the ruling changes back.
@@ -17,15 +18,14 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as N_
 
-from cases import services as case_services  # a module import: cases.services imports this module
-from cases.models import Appeal, Case, Court, Organization, Ruling
+from cases.models import Appeal, Case, Court, Ruling
+from cases.services.records import version_check
 from changes.services import change_record
 from deadlines.applicability import Trigger, rules_for_ruling
 from deadlines.counting import deadline_compute
 from deadlines.explanation import msg, step
 from deadlines.models import Deadline
 from deadlines.rules import NoVersionInForce, rule_versions
-from reminders import deadline_reminders
 from tracker.validation import record_input_validate
 
 Actor = User | AnonymousUser | None
@@ -46,8 +46,6 @@ def _save(deadline: Deadline, *, actor: Actor, reason: str) -> Deadline:
         ) from exc
     # Same transaction as the write: the sync feed never misses a recompute, override or close.
     change_record(instance=deadline, op="upsert")
-    # The lawyers' reminders (7 days, 2 days, on the day) follow the deadline in its transaction.
-    deadline_reminders.deadline_reminders_sync(deadline=deadline)
     return deadline
 
 
@@ -116,7 +114,7 @@ def _computed_fields(trigger: Trigger, ruling: Ruling) -> dict[str, Any]:
 @transaction.atomic
 def deadlines_recompute(*, ruling: Ruling, actor: Actor = None) -> list[Deadline]:
     """Compute (or recompute) the deadlines that run from a ruling, from the case's forum and
-    proceeding and the ruling's dates. Returns the ruling's deadlines that apply now."""
+    proceeding and the ruling's dates. Returns the deadlines it saved (new, changed or void)."""
     ruling = Ruling.objects.select_related("court", "case").get(pk=ruling.pk)
     existing = {
         d.rule_code: d
@@ -124,7 +122,7 @@ def deadlines_recompute(*, ruling: Ruling, actor: Actor = None) -> list[Deadline
         .select_related("closed_by_appeal")
         .filter(ruling=ruling)
     }
-    applying = []
+    saved = []
     void_reasons: dict[str, str] = {}
     for trigger in rules_for_ruling(ruling):
         code = trigger.applies.rule_code
@@ -140,54 +138,59 @@ def deadlines_recompute(*, ruling: Ruling, actor: Actor = None) -> list[Deadline
             changed |= _set(deadline, {"state": Deadline.State.OPEN, "state_reason": ""})
         changed |= _set(deadline, _settle(deadline))
         if changed or deadline.pk is None:
-            _save(deadline, actor=actor, reason="Computed from the ruling" if deadline.pk is None else "Recomputed")
-        applying.append(deadline)
+            reason = "Computed from the ruling" if deadline.pk is None else "Recomputed"
+            saved.append(_save(deadline, actor=actor, reason=reason))
     for code, deadline in existing.items():
         if deadline.state == Deadline.State.OPEN:
             reason = void_reasons.get(code, "The rule no longer runs from this ruling (its court, dates or force).")
             _set(deadline, {"state": Deadline.State.VOID, "state_reason": reason[:300]})
-            _save(deadline, actor=actor, reason="No longer applies")
-    return applying
+            saved.append(_save(deadline, actor=actor, reason="No longer applies"))
+    return saved
 
 
 @transaction.atomic
-def deadlines_recompute_case(*, case: Case, actor: Actor = None) -> None:
-    """After a change to the case that decides which rules apply (its proceeding)."""
-    for ruling in Ruling.objects.filter(case=case):
-        deadlines_recompute(ruling=ruling, actor=actor)
+def deadlines_recompute_case(*, case: Case, actor: Actor = None) -> list[Deadline]:
+    """After a change to the case that decides which rules apply (its proceeding). Returns the
+    deadlines saved."""
+    return [
+        saved
+        for ruling in Ruling.objects.filter(case=case)
+        for saved in deadlines_recompute(ruling=ruling, actor=actor)
+    ]
 
 
 @transaction.atomic
-def deadlines_recompute_court(*, court: Court, actor: Actor = None) -> None:
-    """After a change to a court's jurisdiction or level, which decide the forum's rules."""
-    for ruling in Ruling.objects.filter(court=court):
-        deadlines_recompute(ruling=ruling, actor=actor)
+def deadlines_recompute_court(*, court: Court, actor: Actor = None) -> list[Deadline]:
+    """After a change to a court's jurisdiction or level, which decide the forum's rules. Returns
+    the deadlines saved."""
+    return [
+        saved
+        for ruling in Ruling.objects.filter(court=court)
+        for saved in deadlines_recompute(ruling=ruling, actor=actor)
+    ]
 
 
-@transaction.atomic
-def deadline_reminders_organization_sync(*, organization: Organization) -> None:
-    """After a change to who are the organization's lawyers and owners: their open deadlines'
-    reminders go to the new set (a lawyer who joins gets those still ahead; one who leaves, none)."""
-    open_deadlines = Deadline.objects.select_for_update().filter(
-        case__organization=organization, state=Deadline.State.OPEN, due_on__isnull=False
-    )
-    for deadline in open_deadlines:
-        deadline_reminders.deadline_reminders_sync(deadline=deadline)
+def _override_check(deadline: Deadline, *, due_on: dt.date | None, reason: str, expected_version: int | None) -> None:
+    version_check(deadline, expected_version)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"override_reason": gettext("Give the reason for changing the due date.")})
+    record_input_validate(Deadline, {"override_due_on": due_on, "override_reason": reason})
+    if due_on is not None and deadline.trigger_on is not None and due_on < deadline.trigger_on:
+        raise ValidationError(
+            {
+                "override_due_on": gettext("The period runs from %(date)s; the due date cannot be before it.")
+                % {"date": deadline.trigger_on}
+            }
+        )
 
 
-@transaction.atomic
-def deadline_reminders_case_sync(*, case: Case) -> None:
-    """After the case moved to another organization: its lawyers get the reminders instead."""
-    for deadline in Deadline.objects.select_for_update().filter(case=case, state=Deadline.State.OPEN):
-        deadline_reminders.deadline_reminders_sync(deadline=deadline)
-
-
-@transaction.atomic
-def deadline_reminders_court_sync(*, court: Court) -> None:
-    """After a court's time zone changed: its deadlines' reminders move to 09:00 in the new zone."""
-    open_deadlines = Deadline.objects.select_for_update().filter(ruling__court=court, state=Deadline.State.OPEN)
-    for deadline in open_deadlines:
-        deadline_reminders.deadline_reminders_sync(deadline=deadline, retime=True)
+def deadline_override_validate(
+    *, deadline: Deadline, due_on: dt.date | None, reason: str, expected_version: int | None = None
+) -> None:
+    """What `deadline_override` would refuse, without writing."""
+    current = Deadline.objects.get(pk=deadline.pk)
+    _override_check(current, due_on=due_on, reason=reason, expected_version=expected_version)
 
 
 @transaction.atomic
@@ -202,18 +205,8 @@ def deadline_override(
     """A lawyer sets the due date by hand (e.g. the copy was served later), or clears the
     override with `due_on=None`. The reason is required and kept in the history."""
     deadline = Deadline.objects.select_for_update(of=("self",)).select_related("closed_by_appeal").get(pk=deadline.pk)
-    case_services._check_version(deadline, expected_version)
+    _override_check(deadline, due_on=due_on, reason=reason, expected_version=expected_version)
     reason = reason.strip()
-    if not reason:
-        raise ValidationError({"override_reason": gettext("Give the reason for changing the due date.")})
-    record_input_validate(Deadline, {"override_due_on": due_on, "override_reason": reason})
-    if due_on is not None and deadline.trigger_on is not None and due_on < deadline.trigger_on:
-        raise ValidationError(
-            {
-                "override_due_on": gettext("The period runs from %(date)s; the due date cannot be before it.")
-                % {"date": deadline.trigger_on}
-            }
-        )
     _set(
         deadline,
         {
@@ -233,7 +226,7 @@ def deadline_close(
 ) -> Deadline:
     """Close an open deadline without filing (e.g. the client decided not to appeal)."""
     deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
-    case_services._check_version(deadline, expected_version)
+    version_check(deadline, expected_version)
     if not reason.strip():
         raise ValidationError({"state_reason": gettext("Give the reason for closing the deadline.")})
     if deadline.state != Deadline.State.OPEN:

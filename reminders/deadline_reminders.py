@@ -6,11 +6,11 @@ be done until 24:00 of the last day, local time), and the project keeps no time 
 own per user (the web Preferences keep it in a cookie). A morning at the court is a working
 morning for the lawyers who litigate there.
 
-`deadlines.services` calls `deadline_reminders_sync` inside the transaction that changes a
-deadline (computed, recomputed, overridden, closed, met, void), so the deadline and its
-reminder rows commit together. The beat tick claims due rows together with the hearing
-reminders (`reminders.services.deliveries_claim_due`), and `deadline_reminder_send_task` sends each row with
-the same guarantees as a hearing reminder (`reminders.services._deliver`): under its row
+`deadline_reminders_sync` runs inside the transaction that changes a deadline (computed,
+recomputed, overridden, closed, met, void), so the deadline and its reminder rows commit
+together. The beat tick claims due rows together with the hearing
+reminders (`reminders.services.delivery.deliveries_claim_due`), and `deadline_reminder_send_task` sends each row with
+the same guarantees as a hearing reminder (`reminders.services.delivery.delivery_send`): under its row
 lock, a stable Message-ID, transient SMTP failures retried with backoff, then `failed` with
 the reason.
 """
@@ -36,15 +36,14 @@ from django.utils.translation import ngettext, pgettext
 from cases.content import localized
 from cases.models import Case, Membership, Ruling
 from deadlines.models import Deadline
-from reminders import services
 from reminders.calendar import content_text, hearings_calendar, site_domain
 from reminders.emails import case_parties_text, email_with_html
-from reminders.models import DeadlineReminder, DeliveryState, MemberReminderSettings, Subscription
+from reminders.models import OPEN_STATES, DeadlineReminder, DeliveryState, MemberReminderSettings, Subscription
+from reminders.services import delivery
 
 OFFSETS_DAYS = (7, 2, 0)
 SEND_AT = dt.time(9, 0)
 RECIPIENT_ROLES = (Membership.Role.LAWYER, Membership.Role.OWNER)
-OPEN_STATES = services.OPEN_STATES
 
 
 # --- Who and when ---------------------------------------------------------------------------
@@ -183,15 +182,15 @@ def deadline_reminder_deliver(
     deadline = row.deadline
     court_today = now.astimezone(deadline.ruling.court.time_zone).date()
     if not deadline_reminder_recipients(case=deadline.case).filter(pk=row.user_id).exists():
-        services._finish(
+        delivery.delivery_finish(
             row, DeliveryState.CANCELLED, "The recipient is no longer a lawyer or owner of the organization."
         )
     elif deadline.state != Deadline.State.OPEN or deadline.due_on != row.due_on:
-        services._finish(row, DeliveryState.CANCELLED, "The deadline changed after this reminder was claimed.")
+        delivery.delivery_finish(row, DeliveryState.CANCELLED, "The deadline changed after this reminder was claimed.")
     elif deadline.due_on < court_today:
-        services._finish(row, DeliveryState.SKIPPED, "The deadline had passed when the reminder could be sent.")
+        delivery.delivery_finish(row, DeliveryState.SKIPPED, "The deadline had passed when the reminder could be sent.")
     else:
-        services._deliver(row, lambda: deadline_reminder_message(row), now, connection)
+        delivery.delivery_send(row, lambda: deadline_reminder_message(row), now, connection)
     return row
 
 

@@ -107,6 +107,10 @@ class DeliveryState(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+# The states of a row still owed: a change that makes it moot cancels (or skips) it.
+OPEN_STATES = (DeliveryState.PENDING, DeliveryState.SENDING)
+
+
 class Delivery(models.Model):
     """What reminders and notices share: the delivery state machine.
 

@@ -14,6 +14,10 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accesslog.models import AccessRecord
+from actions import appeals as appeal_actions
+from actions import hearings as hearing_actions
+from actions import organizations as organization_actions
+from actions import rulings as ruling_actions
 from apitokens.models import ApiToken
 from cases import services
 from cases.models import Appeal, Case, CaseEvent, Court, Docket, Hearing, Membership, Organization, Party, Ruling
@@ -89,7 +93,7 @@ def build_side(key: str, *, court: Court, appeal_court: Court) -> Side:
             is_staff=True,
         )
         user.groups.add(viewers if role == "viewer" else lawyers)
-        services.membership_set(organization=organization, user=user, role=role)
+        organization_actions.membership_set(organization=organization, user=user, role=role)
         users[role] = user
     owner = users["owner"]
     case = services.case_create(
@@ -113,7 +117,7 @@ def build_side(key: str, *, court: Court, appeal_court: Court) -> Side:
         contact_phone="+7 900 000 00 00",
         notes=f"{marker} party notes",
     )
-    hearing = services.hearing_schedule(
+    hearing = hearing_actions.hearing_schedule(
         actor=owner,
         case=case,
         court=court,
@@ -121,7 +125,7 @@ def build_side(key: str, *, court: Court, appeal_court: Court) -> Side:
         courtroom=f"{marker} room",
         outcome_notes=f"{marker} hearing notes",
     )
-    ruling = services.ruling_record(
+    ruling = ruling_actions.ruling_record(
         actor=owner,
         case=case,
         court=court,
@@ -130,7 +134,7 @@ def build_side(key: str, *, court: Court, appeal_court: Court) -> Side:
         outcome=Ruling.Outcome.DISMISSED,
         summary=f"{marker} ruling summary",
     )
-    appeal = services.appeal_file(
+    appeal = appeal_actions.appeal_file(
         actor=owner,
         case=case,
         ruling=ruling,
@@ -208,7 +212,7 @@ def build_side(key: str, *, court: Court, appeal_court: Court) -> Side:
         title=f"{marker} unpublished fact",
         is_public=False,
     )
-    public_hearing = services.hearing_schedule(
+    public_hearing = hearing_actions.hearing_schedule(
         actor=owner, case=public_case, court=court, starts_at=timezone.now() + dt.timedelta(days=40)
     )
     side = Side(

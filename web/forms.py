@@ -274,6 +274,15 @@ class DeadlineOverrideForm(VersionedForm):
         return data
 
 
+class DeadlineCloseForm(VersionedForm):
+    reason = forms.CharField(
+        label=_("Why it is closed"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the deadline's history, e.g. “the client decided not to appeal”."),
+    )
+
+
 class DocumentForm(forms.Form):
     """Upload a document to a case; `documents.services.document_add` does the rest."""
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("cases/<slug:slug>/rulings/new/", lawyer.ruling_create, name="ruling_create"),
     path("cases/<slug:slug>/rulings/<int:ruling_pk>/appeal/", lawyer.appeal_create, name="appeal_create"),
     path("cases/<slug:slug>/deadlines/<int:pk>/override/", lawyer.deadline_override, name="deadline_override"),
+    path("cases/<slug:slug>/deadlines/<int:pk>/close/", lawyer.deadline_close, name="deadline_close"),
     path("cases/<slug:slug>/documents/new/", documents.document_upload, name="document_upload"),
     path("cases/<slug:slug>/dossiers/", documents.dossier_generate, name="dossier_generate"),
     path("cases/<slug:slug>/dossiers/<int:pk>/", documents.dossier_progress, name="dossier_progress"),

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Model, QuerySet, prefetch_related_objects
 from django.db.models.expressions import RawSQL
 from django.http import HttpResponse
@@ -22,6 +21,11 @@ from rest_framework.response import Response
 
 from accesslog.models import AccessRecord
 from accesslog.services import CONTACT_FIELDS, AccessEntry, access_log_record, case_read_entries, has_contacts
+from actions import appeals as appeal_actions
+from actions import cases as case_actions
+from actions import courts as court_actions
+from actions import hearings as hearing_actions
+from actions import rulings as ruling_actions
 from cases import services
 from cases.api import filters, sql_json
 from cases.api.case_page import CasePageQuery
@@ -49,7 +53,6 @@ from cases.selectors import (
 from deadlines.models import Deadline
 from deadlines.selectors import deadlines_for_case
 from tracker.api.conditional import etag_for, expected_version_from, if_none_match_hits
-from tracker.api.errors import PreconditionFailed
 from tracker.api.language import LANG_PARAMETER, lang_parameters, request_content_language
 
 PAGINATION_PARAMETERS = {"cursor", "page_size"}
@@ -236,13 +239,9 @@ class DomainViewSet(StrictQueryParametersMixin, viewsets.ModelViewSet):
         instance = self.get_object()
         self.check_may_write(self.organization_of(instance))
         expected_version = expected_version_from(request)
-        with transaction.atomic():
-            current = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
-            if expected_version is not None and current.version != expected_version:
-                raise PreconditionFailed(
-                    f"The record is now at version {current.version}, not {expected_version}; nothing was deleted."
-                )
-            type(self).delete_service(**{self.record_kwarg: current}, actor=request.user)
+        type(self).delete_service(
+            **{self.record_kwarg: instance}, actor=request.user, expected_version=expected_version
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -253,7 +252,7 @@ class CourtViewSet(DomainViewSet):
     filterset_class = filters.CourtFilter
     permission_classes = [WriteScope, ReferenceDataWriters]
     create_service = services.court_create
-    update_service = services.court_update
+    update_service = court_actions.court_update
     delete_service = services.court_delete
     record_kwarg = "court"
 
@@ -272,7 +271,7 @@ class CaseViewSet(DomainViewSet):
 
     filterset_class = filters.CaseFilter
     create_service = services.case_create
-    update_service = services.case_update
+    update_service = case_actions.case_update
     delete_service = services.case_delete
     record_kwarg = "case"
 
@@ -411,8 +410,8 @@ class HearingViewSet(CaseBoundViewSet):
     model = Hearing
     serializer_class = HearingSerializer
     filterset_class = filters.HearingFilter
-    create_service = services.hearing_schedule
-    update_service = services.hearing_update
+    create_service = hearing_actions.hearing_schedule
+    update_service = hearing_actions.hearing_update
     delete_service = services.hearing_delete
     record_kwarg = "hearing"
 
@@ -426,8 +425,8 @@ class RulingViewSet(CaseBoundViewSet):
     model = Ruling
     serializer_class = RulingSerializer
     filterset_class = filters.RulingFilter
-    create_service = services.ruling_record
-    update_service = services.ruling_update
+    create_service = ruling_actions.ruling_record
+    update_service = ruling_actions.ruling_update
     delete_service = services.ruling_delete
     record_kwarg = "ruling"
 
@@ -446,7 +445,7 @@ class AppealViewSet(CaseBoundViewSet):
     model = Appeal
     serializer_class = AppealSerializer
     filterset_class = filters.AppealFilter
-    create_service = services.appeal_file
-    update_service = services.appeal_update
-    delete_service = services.appeal_delete
+    create_service = appeal_actions.appeal_file
+    update_service = appeal_actions.appeal_update
+    delete_service = appeal_actions.appeal_delete
     record_kwarg = "appeal"

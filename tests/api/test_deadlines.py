@@ -5,8 +5,9 @@ import datetime as dt
 
 import pytest
 
-from cases import services
-from deadlines import services as deadline_services
+from actions import courts as court_actions
+from actions import deadlines as deadline_actions
+from actions import rulings as ruling_actions
 from tests.api.conftest import client_with_token
 from tests.factories import CaseFactory, CourtFactory
 
@@ -18,7 +19,7 @@ D = dt.date
 def ruling(case, lawyer):
     # a civil case (the factory's) decided by a Russian district court, reasoned on 29 January 2020
     assert case.is_public and case.proceeding == "civil"
-    return services.ruling_record(
+    return ruling_actions.ruling_record(
         case=case,
         court=CourtFactory(name="Tverskoy District Court"),
         decided_on=D(2020, 1, 24),
@@ -31,7 +32,7 @@ def ruling(case, lawyer):
 @pytest.fixture
 def overridden(ruling, lawyer):
     deadline = ruling.deadlines.get()
-    return deadline_services.deadline_override(
+    return deadline_actions.deadline_override(
         deadline=deadline, due_on=D(2020, 3, 10), reason="Copy served on 10 February", actor=lawyer
     )
 
@@ -65,10 +66,10 @@ def test_the_explanation_is_in_the_requests_language(lawyer_api, ruling):
 
 def test_member_sees_the_cases_deadlines_but_not_void_ones(lawyer_api, case, ruling, overridden):
     # given a second ruling whose deadline no longer applies (its court became an appeal court)
-    other = services.ruling_record(
+    other = ruling_actions.ruling_record(
         case=case, court=CourtFactory(), decided_on=D(2020, 2, 3), final_form_on=D(2020, 2, 5), outcome="dismissed"
     )
-    services.court_update(court=other.court, level="appeal")
+    court_actions.court_update(court=other.court, level="appeal")
     other_deadline = other.deadlines.get(rule_code="ru-gpk-appeal")
     other_deadline.refresh_from_db()
     assert other_deadline.state == "void"
@@ -108,7 +109,7 @@ def test_the_etag_changes_for_a_member_when_a_deadline_moves(lawyer_api, ruling,
     url = f"/api/v1/rulings/{ruling.pk}/"
     etag = lawyer_api.get(url)["ETag"]
     assert lawyer_api.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
-    deadline_services.deadline_override(
+    deadline_actions.deadline_override(
         deadline=ruling.deadlines.get(), due_on=D(2020, 3, 12), reason="Served late", actor=lawyer
     )
     assert lawyer_api.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200

@@ -12,7 +12,7 @@ import datetime as dt
 
 import pytest
 
-from deadlines.services import deadlines_recompute
+from actions.deadlines import deadlines_recompute
 from tests.api.conftest import client_with_token
 from tests.factories import AppealFactory, CaseFactory, CourtFactory, HearingFactory, PartyFactory, RulingFactory
 

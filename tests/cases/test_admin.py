@@ -343,3 +343,49 @@ def test_an_organization_without_a_name_in_any_language_is_refused_next_to_the_n
     assert response.status_code == 200
     assert response.context["adminform"].form.errors == {"name_ru": ["Give the name in at least one language."]}
     assert not Organization.objects.filter(slug="nameless").exists()
+
+
+def test_an_admin_save_of_a_hearing_writes_one_change_log_entry_and_one_history_row(lawyer_client):
+    from changes.models import Change
+
+    hearing = Hearing.objects.get(case__slug="popova-v-moscow")
+    changes_before = Change.objects.filter(object_type="hearing", object_id=hearing.pk).count()
+    history_before = hearing.history.count()
+    local = hearing.starts_at.astimezone(hearing.court.time_zone)
+    response = lawyer_client.post(
+        reverse("admin:cases_hearing_change", args=[hearing.pk]),
+        {
+            "case": hearing.case_id,
+            "court": hearing.court_id,
+            "starts_at_0": f"{local:%Y-%m-%d}",
+            "starts_at_1": f"{local:%H:%M}",
+            "duration_minutes": hearing.duration_minutes,
+            "kind": hearing.kind,
+            "status": hearing.status,
+            "courtroom": "Room 7",
+            "expected_version": hearing.version,
+            "reschedules-TOTAL_FORMS": 0,
+            "reschedules-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    hearing.refresh_from_db()
+    assert hearing.courtroom == "Room 7"
+    assert Change.objects.filter(object_type="hearing", object_id=hearing.pk).count() == changes_before + 1
+    assert hearing.history.count() == history_before + 1
+
+
+def test_a_stale_delete_from_the_admin_page_is_refused_like_a_stale_edit(lawyer_client):
+    hearing = Hearing.objects.get(case__slug="popova-v-moscow")
+    url = reverse("admin:cases_hearing_delete", args=[hearing.pk])
+    page = lawyer_client.get(url).content.decode()
+    assert f'name="expected_version" value="{hearing.version}"' in page
+    Hearing.objects.filter(pk=hearing.pk).update(version=hearing.version + 1)  # another lawyer saved it meanwhile
+    response = lawyer_client.post(url, {"post": "yes", "expected_version": hearing.version}, follow=True)
+    assert "Nothing was deleted" in response.content.decode()
+    assert "was changed by someone else" in response.content.decode()
+    assert Hearing.objects.filter(pk=hearing.pk).exists()
+
+    response = lawyer_client.post(url, {"post": "yes", "expected_version": hearing.version + 1})
+    assert response.status_code == 302
+    assert not Hearing.objects.filter(pk=hearing.pk).exists()

@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
+from actions import organizations as organization_actions
 from cases.models import Appeal, Case, CaseEvent, Hearing, Organization, Party, Ruling
 from deadlines.models import Deadline
 from documents.models import Document
@@ -154,7 +155,7 @@ def test_a_lawyer_cannot_delete_a_case_where_they_are_only_a_viewer(client, worl
     # given A's lawyer is also a viewer of B
     from cases import services
 
-    services.membership_set(organization=b.organization, user=a.users["lawyer"], role="viewer")
+    organization_actions.membership_set(organization=b.organization, user=a.users["lawyer"], role="viewer")
     bare = services.case_create(
         organization=b.organization, title=f"{b.marker} bare case", slug="bare-case-b", is_public=False
     )

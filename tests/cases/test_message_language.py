@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from actions import cases as case_actions
 from cases import services
 from cases.models import Ruling
 from tests.factories import AppealFactory
@@ -13,9 +14,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_version_conflict_is_told_in_russian(case):
-    services.case_update(case=case, summary="First lawyer's edit", expected_version=1)
+    case_actions.case_update(case=case, summary="First lawyer's edit", expected_version=1)
     with translation.override("ru"), pytest.raises(services.VersionConflict) as exc:
-        services.case_update(case=case, summary="Second lawyer's edit", expected_version=1)
+        case_actions.case_update(case=case, summary="Second lawyer's edit", expected_version=1)
     assert str(exc.value) == (
         "Дело: запись изменил кто-то другой (ваша копия — версия 1, текущая — 2). "
         "Обновите страницу и внесите изменение снова."
@@ -38,7 +39,7 @@ def test_a_model_constraint_is_told_in_the_active_language(case):
         ("ru", "У завершённого дела должен быть итог, и итог бывает только у завершённого дела."),
     ):
         with translation.override(language), pytest.raises(ValidationError) as exc:
-            services.case_update(case=case, status="closed")
+            case_actions.case_update(case=case, status="closed")
         assert (language, exc.value.messages) == (language, [message])
     case.refresh_from_db()
     assert (case.status, case.version) == ("filed", 1)

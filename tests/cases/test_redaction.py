@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from actions import cases as case_actions
 from cases import selectors, services
 from cases.models import Case, Party
 from cases.redaction import HiddenName, Redactor, hidden_name_warnings, hidden_names_shown
@@ -94,7 +95,7 @@ def test_a_private_case_keeps_its_url_until_it_is_made_public(db):
     services.party_add(case=case, role="plaintiff", name="Ivan Petrov", alias="Witness A", consent_to_publish=False)
     case.refresh_from_db()
     assert case.slug == "ivan-petrov-v-russia"  # nobody outside the organization reads it
-    services.case_update(case=case, is_public=True)
+    case_actions.case_update(case=case, is_public=True)
     case.refresh_from_db()
     assert case.slug == "witness-a-v-russia"
 

@@ -5,7 +5,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 
+from actions import appeals as appeal_actions
+from actions import cases as case_actions
+from actions import hearings as hearing_actions
+from actions import organizations as organization_actions
+from actions import rulings as ruling_actions
 from cases import selectors, services
 from cases.models import Appeal, Case, Hearing, HearingReschedule
 from tests.factories import CourtFactory, HearingFactory, OrganizationFactory, UserFactory
@@ -15,7 +21,7 @@ MOSCOW = ZoneInfo("Europe/Moscow")
 
 
 def test_an_update_raises_the_version_and_records_who_did_it(case, lawyer):
-    updated = services.case_update(case=case, summary="New summary", actor=lawyer)
+    updated = case_actions.case_update(case=case, summary="New summary", actor=lawyer)
     assert updated.version == 2
     latest = updated.history.first()
     assert (latest.summary, latest.history_user, latest.history_type) == ("New summary", lawyer, "~")
@@ -23,9 +29,9 @@ def test_an_update_raises_the_version_and_records_who_did_it(case, lawyer):
 
 
 def test_an_update_from_a_stale_copy_is_refused_and_changes_nothing(case):
-    services.case_update(case=case, summary="First lawyer's edit", expected_version=1)
+    case_actions.case_update(case=case, summary="First lawyer's edit", expected_version=1)
     with pytest.raises(services.VersionConflict) as exc:
-        services.case_update(case=case, summary="Second lawyer's edit", expected_version=1)
+        case_actions.case_update(case=case, summary="Second lawyer's edit", expected_version=1)
     assert str(exc.value) == (
         "Case was changed by someone else (your copy is version 1, the current one is 2). "
         "Reload it and apply your change again."
@@ -37,8 +43,8 @@ def test_an_update_from_a_stale_copy_is_refused_and_changes_nothing(case):
 def test_a_reschedule_keeps_the_old_date(court, case, lawyer):
     old = dt.datetime(2019, 10, 21, 10, 0, tzinfo=MOSCOW)
     new = dt.datetime(2019, 10, 28, 14, 30, tzinfo=MOSCOW)
-    hearing = services.hearing_schedule(case=case, court=court, starts_at=old, courtroom="301")
-    moved = services.hearing_reschedule(hearing=hearing, starts_at=new, reason="Judge ill", actor=lawyer)
+    hearing = hearing_actions.hearing_schedule(case=case, court=court, starts_at=old, courtroom="301")
+    moved = hearing_actions.hearing_reschedule(hearing=hearing, starts_at=new, reason="Judge ill", actor=lawyer)
     assert (moved.starts_at, moved.version, moved.status) == (new, 2, "scheduled")
     record = HearingReschedule.objects.get(hearing=hearing)
     assert (record.previous_starts_at, record.new_starts_at, record.reason, record.changed_by) == (
@@ -53,33 +59,35 @@ def test_a_reschedule_keeps_the_old_date(court, case, lawyer):
 
 def test_postpone_then_cancel(court, case):
     hearing = HearingFactory(case=case, court=court)
-    postponed = services.hearing_postpone(hearing=hearing, reason="Defendant absent")
+    postponed = hearing_actions.hearing_postpone(hearing=hearing, reason="Defendant absent")
     assert postponed.status == Hearing.Status.POSTPONED
     assert HearingReschedule.objects.get(hearing=hearing).new_starts_at is None
-    cancelled = services.hearing_cancel(hearing=postponed, reason="Claim withdrawn")
+    cancelled = hearing_actions.hearing_cancel(hearing=postponed, reason="Claim withdrawn")
     assert (cancelled.status, cancelled.version) == ("cancelled", 3)
 
 
 @time_machine.travel(dt.datetime(2019, 10, 20, 12, 0, tzinfo=MOSCOW), tick=False)
 def test_a_hearing_cannot_be_marked_held_before_it_starts(court, case):
     hearing = HearingFactory(case=case, court=court, starts_at=dt.datetime(2019, 10, 21, 10, 0, tzinfo=MOSCOW))
-    with pytest.raises(services.ValidationError) as exc:
-        services.hearing_record_outcome(hearing=hearing, outcome_notes="Adjourned")
+    with pytest.raises(ValidationError) as exc:
+        hearing_actions.hearing_record_outcome(hearing=hearing, outcome_notes="Adjourned")
     assert exc.value.message_dict == {"status": ["A hearing cannot be marked held before it starts."]}
 
 
 def test_recording_rulings_and_appeals_walks_the_case_lifecycle(case, court, appeal_court):
     # given a filed case; when the first instance decides
-    first = services.ruling_record(case=case, court=court, decided_on=dt.date(2019, 11, 6), outcome="dismissed")
+    first = ruling_actions.ruling_record(case=case, court=court, decided_on=dt.date(2019, 11, 6), outcome="dismissed")
     case.refresh_from_db()
     assert case.status == Case.Status.DECIDED
     # when an appeal is filed
-    appeal = services.appeal_file(case=case, ruling=first, court=appeal_court, filed_on=dt.date(2019, 12, 5))
+    appeal = appeal_actions.appeal_file(case=case, ruling=first, court=appeal_court, filed_on=dt.date(2019, 12, 5))
     case.refresh_from_db()
     assert case.status == Case.Status.UNDER_APPEAL
     # when the appeal court decides it
-    second = services.ruling_record(case=case, court=appeal_court, decided_on=dt.date(2020, 2, 10), outcome="granted")
-    services.appeal_decide(appeal=appeal, ruling=second)
+    second = ruling_actions.ruling_record(
+        case=case, court=appeal_court, decided_on=dt.date(2020, 2, 10), outcome="granted"
+    )
+    appeal_actions.appeal_decide(appeal=appeal, ruling=second)
     # then the chain walks both ways
     chain = selectors.case_instance_chain(case=case)
     assert [(step.ruling, [a.pk for a in step.appeals]) for step in chain] == [(first, [appeal.pk]), (second, [])]
@@ -103,11 +111,17 @@ def test_popova_path_is_representable(db):
     )
     assert case.slug == "popova-v-moscow"
     assert sorted(case.tags.values_list("name", flat=True)) == ["facial recognition", "protest"]
-    ruling = services.ruling_record(case=case, court=district, decided_on=dt.date(2019, 11, 6), outcome="dismissed")
-    to_city = services.appeal_file(case=case, ruling=ruling, court=city, filed_on=dt.date(2019, 12, 1))
-    city_ruling = services.ruling_record(case=case, court=city, decided_on=dt.date(2020, 1, 15), outcome="dismissed")
-    services.appeal_decide(appeal=to_city, ruling=city_ruling)
-    services.appeal_file(case=case, ruling=city_ruling, court=ecthr, kind="international", filed_on=dt.date(2020, 6, 1))
+    ruling = ruling_actions.ruling_record(
+        case=case, court=district, decided_on=dt.date(2019, 11, 6), outcome="dismissed"
+    )
+    to_city = appeal_actions.appeal_file(case=case, ruling=ruling, court=city, filed_on=dt.date(2019, 12, 1))
+    city_ruling = ruling_actions.ruling_record(
+        case=case, court=city, decided_on=dt.date(2020, 1, 15), outcome="dismissed"
+    )
+    appeal_actions.appeal_decide(appeal=to_city, ruling=city_ruling)
+    appeal_actions.appeal_file(
+        case=case, ruling=city_ruling, court=ecthr, kind="international", filed_on=dt.date(2020, 6, 1)
+    )
     chain = selectors.case_instance_chain(case=case)
     assert [step.ruling.court.name for step in chain] == ["Savyolovsky District Court", "Moscow City Court"]
     assert [a.court.name for step in chain for a in step.appeals] == [
@@ -121,7 +135,7 @@ def test_visibility_rules(case, lawyer, outsider):
         organization=case.organization, title="Private matter", is_public=False, status="preparing"
     )
     viewer = UserFactory(username="viewer")
-    services.membership_set(organization=case.organization, user=viewer, role="viewer")
+    organization_actions.membership_set(organization=case.organization, user=viewer, role="viewer")
     assert set(selectors.cases_visible_to(user=outsider)) == {case}
     assert set(selectors.cases_visible_to(user=None)) == {case}
     assert set(selectors.cases_visible_to(user=viewer)) == {case, private}
@@ -140,3 +154,20 @@ def test_upcoming_hearings_are_nearest_first_and_visible_only(case, court, outsi
     private_case = services.case_create(organization=case.organization, title="Hidden", status="preparing")
     HearingFactory(case=private_case, court=court, starts_at=now + dt.timedelta(days=2))
     assert list(selectors.hearings_upcoming(user=outsider, now=now)) == [sooner, later]
+
+
+def test_a_delete_is_checked_like_an_edit(court, case):
+    # given a hearing another lawyer changed after this one read it (version 1 -> 2)
+    hearing = HearingFactory(case=case, court=court, starts_at=dt.datetime(2030, 1, 21, 10, 0, tzinfo=MOSCOW))
+    services.hearing_update(hearing=hearing, courtroom="5", expected_version=1)
+    # when the first deletes from their copy, then it is refused and nothing is deleted
+    with pytest.raises(services.VersionConflict) as exc:
+        services.hearing_delete(hearing=hearing, expected_version=1)
+    assert str(exc.value) == (
+        "Hearing was changed by someone else (your copy is version 1, the current one is 2). "
+        "Reload it and apply your change again."
+    )
+    assert Hearing.objects.filter(pk=hearing.pk).exists()
+    # with the current version it goes
+    services.hearing_delete(hearing=hearing, expected_version=2)
+    assert not Hearing.objects.filter(pk=hearing.pk).exists()

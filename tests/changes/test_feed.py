@@ -10,6 +10,8 @@ import time_machine
 from django.db import connection, transaction
 from rest_framework.test import APIClient
 
+from actions import cases as case_actions
+from actions import hearings as hearing_actions
 from cases import services
 from changes.models import Change
 from changes.services import change_log_prune
@@ -68,7 +70,9 @@ def test_upserts_then_tombstones_in_commit_order(org):
     court = services.court_create(
         name="Tverskoy District Court", jurisdiction="ru", level="first_instance", time_zone="Europe/Moscow"
     )
-    hearing = services.hearing_schedule(case=case, court=court, starts_at=dt.datetime(2019, 10, 21, 7, tzinfo=dt.UTC))
+    hearing = hearing_actions.hearing_schedule(
+        case=case, court=court, starts_at=dt.datetime(2019, 10, 21, 7, tzinfo=dt.UTC)
+    )
     hearing_id = hearing.pk
     client = APIClient()
     # when an anonymous client syncs from scratch
@@ -110,7 +114,7 @@ def test_case_turning_private_is_a_delete_for_outsiders_only(org):
     outsider_client, member_client = APIClient(), client_with_token(member)
     outsider_cursor, member_cursor = sync(outsider_client)["next"], sync(member_client)["next"]
     # when the case is made private
-    services.case_update(case=case, is_public=False)
+    case_actions.case_update(case=case, is_public=False)
     # then the outsider is told both records are gone, the member gets them updated
     outsider_page = sync(outsider_client, outsider_cursor)
     assert sorted(summary(outsider_page)) == sorted([("case", case.pk, "delete"), ("party", party.pk, "delete")])
@@ -174,7 +178,7 @@ def test_cursor_older_than_retention_is_410(org):
     with time_machine.travel(dt.datetime(2026, 1, 1, tzinfo=dt.UTC)):
         old_cursor = sync(APIClient())["next"]
         case = _new_case(org)
-        services.case_update(case=case, title="Renamed")
+        case_actions.case_update(case=case, title="Renamed")
     with time_machine.travel(dt.datetime(2026, 3, 1, tzinfo=dt.UTC)):
         # the superseded upsert of the case (the marker courts are each their latest row)
         assert change_log_prune(older_than=dt.timedelta(days=30)) == 1
@@ -207,7 +211,7 @@ def test_feed_query_count_is_constant(org, django_assert_num_queries):
     for n in range(6):
         case = _new_case(org, title=f"Case {n}")
         services.party_add(case=case, role="plaintiff", name="A", consent_to_publish=True)
-        services.hearing_schedule(case=case, court=court, starts_at=dt.datetime(2019, 10, 21, 7, tzinfo=dt.UTC))
+        hearing_actions.hearing_schedule(case=case, court=court, starts_at=dt.datetime(2019, 10, 21, 7, tzinfo=dt.UTC))
     assert Change.objects.count() == 18
     client = APIClient()
     sync(client)  # wait until every row is below the horizon

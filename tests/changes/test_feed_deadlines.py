@@ -11,10 +11,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from rest_framework.test import APIClient
 
+from actions import appeals as appeal_actions
+from actions import cases as case_actions
+from actions import deadlines as deadline_actions
+from actions import rulings as ruling_actions
 from cases import services
 from cases.api.serializers import ALL, DeadlineSerializer
 from changes.models import Change
-from deadlines import services as deadline_services
 from deadlines.models import Deadline
 from tests.api.conftest import client_with_token
 from tests.changes.test_feed import _new_case, summary, sync
@@ -25,7 +28,7 @@ D = dt.date
 
 
 def _record_ruling(case, **dates):
-    return services.ruling_record(
+    return ruling_actions.ruling_record(
         case=case,
         court=CourtFactory(),
         decided_on=D(2020, 1, 24),
@@ -43,11 +46,11 @@ def test_a_member_gets_every_change_to_a_deadline_outsiders_nothing(org, member)
     # date is overridden, and the deadline is closed
     ruling = _record_ruling(case)
     deadline = Deadline.objects.get(ruling=ruling)
-    services.ruling_update(ruling=ruling, final_form_on=D(2020, 1, 29))
-    deadline = deadline_services.deadline_override(
+    ruling_actions.ruling_update(ruling=ruling, final_form_on=D(2020, 1, 29))
+    deadline = deadline_actions.deadline_override(
         deadline=deadline, due_on=D(2020, 3, 10), reason="Copy served on 10 February"
     )
-    deadline_services.deadline_close(deadline=deadline, reason="The client decided not to appeal")
+    deadline_actions.deadline_close(deadline=deadline, reason="The client decided not to appeal")
     # then the member's feed carries the deadline as an upsert with its current state
     member_page = sync(member_client, member_cursor)
     items = {(item["type"], item["id"]): item for item in member_page["results"]}
@@ -73,7 +76,7 @@ def test_a_case_turning_private_or_public_does_not_show_deadlines_to_outsiders(o
     _record_ruling(case, final_form_on=D(2020, 1, 29))
     public_client = APIClient()
     cursor = sync(public_client)["next"]
-    services.case_update(case=case, is_public=True)
+    case_actions.case_update(case=case, is_public=True)
     assert "deadline" not in [t for t, _, _ in summary(sync(public_client, cursor))]
     assert "deadline" not in [t for t, _, _ in summary(sync(public_client))]
 
@@ -81,7 +84,7 @@ def test_a_case_turning_private_or_public_does_not_show_deadlines_to_outsiders(o
 def test_deleting_the_ruling_or_the_case_sends_tombstones(org, member):
     case = _new_case(org)
     first = _record_ruling(case, final_form_on=D(2020, 1, 29))
-    second = services.ruling_record(
+    second = ruling_actions.ruling_record(
         case=case, court=CourtFactory(), decided_on=D(2020, 2, 3), final_form_on=D(2020, 2, 5), outcome="dismissed"
     )
     first_deadline, second_deadline = first.deadlines.get().pk, second.deadlines.get().pk
@@ -108,7 +111,7 @@ def test_filing_the_appeal_is_an_upsert_of_the_deadline_it_closes(org, member):
     deadline = ruling.deadlines.get()
     client = client_with_token(member)
     cursor = sync(client)["next"]
-    appeal = services.appeal_file(
+    appeal = appeal_actions.appeal_file(
         case=case,
         ruling=ruling,
         court=CourtFactory(level="appeal"),
@@ -120,7 +123,7 @@ def test_filing_the_appeal_is_an_upsert_of_the_deadline_it_closes(org, member):
     item = next(i for i in page["results"] if i["type"] == "deadline")
     assert (item["id"], item["data"]["state"], item["data"]["closed_by_appeal"]) == (deadline.pk, "met", appeal.pk)
     # and deleting the appeal reopens it, as another upsert
-    services.appeal_delete(appeal=appeal)
+    appeal_actions.appeal_delete(appeal=appeal)
     item = next(i for i in sync(client, page["next"])["results"] if i["type"] == "deadline")
     assert (item["op"], item["data"]["state"], item["data"]["closed_by_appeal"]) == ("upsert", "open", None)
 

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from actions import cases as case_actions
 from cases import services
 from documents import services as document_services
 from tests.api.conftest import client_with_token
@@ -83,7 +84,7 @@ def test_a_case_turning_private_takes_its_documents_from_outsiders(org, member):
     document = _add(case, public=True)
     anyone = APIClient()
     cursor = sync(anyone)["next"]
-    services.case_update(case=case, is_public=False)
+    case_actions.case_update(case=case, is_public=False)
     assert ("document", document.pk, "delete") in summary(sync(anyone, cursor))
     assert _documents(sync(client_with_token(member)))[0]["op"] == "upsert"
 

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from rest_framework.test import APIClient
 
+from actions import cases as case_actions
 from cases import services
 from changes.models import Change
 from tests.changes.test_feed import sync
@@ -59,7 +60,7 @@ def test_the_feed_carries_translations_and_a_translation_edit_is_a_new_version(o
 
     # when only the English translation of the title is added
     changes_before = Change.objects.filter(object_type="case", object_id=case.pk).count()
-    services.case_update(case=case, title_en="Popova v. Moscow Police", expected_version=1)
+    case_actions.case_update(case=case, title_en="Popova v. Moscow Police", expected_version=1)
     # then the service logged a change and bumped the version
     assert Change.objects.filter(object_type="case", object_id=case.pk).count() == changes_before + 1
     page = sync(client, since=first["next"])

@@ -5,6 +5,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
+from actions import cases as case_actions
 from cases import services
 from changes.models import Change, ChangeLogPruned
 from changes.tasks import change_log_prune_task
@@ -18,7 +19,7 @@ def test_prune_keeps_the_latest_row_of_each_live_record_and_drops_old_tombstones
     with time_machine.travel(dt.datetime(2026, 1, 1, tzinfo=dt.UTC)):
         org = OrganizationFactory()
         kept = services.case_create(organization=org, title="Kept v. State")
-        services.case_update(case=kept, title="Kept v. State (renamed)")
+        case_actions.case_update(case=kept, title="Kept v. State (renamed)")
         gone = services.case_create(organization=org, title="Gone v. State")
         gone_id = gone.pk
         services.case_delete(case=gone)

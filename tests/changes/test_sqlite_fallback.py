@@ -11,12 +11,12 @@ pytestmark = pytest.mark.slow
 READ_FEED = """
 import json
 from django.test import Client
-from cases import services
+from actions import cases as case_actions
 from cases.models import Case
 client = Client()
 first = client.get('/api/v1/changes/?limit=1000').json()
 case = Case.objects.filter(is_public=True).first()
-services.case_update(case=case, is_public=False)
+case_actions.case_update(case=case, is_public=False)
 second = client.get('/api/v1/changes/?since=' + first['next']).json()
 print(json.dumps({'first': len(first['results']), 'types': sorted({i['type'] for i in first['results']}),
                   'second': [(i['type'], i['op']) for i in second['results'] if i['type'] == 'case'], 'case': case.pk,

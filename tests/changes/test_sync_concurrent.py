@@ -21,10 +21,11 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import connection
 from django.utils import translation
 
+from actions import deadlines as deadline_actions
+from actions import organizations as organization_actions
 from cases import services
 from cases.models import Membership
 from changes.api.views import FEED_READERS
-from deadlines import services as deadline_services
 from deadlines.models import Deadline
 from examples.sync_client import DEADLINE_COLUMNS, SyncClient
 from tests.factories import OrganizationFactory, UserFactory
@@ -120,7 +121,7 @@ class Writer:
             try:  # a lawyer moves the date with a reason (the case page's path: the service)
                 deadline = Deadline.objects.filter(ruling_id=ruling).first()
                 if deadline is not None:
-                    deadline_services.deadline_override(
+                    deadline_actions.deadline_override(
                         deadline=deadline,
                         due_on=dt.date(2020, 5, r.randint(1, 28)),
                         reason=f"served late {n}",
@@ -217,7 +218,7 @@ def lawyer_writers(base_url, org, court, appeal_court, *, count):
     writers = []
     for i in range(count):
         user = UserFactory(username=f"writer{i}")
-        services.membership_set(organization=org, user=user, role=Membership.Role.LAWYER)
+        organization_actions.membership_set(organization=org, user=user, role=Membership.Role.LAWYER)
         _, raw = api_token_create(user=user, name="writer")
         writers.append(Writer(base_url, raw, org.slug, court.pk, seed=i, appeal_court_id=appeal_court.pk, user=user))
     return writers
@@ -234,7 +235,7 @@ def test_replicas_equal_server_state_after_concurrent_writers(live_server, tmp_p
     )
     writers = lawyer_writers(live_server.url, org, court, appeal_court, count=WRITERS)
     member = UserFactory(username="syncer")
-    services.membership_set(organization=org, user=member, role=Membership.Role.VIEWER)
+    organization_actions.membership_set(organization=org, user=member, role=Membership.Role.VIEWER)
     _, member_token = api_token_create(user=member, name="sync", read_only=True)
     member_replica = SyncClient(
         base_url=live_server.url, token=member_token, db_path=str(tmp_path / "m.sqlite3"), page_size=25, language="ru"

@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.urls import reverse
 
-from cases import services
+from actions import rulings as ruling_actions
 from cases.models import Case, Ruling
 from deadlines.models import Deadline
 from tests.factories import CourtFactory
@@ -63,7 +63,7 @@ def test_the_pages_load_and_show_the_deadline(client, popova_deadline):
 
 
 def test_the_list_flags_an_overdue_deadline(client, popova_deadline):
-    services.ruling_update(ruling=popova_deadline.ruling, final_form_on=D(2019, 11, 11))
+    ruling_actions.ruling_update(ruling=popova_deadline.ruling, final_form_on=D(2019, 11, 11))
     login(client, "admin")
     page = client.get(reverse("admin:deadlines_deadline_changelist") + "?due=overdue").content.decode()
     assert "Dec. 11, 2019" in page
@@ -165,9 +165,9 @@ def test_the_deadline_list_reads_a_fixed_number_of_queries(client, demo, django_
     # given eleven rulings of the Popova case with a final-form date, each with an appeal deadline
     popova = Case.objects.get(slug="popova-v-moscow")
     first = popova.rulings.get()
-    services.ruling_update(ruling=first, final_form_on=D(2019, 11, 11))
+    ruling_actions.ruling_update(ruling=first, final_form_on=D(2019, 11, 11))
     for day in range(1, 11):
-        services.ruling_record(
+        ruling_actions.ruling_record(
             case=popova,
             court=CourtFactory(),
             decided_on=D(2019, 11, day),

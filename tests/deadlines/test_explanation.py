@@ -9,7 +9,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from cases import services
+from actions import rulings as ruling_actions
 from deadlines.counting import deadline_compute
 from deadlines.explanation import explanation_text
 from deadlines.models import Deadline
@@ -88,7 +88,7 @@ def test_a_step_written_before_the_format_is_read_as_it_is():
 @pytest.mark.django_db
 def test_the_stored_trail_has_no_language_and_is_read_in_the_active_one(lawyer):
     case = CaseFactory()
-    ruling = services.ruling_record(
+    ruling = ruling_actions.ruling_record(
         case=case, court=CourtFactory(), decided_on=D(2020, 1, 24), final_form_on=D(2020, 1, 29), outcome="dismissed"
     )
     deadline = Deadline.objects.get(ruling=ruling)

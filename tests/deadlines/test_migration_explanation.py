@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import translation
 
-from cases import services
+from actions import rulings as ruling_actions
 from deadlines.models import Deadline
 from tests.factories import CaseFactory, CourtFactory
 
@@ -25,11 +25,11 @@ def test_english_trails_become_steps_and_a_trail_that_does_not_match_is_kept():
     # given deadlines as the previous code stored them: English sentences
     case = CaseFactory()
     court = CourtFactory()
-    known = services.ruling_record(
+    known = ruling_actions.ruling_record(
         case=case, court=court, decided_on=D(2020, 1, 24), final_form_on=D(2020, 1, 29), outcome="dismissed"
     )
-    unknown = services.ruling_record(case=case, court=court, decided_on=D(2020, 2, 3), outcome="dismissed")
-    edited = services.ruling_record(
+    unknown = ruling_actions.ruling_record(case=case, court=court, decided_on=D(2020, 2, 3), outcome="dismissed")
+    edited = ruling_actions.ruling_record(
         case=case, court=court, decided_on=D(2020, 3, 2), final_form_on=D(2020, 3, 6), outcome="dismissed"
     )
     sentences = {}

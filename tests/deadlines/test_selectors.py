@@ -5,10 +5,11 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from cases import services
+from actions import cases as case_actions
+from actions import deadlines as deadline_actions
+from actions import rulings as ruling_actions
 from cases.models import Case
 from deadlines import selectors
-from deadlines import services as deadline_services
 from deadlines.models import Deadline
 from tests.factories import CaseFactory, CourtFactory, MembershipFactory, UserFactory
 
@@ -22,7 +23,7 @@ def deadlines(case, lawyer):
     district = CourtFactory()
     made = {}
     for name, final_form_on in (("early", D(2019, 11, 11)), ("late", D(2019, 12, 7)), ("unknown", None)):
-        ruling = services.ruling_record(
+        ruling = ruling_actions.ruling_record(
             case=case,
             court=CourtFactory() if made else district,
             decided_on=D(2019, 11, 6),
@@ -64,7 +65,7 @@ def test_overdue_ones_come_first_unless_left_out(deadlines, lawyer):
 
 
 def test_closed_and_met_deadlines_are_not_upcoming(deadlines, lawyer):
-    deadline_services.deadline_close(deadline=deadlines["early"], reason="Client will not appeal")
+    deadline_actions.deadline_close(deadline=deadlines["early"], reason="Client will not appeal")
     assert list(selectors.deadlines_upcoming(user=lawyer, today=D(2019, 12, 1))) == [deadlines["late"]]
 
 
@@ -78,7 +79,7 @@ def test_a_cases_deadlines_unknown_dates_last_and_void_ones_left_out(deadlines, 
         deadlines["late"],
         deadlines["unknown"],
     ]
-    services.case_update(case=case, proceeding=Case.Proceeding.CRIMINAL)  # no rule runs: all void
+    case_actions.case_update(case=case, proceeding=Case.Proceeding.CRIMINAL)  # no rule runs: all void
     assert list(selectors.deadlines_for_case(case=case)) == []
     assert selectors.deadlines_for_case(case=case, include_void=True).count() == 3
 
@@ -94,7 +95,7 @@ def test_upcoming_reads_in_one_query(deadlines, lawyer, django_assert_num_querie
 
 def test_other_cases_are_not_mixed_in(deadlines, lawyer, case):
     other = CaseFactory(organization=case.organization)
-    services.ruling_record(
+    ruling_actions.ruling_record(
         case=other, court=CourtFactory(), decided_on=D(2019, 11, 6), final_form_on=D(2019, 11, 8), outcome="dismissed"
     )
     assert selectors.deadlines_upcoming(user=lawyer, today=D(2019, 12, 1)).count() == 3

@@ -6,9 +6,13 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from actions import appeals as appeal_actions
+from actions import cases as case_actions
+from actions import courts as court_actions
+from actions import deadlines as deadline_actions
+from actions import rulings as ruling_actions
 from cases import services
 from cases.models import Appeal, Case
-from deadlines import services as deadline_services
 from deadlines.models import Deadline
 from tests.factories import CaseFactory, CourtFactory
 
@@ -45,7 +49,7 @@ def summary(ruling):
 
 def test_recording_a_ruling_computes_its_appeal_deadline(kas_case, district, lawyer):
     # given an administrative-claim case; when the first instance decides, reasons on 29 January 2020
-    ruling = services.ruling_record(
+    ruling = ruling_actions.ruling_record(
         case=kas_case,
         court=district,
         decided_on=D(2020, 1, 24),
@@ -69,7 +73,7 @@ def test_recording_a_ruling_computes_its_appeal_deadline(kas_case, district, law
 
 
 def test_an_unknown_final_form_date_is_recorded_as_such_not_guessed(kas_case, district):
-    ruling = services.ruling_record(case=kas_case, court=district, decided_on=D(2019, 11, 6), outcome="dismissed")
+    ruling = ruling_actions.ruling_record(case=kas_case, court=district, decided_on=D(2019, 11, 6), outcome="dismissed")
     deadline = Deadline.objects.get(ruling=ruling)
     assert (deadline.rule_code, deadline.rule_version, deadline.trigger_on, deadline.due_on, deadline.state) == (
         "ru-kas-appeal",
@@ -85,48 +89,48 @@ def test_an_unknown_final_form_date_is_recorded_as_such_not_guessed(kas_case, di
 
 
 def test_changing_the_rulings_dates_recomputes(kas_case, district, lawyer):
-    ruling = services.ruling_record(case=kas_case, court=district, decided_on=D(2019, 11, 6), outcome="dismissed")
+    ruling = ruling_actions.ruling_record(case=kas_case, court=district, decided_on=D(2019, 11, 6), outcome="dismissed")
     # when the final-form date becomes known, then changes
-    services.ruling_update(ruling=ruling, final_form_on=D(2019, 11, 11), actor=lawyer)
+    ruling_actions.ruling_update(ruling=ruling, final_form_on=D(2019, 11, 11), actor=lawyer)
     assert summary(ruling) == [
         ("ru-kas-appeal", "2015-09-15", D(2019, 11, 11), D(2019, 12, 11), D(2019, 12, 11), "open")
     ]
-    services.ruling_update(ruling=ruling, final_form_on=D(2019, 12, 7), actor=lawyer)
+    ruling_actions.ruling_update(ruling=ruling, final_form_on=D(2019, 12, 7), actor=lawyer)
     # then 7 January 2020 (Christmas) and 8 January (New Year holidays) move it to the 9th
     assert summary(ruling) == [("ru-kas-appeal", "2015-09-15", D(2019, 12, 7), D(2020, 1, 9), D(2020, 1, 9), "open")]
     deadline = Deadline.objects.get(ruling=ruling)
     assert deadline.version == 3
     assert [h.due_on for h in deadline.history.order_by("history_id")] == [None, D(2019, 12, 11), D(2020, 1, 9)]
     # a change that does not touch the dates leaves the deadline alone
-    services.ruling_update(ruling=ruling, summary="Dismissed in full.")
+    ruling_actions.ruling_update(ruling=ruling, summary="Dismissed in full.")
     assert Deadline.objects.get(ruling=ruling).version == 3
 
 
 def test_cassation_and_ecthr_run_once_the_appellate_ruling_is_in_force(kas_case, district, city):
-    first = services.ruling_record(case=kas_case, court=district, decided_on=D(2019, 11, 6), outcome="dismissed")
-    services.appeal_file(case=kas_case, ruling=first, court=city, filed_on=D(2019, 12, 1))
-    appellate = services.ruling_record(case=kas_case, court=city, decided_on=D(2020, 1, 15), outcome="dismissed")
+    first = ruling_actions.ruling_record(case=kas_case, court=district, decided_on=D(2019, 11, 6), outcome="dismissed")
+    appeal_actions.appeal_file(case=kas_case, ruling=first, court=city, filed_on=D(2019, 12, 1))
+    appellate = ruling_actions.ruling_record(case=kas_case, court=city, decided_on=D(2020, 1, 15), outcome="dismissed")
     assert summary(appellate) == []
-    services.ruling_update(ruling=appellate, in_force=True, in_force_on=D(2020, 1, 15))
+    ruling_actions.ruling_update(ruling=appellate, in_force=True, in_force_on=D(2020, 1, 15))
     assert summary(appellate) == [
         ("echr-application", "6-months", D(2020, 1, 15), D(2020, 7, 15), D(2020, 7, 15), "open"),
         ("ru-kas-cassation", "2015-09-15", D(2020, 1, 15), D(2020, 7, 15), D(2020, 7, 15), "open"),
     ]
     # when the entry into force is undone, the deadlines no longer apply (kept, void, with the reason)
-    services.ruling_update(ruling=appellate, in_force=False, in_force_on=None)
+    ruling_actions.ruling_update(ruling=appellate, in_force=False, in_force_on=None)
     voided = Deadline.objects.filter(ruling=appellate).order_by("rule_code")
     assert [(d.rule_code, d.state, d.state_reason) for d in voided] == [
         ("echr-application", "void", "The rule no longer runs from this ruling (its court, dates or force)."),
         ("ru-kas-cassation", "void", "The rule no longer runs from this ruling (its court, dates or force)."),
     ]
     # and come back when it is in force again
-    services.ruling_update(ruling=appellate, in_force=True, in_force_on=D(2020, 1, 15))
+    ruling_actions.ruling_update(ruling=appellate, in_force=True, in_force_on=D(2020, 1, 15))
     assert {d.state for d in Deadline.objects.filter(ruling=appellate)} == {"open"}
 
 
 def test_gpk_cassation_runs_from_the_reasoned_appellate_ruling_since_september_2024(district, city, cassation):
     case = CaseFactory(proceeding=Case.Proceeding.CIVIL, filed_on=D(2024, 3, 1))
-    appellate = services.ruling_record(
+    appellate = ruling_actions.ruling_record(
         case=case,
         court=city,
         decided_on=D(2024, 9, 10),
@@ -142,7 +146,7 @@ def test_gpk_cassation_runs_from_the_reasoned_appellate_ruling_since_september_2
         D(2024, 12, 24),
     )
     # an older appellate ruling: the 2019 version, from entry into force
-    old = services.ruling_record(
+    old = ruling_actions.ruling_record(
         case=case,
         court=CourtFactory(level="appeal"),
         decided_on=D(2024, 5, 14),
@@ -158,7 +162,7 @@ def test_gpk_cassation_runs_from_the_reasoned_appellate_ruling_since_september_2
         D(2024, 8, 14),
     )
     # the cassation court's ruling opens the Supreme Court deadline (3 months from the ruling)
-    supreme_from = services.ruling_record(
+    supreme_from = ruling_actions.ruling_record(
         case=case, court=cassation, decided_on=D(2024, 10, 8), outcome="dismissed", in_force=True
     )
     # the ECtHR period runs from pronouncement too: 4 months, ending on a Saturday (no roll-over)
@@ -170,11 +174,11 @@ def test_gpk_cassation_runs_from_the_reasoned_appellate_ruling_since_september_2
 
 def test_changing_the_cases_proceeding_recomputes_its_rulings(district):
     case = CaseFactory(proceeding=Case.Proceeding.CIVIL)
-    ruling = services.ruling_record(
+    ruling = ruling_actions.ruling_record(
         case=case, court=district, decided_on=D(2019, 11, 6), final_form_on=D(2019, 11, 11), outcome="dismissed"
     )
     assert [d.rule_code for d in Deadline.objects.filter(ruling=ruling)] == ["ru-gpk-appeal"]
-    services.case_update(case=case, proceeding=Case.Proceeding.ADMINISTRATIVE)
+    case_actions.case_update(case=case, proceeding=Case.Proceeding.ADMINISTRATIVE)
     assert sorted((d.rule_code, d.state) for d in Deadline.objects.filter(ruling=ruling)) == [
         ("ru-gpk-appeal", "void"),
         ("ru-kas-appeal", "open"),
@@ -183,7 +187,7 @@ def test_changing_the_cases_proceeding_recomputes_its_rulings(district):
 
 @pytest.fixture
 def appeal_deadline(kas_case, district):
-    ruling = services.ruling_record(
+    ruling = ruling_actions.ruling_record(
         case=kas_case, court=district, decided_on=D(2019, 11, 6), final_form_on=D(2019, 11, 11), outcome="dismissed"
     )
     return Deadline.objects.get(ruling=ruling)
@@ -191,7 +195,7 @@ def appeal_deadline(kas_case, district):
 
 def test_an_override_keeps_its_reason_and_author_in_the_history(appeal_deadline, lawyer):
     # when the lawyer learns the copy was served later
-    overridden = deadline_services.deadline_override(
+    overridden = deadline_actions.deadline_override(
         deadline=appeal_deadline, due_on=D(2019, 12, 20), reason="Copy received on 2019-11-20", actor=lawyer
     )
     assert (overridden.computed_due_on, overridden.override_due_on, overridden.due_on, overridden.version) == (
@@ -208,11 +212,11 @@ def test_an_override_keeps_its_reason_and_author_in_the_history(appeal_deadline,
         D(2019, 12, 20),
     )
     # a recompute keeps the override
-    services.ruling_update(ruling=appeal_deadline.ruling, final_form_on=D(2019, 11, 12))
+    ruling_actions.ruling_update(ruling=appeal_deadline.ruling, final_form_on=D(2019, 11, 12))
     appeal_deadline.refresh_from_db()
     assert (appeal_deadline.computed_due_on, appeal_deadline.due_on) == (D(2019, 12, 12), D(2019, 12, 20))
     # removing the override goes back to the computed date, and says why
-    cleared = deadline_services.deadline_override(
+    cleared = deadline_actions.deadline_override(
         deadline=appeal_deadline, due_on=None, reason="Served date was wrong", actor=lawyer
     )
     assert (cleared.override_due_on, cleared.override_reason, cleared.due_on) == (None, "", D(2019, 12, 12))
@@ -232,7 +236,7 @@ def test_an_override_keeps_its_reason_and_author_in_the_history(appeal_deadline,
 )
 def test_a_bad_override_is_refused_and_changes_nothing(appeal_deadline, due_on, reason, errors):
     with pytest.raises(ValidationError) as exc:
-        deadline_services.deadline_override(deadline=appeal_deadline, due_on=due_on, reason=reason)
+        deadline_actions.deadline_override(deadline=appeal_deadline, due_on=due_on, reason=reason)
     assert exc.value.message_dict == errors
     appeal_deadline.refresh_from_db()
     assert (appeal_deadline.due_on, appeal_deadline.version, appeal_deadline.history.count()) == (
@@ -243,9 +247,9 @@ def test_a_bad_override_is_refused_and_changes_nothing(appeal_deadline, due_on, 
 
 
 def test_an_override_from_a_stale_copy_is_refused(appeal_deadline):
-    deadline_services.deadline_override(deadline=appeal_deadline, due_on=D(2019, 12, 20), reason="Served late")
+    deadline_actions.deadline_override(deadline=appeal_deadline, due_on=D(2019, 12, 20), reason="Served late")
     with pytest.raises(services.VersionConflict):
-        deadline_services.deadline_override(
+        deadline_actions.deadline_override(
             deadline=appeal_deadline, due_on=D(2019, 12, 30), reason="Other", expected_version=1
         )
     appeal_deadline.refresh_from_db()
@@ -253,7 +257,7 @@ def test_an_override_from_a_stale_copy_is_refused(appeal_deadline):
 
 
 def test_filing_the_appeal_closes_the_deadline(appeal_deadline, city, lawyer):
-    appeal = services.appeal_file(
+    appeal = appeal_actions.appeal_file(
         case=appeal_deadline.case, ruling=appeal_deadline.ruling, court=city, filed_on=D(2019, 12, 5), actor=lawyer
     )
     appeal_deadline.refresh_from_db()
@@ -264,21 +268,21 @@ def test_filing_the_appeal_closes_the_deadline(appeal_deadline, city, lawyer):
     )
     assert appeal_deadline.history.first().history_change_reason == "Closed by the appeal"
     # a correction of the filing date to after the due date makes it late
-    services.appeal_update(appeal=appeal, filed_on=D(2019, 12, 12))
+    appeal_actions.appeal_update(appeal=appeal, filed_on=D(2019, 12, 12))
     appeal_deadline.refresh_from_db()
     assert appeal_deadline.state == "late"
 
 
 def test_a_planned_appeal_does_not_close_it_and_a_deleted_one_reopens_it(appeal_deadline, city):
-    planned = services.appeal_file(
+    planned = appeal_actions.appeal_file(
         case=appeal_deadline.case, ruling=appeal_deadline.ruling, court=city, status=Appeal.Status.PLANNED
     )
     appeal_deadline.refresh_from_db()
     assert appeal_deadline.state == "open"
-    services.appeal_update(appeal=planned, status=Appeal.Status.FILED, filed_on=D(2019, 12, 2))
+    appeal_actions.appeal_update(appeal=planned, status=Appeal.Status.FILED, filed_on=D(2019, 12, 2))
     appeal_deadline.refresh_from_db()
     assert (appeal_deadline.state, appeal_deadline.closed_by_appeal_id) == ("met", planned.pk)
-    services.appeal_delete(appeal=planned)
+    appeal_actions.appeal_delete(appeal=planned)
     appeal_deadline.refresh_from_db()
     assert (appeal_deadline.state, appeal_deadline.closed_by_appeal_id, appeal_deadline.state_reason) == (
         "open",
@@ -289,7 +293,7 @@ def test_a_planned_appeal_does_not_close_it_and_a_deleted_one_reopens_it(appeal_
 
 def test_an_appeal_of_another_kind_leaves_the_deadline_open(appeal_deadline):
     ecthr = CourtFactory(name="European Court of Human Rights", jurisdiction="echr", level="international")
-    services.appeal_file(
+    appeal_actions.appeal_file(
         case=appeal_deadline.case,
         ruling=appeal_deadline.ruling,
         court=ecthr,
@@ -302,12 +306,12 @@ def test_an_appeal_of_another_kind_leaves_the_deadline_open(appeal_deadline):
 
 def test_closing_without_filing_needs_a_reason(appeal_deadline, lawyer):
     with pytest.raises(ValidationError) as exc:
-        deadline_services.deadline_close(deadline=appeal_deadline, reason="")
+        deadline_actions.deadline_close(deadline=appeal_deadline, reason="")
     assert exc.value.message_dict == {"state_reason": ["Give the reason for closing the deadline."]}
-    closed = deadline_services.deadline_close(deadline=appeal_deadline, reason="Client will not appeal", actor=lawyer)
+    closed = deadline_actions.deadline_close(deadline=appeal_deadline, reason="Client will not appeal", actor=lawyer)
     assert (closed.state, closed.state_reason) == ("closed", "Client will not appeal")
     with pytest.raises(ValidationError) as exc:
-        deadline_services.deadline_close(deadline=closed, reason="Again")
+        deadline_actions.deadline_close(deadline=closed, reason="Again")
     assert exc.value.message_dict == {
         "state": ["Only an open deadline can be closed; this one is closed without filing."]
     }
@@ -315,7 +319,7 @@ def test_closing_without_filing_needs_a_reason(appeal_deadline, lawyer):
 
 def test_bad_ruling_input_is_refused_and_computes_nothing(kas_case, district):
     with pytest.raises(ValidationError):
-        services.ruling_record(
+        ruling_actions.ruling_record(
             case=kas_case, court=district, decided_on=D(2019, 11, 6), final_form_on=D(2019, 11, 1), outcome="dismissed"
         )
     assert Deadline.objects.count() == 0
@@ -324,7 +328,7 @@ def test_bad_ruling_input_is_refused_and_computes_nothing(kas_case, district):
 def test_correcting_the_courts_level_recomputes_its_rulings(kas_case):
     # given a ruling recorded at a court entered by mistake as first instance
     court = CourtFactory(name="Moscow City Court")
-    ruling = services.ruling_record(
+    ruling = ruling_actions.ruling_record(
         case=kas_case,
         court=court,
         decided_on=D(2020, 1, 15),
@@ -335,7 +339,7 @@ def test_correcting_the_courts_level_recomputes_its_rulings(kas_case):
     )
     assert [(d.rule_code, d.state) for d in Deadline.objects.filter(ruling=ruling)] == [("ru-kas-appeal", "open")]
     # when the court is corrected to an appeal court
-    services.court_update(court=court, level="appeal")
+    court_actions.court_update(court=court, level="appeal")
     # then the appeal deadline no longer applies; cassation and the ECtHR do
     assert sorted((d.rule_code, d.state, d.due_on) for d in Deadline.objects.filter(ruling=ruling)) == [
         ("echr-application", "open", D(2020, 7, 15)),
@@ -347,7 +351,7 @@ def test_correcting_the_courts_level_recomputes_its_rulings(kas_case):
 def test_a_ruling_moved_to_another_case_takes_its_deadlines_along(appeal_deadline):
     # given a ruling entered on the wrong case; when it is moved
     right_case = CaseFactory(organization=appeal_deadline.case.organization, proceeding=Case.Proceeding.ADMINISTRATIVE)
-    services.ruling_update(ruling=appeal_deadline.ruling, case=right_case)
+    ruling_actions.ruling_update(ruling=appeal_deadline.ruling, case=right_case)
     appeal_deadline.refresh_from_db()
     assert (appeal_deadline.case, appeal_deadline.rule_code, appeal_deadline.due_on) == (
         right_case,

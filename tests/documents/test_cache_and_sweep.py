@@ -10,9 +10,14 @@ import time_machine
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
+from actions import appeals as appeal_actions
+from actions import cases as case_actions
+from actions import courts as court_actions
+from actions import deadlines as deadline_actions
+from actions import hearings as hearing_actions
+from actions import rulings as ruling_actions
 from cases import services as case_services
 from cases.models import Appeal, CaseEvent, Court, Hearing, Party, Ruling
-from deadlines import services as deadline_services
 from deadlines.models import Deadline
 from documents import services
 from documents.dossier import layout
@@ -51,24 +56,24 @@ def _first(model, case):
 
 
 CHANGES = {
-    "case summary": lambda c: case_services.case_update(case=c, summary="New summary."),
-    "case tags": lambda c: case_services.case_update(case=c, tags=["a new tag"]),
+    "case summary": lambda c: case_actions.case_update(case=c, summary="New summary."),
+    "case tags": lambda c: case_actions.case_update(case=c, tags=["a new tag"]),
     "organization name": lambda c: case_services.organization_update(organization=c.organization, name="Renamed"),
     "party description": lambda c: case_services.party_update(party=_first(Party, c), description="Changed."),
     "party deleted": lambda c: case_services.party_delete(party=Party.objects.filter(case=c).latest("id")),
-    "hearing moved": lambda c: case_services.hearing_reschedule(
+    "hearing moved": lambda c: hearing_actions.hearing_reschedule(
         hearing=_first(Hearing, c), starts_at=timezone.now() + dt.timedelta(days=30), reason="Judge ill"
     ),
-    "ruling summary": lambda c: case_services.ruling_update(ruling=_first(Ruling, c), summary="Changed."),
-    "appeal reference": lambda c: case_services.appeal_update(appeal=_first(Appeal, c), reference="33-1/2020"),
+    "ruling summary": lambda c: ruling_actions.ruling_update(ruling=_first(Ruling, c), summary="Changed."),
+    "appeal reference": lambda c: appeal_actions.appeal_update(appeal=_first(Appeal, c), reference="33-1/2020"),
     "fact added": lambda c: case_services.case_event_add(case=c, occurred_on=dt.date(2020, 5, 5), title="New fact"),
     "fact deleted": lambda c: case_services.case_event_delete(event=_first(CaseEvent, c)),
     "exhibit added": lambda c: services.document_add(
         case=c, title="Exhibit", file=io.BytesIO(b"x"), filename="x.txt", date=dt.date(2020, 1, 1)
     ),
     "docket number": lambda c: case_services.docket_set(case=c, court=CourtFactory.create(), number="2-999/2020"),
-    "court renamed": lambda c: case_services.court_update(court=Court.objects.earliest("id"), name="Renamed"),
-    "deadline overridden": lambda c: deadline_services.deadline_override(
+    "court renamed": lambda c: court_actions.court_update(court=Court.objects.earliest("id"), name="Renamed"),
+    "deadline overridden": lambda c: deadline_actions.deadline_override(
         deadline=_first(Deadline, c), due_on=dt.date(2030, 1, 10), reason="Served late"
     ),
 }
@@ -99,7 +104,7 @@ def test_a_change_the_edition_does_not_show_costs_one_content_build_then_is_fast
     dossier, _ = services.dossier_request(case=popova, edition="public", language="en", enqueue=False)
     dossier = services.dossier_render(dossier_id=dossier.pk)
     # when a private note changes, the public edition is the same dossier, found by content
-    case_services.case_update(case=popova, notes="Only for us.")
+    case_actions.case_update(case=popova, notes="Only for us.")
     same, created = services.dossier_request(case=popova, edition="public", language="en", enqueue=False)
     assert (same.pk, created) == (dossier.pk, False)
     # and it carries the new fingerprint, so the next request is answered from it

@@ -3,7 +3,7 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from cases import services as case_services
+from actions import hearings as hearing_actions
 from documents.dossier.content import dossier_content
 from tests.factories import CaseFactory, CourtFactory, HearingFactory
 
@@ -14,7 +14,7 @@ def test_a_rescheduled_hearing_shows_its_move_on_the_timeline_and_in_the_table(d
     # given a hearing on 21 October 2019 at 10:00 Moscow time, moved to 28 October at 14:30
     case = CaseFactory(filed_on=dt.date(2019, 10, 2))
     hearing = HearingFactory(case=case, court=CourtFactory(name="Savyolovsky District Court"))
-    case_services.hearing_reschedule(
+    hearing_actions.hearing_reschedule(
         hearing=hearing,
         starts_at=dt.datetime(2019, 10, 28, 14, 30, tzinfo=MOSCOW),
         reason="Judge ill",

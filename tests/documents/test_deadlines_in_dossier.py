@@ -6,9 +6,10 @@ import datetime as dt
 
 import pytest
 
-from cases import services as case_services
+from actions import appeals as appeal_actions
+from actions import deadlines as deadline_actions
+from actions import rulings as ruling_actions
 from cases.models import Appeal, Court
-from deadlines import services as deadline_services
 from deadlines.models import Deadline
 from documents import services
 from documents.dossier.content import dossier_content
@@ -28,22 +29,22 @@ def case_with_deadlines(db):
     case = CaseFactory(title="Kotova v. Moscow Metro")
     district = CourtFactory(name="Meshchansky District Court")
     appeal_court = CourtFactory(name="Moscow City Court", level=Court.Level.APPEAL)
-    overridden = case_services.ruling_record(
+    overridden = ruling_actions.ruling_record(
         case=case, court=district, decided_on=D(2019, 11, 6), final_form_on=D(2019, 11, 11), outcome="dismissed"
     )
-    met = case_services.ruling_record(
+    met = ruling_actions.ruling_record(
         case=case, court=CourtFactory(), decided_on=D(2019, 10, 15), final_form_on=D(2019, 10, 18), outcome="dismissed"
     )
-    closed = case_services.ruling_record(
+    closed = ruling_actions.ruling_record(
         case=case, court=CourtFactory(), decided_on=D(2019, 12, 2), final_form_on=D(2019, 12, 7), outcome="dismissed"
     )
-    deadline_services.deadline_override(
+    deadline_actions.deadline_override(
         deadline=Deadline.objects.get(ruling=overridden), due_on=D(2019, 12, 20), reason=OVERRIDE_REASON
     )
-    case_services.appeal_file(
+    appeal_actions.appeal_file(
         case=case, ruling=met, court=appeal_court, kind=Appeal.Kind.APPEAL, filed_on=D(2019, 11, 1), status="filed"
     )
-    deadline_services.deadline_close(deadline=Deadline.objects.get(ruling=closed), reason=CLOSE_REASON)
+    deadline_actions.deadline_close(deadline=Deadline.objects.get(ruling=closed), reason=CLOSE_REASON)
     return case
 
 
@@ -112,7 +113,7 @@ def test_the_public_edition_shows_no_deadline(case_with_deadlines, language):
 
 def test_a_deadline_without_a_due_date_goes_with_the_undated_entries(db):
     case = CaseFactory(title="Undated v. City")
-    case_services.ruling_record(case=case, court=CourtFactory(), decided_on=D(2019, 11, 6), outcome="dismissed")
+    ruling_actions.ruling_record(case=case, court=CourtFactory(), decided_on=D(2019, 11, 6), outcome="dismissed")
 
     content = dossier_content(case=case, edition="internal", language="en")
 
@@ -131,7 +132,7 @@ def test_a_deadline_change_changes_the_internal_dossier_and_only_that(case_with_
 
     # when a lawyer moves a due date by hand
     deadline = Deadline.objects.get(case=case_with_deadlines, state="open")
-    deadline_services.deadline_override(deadline=deadline, due_on=D(2019, 12, 23), reason="Served on 23 November")
+    deadline_actions.deadline_override(deadline=deadline, due_on=D(2019, 12, 23), reason="Served on 23 November")
 
     # then the internal dossier is made again (its cached PDF shows the old date)
     again, created = services.dossier_request(

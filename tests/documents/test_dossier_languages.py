@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cases import services as case_services
+from actions import cases as case_actions
+from actions import hearings as hearing_actions
 from documents.dossier.content import dossier_content
 from documents.dossier.render import dossier_html, dossier_pdf
 from tests.documents.conftest import pdf_text
@@ -34,7 +35,7 @@ def popova():
         name_ru="ГУ МВД России по г. Москве",
     )
     court = CourtFactory(name_en="Savyolovsky District Court of Moscow", name_ru="Савёловский районный суд г. Москвы")
-    case_services.hearing_schedule(
+    hearing_actions.hearing_schedule(
         case=case, court=court, starts_at=dt.datetime(2019, 10, 21, 10, tzinfo=ZoneInfo("Europe/Moscow"))
     )
     return case
@@ -66,7 +67,7 @@ def test_the_english_dossier_reads_in_english_with_the_russian_summary_marked(po
 
 def test_a_translation_changes_the_dossiers_content_hash(popova):
     before = dossier_content(case=popova, edition="public", language="en").content_hash()
-    case_services.case_update(case=popova, summary_en="Alena Popova challenges facial recognition at a rally.")
+    case_actions.case_update(case=popova, summary_en="Alena Popova challenges facial recognition at a rally.")
     popova.refresh_from_db()
     after = dossier_content(case=popova, edition="public", language="en")
     assert after.content_hash() != before

@@ -5,6 +5,7 @@ import io
 
 import pytest
 
+from actions import hearings as hearing_actions
 from cases.models import CaseEvent, Party
 from documents import services
 from documents.dossier.content import dossier_content
@@ -108,12 +109,11 @@ def test_alias_is_inserted_literally_and_the_name_is_replaced_in_any_case(db):
 def test_public_edition_names_a_hidden_party_in_no_word_form(db, language, alias):
     # given a case whose texts name Ivan Petrov in both languages and several Russian cases
     # ("Петров", "Петрова", "Петрову", "Ивана Петрова", "Петров И. И.", English "Petrov")
-    from cases import services as case_services
     from tests.factories import HIDDEN_NAME_STEMS, case_naming_hidden_party
 
     case, _party = case_naming_hidden_party()
     hearing = case.hearings.get(starts_at__year=2031)
-    case_services.hearing_postpone(hearing=hearing, reason="Petrov is in hospital")  # private by default
+    hearing_actions.hearing_postpone(hearing=hearing, reason="Petrov is in hospital")  # private by default
 
     # when the public edition is rendered, its text read back from the PDF
     text = pdf_text(dossier_pdf(dossier_content(case=case, edition="public", language=language)))

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 
-from cases import services as case_services
+from actions import cases as case_actions
 from documents import services
 from documents.models import Document, Dossier
 from documents.tasks import memory_budget
@@ -107,11 +107,11 @@ def test_rendering_stores_the_pdf_and_a_changed_case_renders_again(popova):
     # and a second run of the render is a no-op
     assert services.dossier_render(dossier_id=dossier.pk).document_id == document.pk
     # when the case changes, a new dossier is made from the new data
-    case_services.case_update(case=popova, summary="A new summary.")
+    case_actions.case_update(case=popova, summary="A new summary.")
     changed, created = services.dossier_request(case=popova, edition="public", language="en", enqueue=False)
     assert created and changed.content_hash != dossier.content_hash
     # but a private note changes nothing in the public edition
-    case_services.case_update(case=popova, notes="Only for us.")
+    case_actions.case_update(case=popova, notes="Only for us.")
     same, created = services.dossier_request(case=popova, edition="public", language="en", enqueue=False)
     assert (same.pk, created) == (changed.pk, False)
 

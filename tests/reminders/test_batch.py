@@ -12,7 +12,8 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from cases import services as case_services
+from actions import hearings as hearing_actions
+from actions import organizations as organization_actions
 from reminders import services
 from reminders.models import Notice, Reminder
 from tests.factories import CaseFactory, CourtFactory, MembershipFactory, SubscriptionFactory
@@ -35,7 +36,7 @@ def mailbox(settings):
 
 def hearing_in(case, *, hours):
     starts_at = timezone.now() + dt.timedelta(hours=hours)
-    return case_services.hearing_schedule(case=case, court=CourtFactory(), starts_at=starts_at, courtroom="412")
+    return hearing_actions.hearing_schedule(case=case, court=CourtFactory(), starts_at=starts_at, courtroom="412")
 
 
 def claim(*hearings):
@@ -130,7 +131,7 @@ class CancelAfterFirstMessage(EmailBackend):
             self.cancelled = True
 
             def cancel():
-                case_services.hearing_cancel(hearing=self.hearing, reason="Claim withdrawn")
+                hearing_actions.hearing_cancel(hearing=self.hearing, reason="Claim withdrawn")
                 connection.close()
 
             lawyer = threading.Thread(target=cancel)
@@ -243,7 +244,7 @@ def test_a_subscriber_who_left_the_organization_of_a_private_case_is_not_sent_an
     SubscriptionFactory(case=case, email="leaving@example.org", user=leaving.user, offsets_minutes=[60])
     ids = claim(hearing_in(case, hours=2))
     # when one of them leaves the organization after the rows were claimed
-    case_services.membership_remove(membership=leaving)
+    organization_actions.membership_remove(membership=leaving)
     done = send(ids)
     assert sorted((r.subscription.email, r.state, r.last_error) for r in done) == [
         ("leaving@example.org", "cancelled", "The subscription no longer receives messages for this case."),

@@ -8,8 +8,8 @@ import icalendar
 import pytest
 from django.utils import formats, timezone, translation
 
-from cases import services as case_services
-from deadlines import services as deadline_services
+from actions import deadlines as deadline_actions
+from actions import rulings as ruling_actions
 from deadlines.models import Deadline
 from reminders import services
 from reminders.models import DeadlineReminder, MemberReminderSettings
@@ -49,7 +49,7 @@ def test_lawyers_get_the_deadline_reminder_in_their_language_once_after_a_refusa
     # when a ruling is recorded today: its appeal deadline and its reminders are written together
     court = CourtFactory(name_en="Savyolovsky District Court", name_ru="Савёловский районный суд")
     today = timezone.now().astimezone(court.time_zone).date()
-    ruling = case_services.ruling_record(
+    ruling = ruling_actions.ruling_record(
         case=case, court=court, decided_on=today, final_form_on=today, outcome="dismissed"
     )
     deadline = Deadline.objects.get(ruling=ruling, step="appeal")
@@ -98,7 +98,7 @@ def test_lawyers_get_the_deadline_reminder_in_their_language_once_after_a_refusa
     assert (event.decoded("DTSTART"), event.decoded("DTEND")) == (due, due + dt.timedelta(days=1))
     assert str(event["UID"]) == f"deadline-{deadline.pk}@tracker.example.org"
     # when the deadline is closed, its pending reminders are dropped: nothing more is claimed or sent
-    deadline_services.deadline_close(deadline=deadline, reason="The client decided not to appeal")
+    deadline_actions.deadline_close(deadline=deadline, reason="The client decided not to appeal")
     DeadlineReminder.objects.filter(state="cancelled").update(due_at=timezone.now())
     assert services.deliveries_claim_due().deadline_reminder_ids == []
     assert sorted(DeadlineReminder.objects.values_list("offset_days", "state")) == [
@@ -121,7 +121,7 @@ def test_a_reminder_claimed_twice_is_sent_once(pipeline):
     MembershipFactory(organization=case.organization, role="lawyer", user=UserFactory(username="anna"))
     court = CourtFactory()
     today = timezone.now().astimezone(court.time_zone).date()
-    case_services.ruling_record(case=case, court=court, decided_on=today, final_form_on=today, outcome="dismissed")
+    ruling_actions.ruling_record(case=case, court=court, decided_on=today, final_form_on=today, outcome="dismissed")
     row = DeadlineReminder.objects.get(offset_days=7)
     DeadlineReminder.objects.filter(pk=row.pk).update(due_at=timezone.now())
     (claimed,) = services.deliveries_claim_due().deadline_reminder_ids

@@ -11,8 +11,12 @@ import time_machine
 from django.core import mail
 from django.db import IntegrityError, transaction
 
-from cases import services as case_services
-from deadlines import services as deadline_services
+from actions import appeals as appeal_actions
+from actions import cases as case_actions
+from actions import courts as court_actions
+from actions import deadlines as deadline_actions
+from actions import organizations as organization_actions
+from actions import rulings as ruling_actions
 from deadlines.models import Deadline
 from reminders import deadline_reminders, services
 from reminders.models import DeadlineReminder, MemberReminderSettings
@@ -53,7 +57,7 @@ FINAL_FORM_ON = D(2020, 1, 29)
 
 def record_ruling(case, final_form_on=FINAL_FORM_ON):
     court = CourtFactory(name_en="Savyolovsky District Court", name_ru="Савёловский районный суд")
-    return case_services.ruling_record(
+    return ruling_actions.ruling_record(
         case=case, court=court, decided_on=D(2020, 1, 24), final_form_on=final_form_on, outcome="dismissed"
     )
 
@@ -116,7 +120,7 @@ def test_an_override_moves_pending_rows_and_a_sent_one_becomes_a_new_message(tea
     deadline = appeal_deadline(record_ruling(case))
     DeadlineReminder.objects.filter(user=lawyer, offset_days=7).update(state="sent")
     # when a lawyer moves the date (the copy was served later)
-    deadline_services.deadline_override(deadline=deadline, due_on=D(2020, 3, 16), reason="Copy served on 14 Feb")
+    deadline_actions.deadline_override(deadline=deadline, due_on=D(2020, 3, 16), reason="Copy served on 14 Feb")
     # then every row points at the new date; the sent one is pending again as generation 2
     assert [r for r in rows(deadline) if r[0] == "anna"] == [
         ("anna", 0, D(2020, 3, 16), at(D(2020, 3, 16)), "pending", 1),
@@ -130,7 +134,7 @@ def test_a_recomputed_date_moves_the_rows(team):
     case, _, _ = team
     ruling = record_ruling(case)
     # when the final-form date is corrected to 3 February, the deadline is recomputed: 3 March
-    case_services.ruling_update(ruling=ruling, final_form_on=D(2020, 2, 3))
+    ruling_actions.ruling_update(ruling=ruling, final_form_on=D(2020, 2, 3))
     deadline = appeal_deadline(ruling)
     assert deadline.due_on == D(2020, 3, 3)
     assert sorted((r[1], r[2], r[3]) for r in rows(deadline) if r[0] == "olga") == [
@@ -146,7 +150,7 @@ def test_a_deadline_moved_close_to_today_schedules_only_what_is_still_ahead(team
     # given it is 1 March, 10:00 UTC (13:00 in Moscow)
     site.move_to(dt.datetime(2020, 3, 1, 10, 0, tzinfo=dt.UTC))
     # when the date is moved to 3 March
-    deadline_services.deadline_override(deadline=deadline, due_on=D(2020, 3, 3), reason="Holiday moved by decree")
+    deadline_actions.deadline_override(deadline=deadline, due_on=D(2020, 3, 3), reason="Holiday moved by decree")
     # then the 7- and 2-day reminders (24 Feb, 1 March 09:00) are skipped, not sent late; the day's is pending
     assert [r[1:] for r in rows(deadline) if r[0] == "anna"] == [
         (0, D(2020, 3, 3), at(D(2020, 3, 3)), "pending", 1),
@@ -168,7 +172,7 @@ def test_closing_or_meeting_the_deadline_cancels_pending_rows_and_reopening_brin
     deadline = appeal_deadline(ruling)
     DeadlineReminder.objects.filter(user=lawyer, offset_days=7).update(state="sent")
     # when the appeal is filed: the deadline is met
-    appeal = case_services.appeal_file(
+    appeal = appeal_actions.appeal_file(
         case=case, ruling=ruling, court=CourtFactory(level="appeal"), filed_on=D(2020, 1, 30)
     )
     assert appeal_deadline(ruling).state == "met"
@@ -177,10 +181,10 @@ def test_closing_or_meeting_the_deadline_cancels_pending_rows_and_reopening_brin
     assert states[("anna", 2)] == ("cancelled", "The deadline is met (filed in time).")
     assert sorted(s for s, _ in states.values()) == ["cancelled"] * 5 + ["sent"]
     # when the appeal is deleted, the deadline reopens and its rows are pending again (the sent one stays sent)
-    case_services.appeal_delete(appeal=appeal)
+    appeal_actions.appeal_delete(appeal=appeal)
     assert sorted(r.state for r in DeadlineReminder.objects.all()) == ["pending"] * 5 + ["sent"]
     # when it is closed without filing
-    deadline_services.deadline_close(deadline=deadline, reason="The client decided not to appeal")
+    deadline_actions.deadline_close(deadline=deadline, reason="The client decided not to appeal")
     assert sorted(r.state for r in DeadlineReminder.objects.all()) == ["cancelled"] * 5 + ["sent"]
     assert set(DeadlineReminder.objects.filter(state="cancelled").values_list("last_error", flat=True)) == {
         "The deadline is closed without filing."
@@ -192,7 +196,7 @@ def test_a_void_deadline_cancels_its_rows(team):
     ruling = record_ruling(case)
     deadline = appeal_deadline(ruling)
     # when the ruling turns out to be the appeal court's (no appeal runs from it)
-    case_services.ruling_update(ruling=ruling, court=CourtFactory(level="appeal"))
+    ruling_actions.ruling_update(ruling=ruling, court=CourtFactory(level="appeal"))
     deadline.refresh_from_db()
     assert deadline.state == "void"
     assert set(DeadlineReminder.objects.filter(deadline=deadline).values_list("state", flat=True)) == {"cancelled"}
@@ -202,13 +206,13 @@ def test_a_lawyer_who_joins_gets_the_open_deadlines_and_one_who_leaves_loses_the
     case, lawyer, _ = team
     deadline = appeal_deadline(record_ruling(case))
     newcomer = UserFactory(username="nina")
-    case_services.membership_set(organization=case.organization, user=newcomer, role="lawyer")
+    organization_actions.membership_set(organization=case.organization, user=newcomer, role="lawyer")
     assert [r[1:5] for r in rows(deadline) if r[0] == "nina"] == [
         (0, D(2020, 3, 2), at(D(2020, 3, 2)), "pending"),
         (2, D(2020, 3, 2), at(D(2020, 2, 29)), "pending"),
         (7, D(2020, 3, 2), at(D(2020, 2, 24)), "pending"),
     ]
-    case_services.membership_remove(membership=lawyer.memberships.get())
+    organization_actions.membership_remove(membership=lawyer.memberships.get())
     assert set(DeadlineReminder.objects.filter(user=lawyer).values_list("state", "last_error")) == {
         ("cancelled", "The recipient is no longer a lawyer or owner of the organization.")
     }
@@ -324,7 +328,7 @@ def test_a_case_moved_to_another_organization_reminds_its_lawyers_instead(team):
     case, _, _ = team
     deadline = appeal_deadline(record_ruling(case))
     newcomer = MembershipFactory(role="lawyer", user=UserFactory(username="nina"))
-    case_services.case_update(case=case, organization=newcomer.organization)
+    case_actions.case_update(case=case, organization=newcomer.organization)
     assert sorted((r[0], r[1], r[4]) for r in rows(deadline) if r[4] == "pending") == [
         ("nina", 0, "pending"),
         ("nina", 2, "pending"),
@@ -343,7 +347,7 @@ def test_a_court_zone_corrected_moves_untried_rows_to_nine_in_the_new_zone(team)
         attempts=1, due_at=at(D(2020, 2, 29), 9) + dt.timedelta(minutes=2)
     )
     # when the court turns out to sit in Yekaterinburg
-    case_services.court_update(court=ruling.court, time_zone=ZoneInfo("Asia/Yekaterinburg"))
+    court_actions.court_update(court=ruling.court, time_zone=ZoneInfo("Asia/Yekaterinburg"))
     yekt = ZoneInfo("Asia/Yekaterinburg")
     assert sorted((r[1], r[3], r[4], r[5]) for r in rows(deadline) if r[0] == "olga") == [
         (0, at(D(2020, 3, 2), zone=yekt), "pending", 1),

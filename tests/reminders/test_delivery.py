@@ -14,10 +14,11 @@ import time_machine
 from django.core import mail
 from django.db import connection, transaction
 
-from cases import services as case_services
-from reminders import selectors, services
+from actions import hearings as hearing_actions
+from reminders import selectors
 from reminders.emails import reminder_message
 from reminders.models import Notice, Reminder
+from reminders.services import delivery
 from tests.factories import CaseFactory, CourtFactory, PartyFactory, SubscriptionFactory
 
 MSK = ZoneInfo("Europe/Moscow")
@@ -44,7 +45,7 @@ def hearing_with_subscriber(**subscription):
         address_en="Moscow, Ulitsa Butyrskaya 7",
     )
     with time_machine.travel(dt.datetime(2019, 10, 1, tzinfo=dt.UTC), tick=False):
-        return case_services.hearing_schedule(case=case, court=court, starts_at=HEARING_AT, courtroom="412")
+        return hearing_actions.hearing_schedule(case=case, court=court, starts_at=HEARING_AT, courtroom="412")
 
 
 @pytest.mark.django_db
@@ -71,7 +72,7 @@ def test_claim_takes_due_rows_and_expired_leases_only(django_capture_on_commit_c
         claimed_at=now - dt.timedelta(minutes=1),
     )
     with django_capture_on_commit_callbacks() as callbacks:
-        claimed = services.deliveries_claim_due(now=now)
+        claimed = delivery.deliveries_claim_due(now=now)
     seven_days = Reminder.objects.get(offset_minutes=10080)
     assert (claimed.reminder_ids, claimed.notice_ids, len(callbacks)) == ([seven_days.pk], [stuck.pk], 1)
     assert sorted(Reminder.objects.values_list("offset_minutes", "state", "claimed_at")) == [
@@ -80,7 +81,7 @@ def test_claim_takes_due_rows_and_expired_leases_only(django_capture_on_commit_c
         (10080, "sending", now),
     ]
     # and a second tick finds nothing more
-    assert len(services.deliveries_claim_due(now=now)) == 0
+    assert len(delivery.deliveries_claim_due(now=now)) == 0
 
 
 @pytest.mark.django_db
@@ -96,7 +97,7 @@ def test_an_idle_tick_is_one_statement_without_a_transaction_or_locks(django_ass
     )  # fmt: skip
     before = sorted(Reminder.objects.values_list("pk", "state", "claimed_at", "updated_at"))
     with django_assert_num_queries(1) as queries:
-        claimed = services.deliveries_claim_due(now=now)
+        claimed = delivery.deliveries_claim_due(now=now)
     assert len(claimed) == 0
     assert queries.captured_queries[0]["sql"].startswith("SELECT EXISTS")
     assert sorted(Reminder.objects.values_list("pk", "state", "claimed_at", "updated_at")) == before
@@ -135,8 +136,8 @@ def test_the_tick_claims_only_when_the_pre_check_finds_a_due_row_or_an_expired_l
             subscription=hearing.case.subscriptions.get(), hearing=hearing, kind="moved", **fields
         )
     lease_over = now - dt.timedelta(seconds=600)
-    assert selectors.deliveries_claimable_exist(models=services.CLAIMABLE, now=now, lease_over=lease_over) is claimable
-    claimed = services.deliveries_claim_due(now=now)
+    assert selectors.deliveries_claimable_exist(models=delivery.CLAIMABLE, now=now, lease_over=lease_over) is claimable
+    claimed = delivery.deliveries_claim_due(now=now)
     assert (claimed.reminder_ids + claimed.notice_ids) == ([row.pk] if claimable else [])
 
 
@@ -160,7 +161,7 @@ def test_claim_skips_a_row_locked_by_a_send_in_progress():
     holder.start()
     assert locked.wait(10)
     try:
-        claimed = services.deliveries_claim_due(now=now)
+        claimed = delivery.deliveries_claim_due(now=now)
     finally:
         release.set()
         holder.join()
@@ -175,8 +176,8 @@ def test_send_delivers_once_and_a_second_run_does_nothing(locmem):
     reminder = Reminder.objects.get(offset_minutes=10080)
     Reminder.objects.filter(pk=reminder.pk).update(state="sending")
     now = SEVEN_DAYS_BEFORE
-    services.reminder_deliver(reminder_id=reminder.pk, now=now)
-    services.reminder_deliver(reminder_id=reminder.pk, now=now)
+    delivery.reminder_deliver(reminder_id=reminder.pk, now=now)
+    delivery.reminder_deliver(reminder_id=reminder.pk, now=now)
     reminder.refresh_from_db()
     assert (len(mail.outbox), reminder.state, reminder.attempts, reminder.last_error) == (1, "sent", 1, "")
     assert mail.outbox[0].extra_headers["Message-ID"] == f"<reminder-{reminder.pk}.1@tracker.example.org>"
@@ -187,7 +188,7 @@ def test_a_reminder_whose_hearing_has_started_is_skipped_not_sent(locmem):
     hearing_with_subscriber()
     reminder = Reminder.objects.get(offset_minutes=120)
     Reminder.objects.filter(pk=reminder.pk).update(state="sending")
-    services.reminder_deliver(reminder_id=reminder.pk, now=HEARING_AT + dt.timedelta(minutes=5))
+    delivery.reminder_deliver(reminder_id=reminder.pk, now=HEARING_AT + dt.timedelta(minutes=5))
     reminder.refresh_from_db()
     assert (len(mail.outbox), reminder.state, reminder.last_error) == (
         0,
@@ -215,7 +216,7 @@ def test_a_transient_smtp_error_is_retried_with_backoff_then_fails_with_the_reas
     settings.REMINDERS_MAX_ATTEMPTS = 3
     settings.REMINDERS_RETRY_BACKOFF_SECONDS = 60
     monkeypatch.setattr(
-        services,
+        delivery,
         "get_connection",
         lambda **kw: RefusingConnection(smtplib.SMTPDataError(451, b"4.3.0 Mailbox busy, try later")),
     )
@@ -225,7 +226,7 @@ def test_a_transient_smtp_error_is_retried_with_backoff_then_fails_with_the_reas
     seen = []
     for _ in range(3):
         Reminder.objects.filter(pk=reminder.pk).update(state="sending")
-        services.reminder_deliver(reminder_id=reminder.pk, now=now)
+        delivery.reminder_deliver(reminder_id=reminder.pk, now=now)
         reminder.refresh_from_db()
         seen.append((reminder.state, reminder.attempts, reminder.due_at - now))
     assert seen == [
@@ -239,11 +240,11 @@ def test_a_transient_smtp_error_is_retried_with_backoff_then_fails_with_the_reas
 @pytest.mark.django_db
 def test_a_permanent_refusal_fails_at_once(monkeypatch):
     refused = smtplib.SMTPRecipientsRefused({"ann@example.net": (550, b"5.1.1 No such user")})
-    monkeypatch.setattr(services, "get_connection", lambda **kw: RefusingConnection(refused))
+    monkeypatch.setattr(delivery, "get_connection", lambda **kw: RefusingConnection(refused))
     hearing_with_subscriber()
     reminder = Reminder.objects.get(offset_minutes=10080)
     Reminder.objects.filter(pk=reminder.pk).update(state="sending")
-    services.reminder_deliver(reminder_id=reminder.pk, now=SEVEN_DAYS_BEFORE)
+    delivery.reminder_deliver(reminder_id=reminder.pk, now=SEVEN_DAYS_BEFORE)
     reminder.refresh_from_db()
     assert (reminder.state, reminder.attempts) == ("failed", 1)
 
@@ -310,7 +311,7 @@ def test_a_moved_hearing_notice_names_the_case_court_and_parties_in_the_subscrib
 
     hearing = hearing_with_subscriber(language="ru", time_zone=ZoneInfo("Europe/Moscow"))
     with time_machine.travel(dt.datetime(2019, 10, 1, tzinfo=dt.UTC), tick=False):
-        case_services.hearing_reschedule(hearing=hearing, starts_at=HEARING_AT + dt.timedelta(days=7))
+        hearing_actions.hearing_reschedule(hearing=hearing, starts_at=HEARING_AT + dt.timedelta(days=7))
     notice = Notice.objects.get(kind="moved")
     message = notice_message(notice)
     assert message.subject == "Заседание перенесено: «Попова против ГУ МВД»"

@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from cases import services as case_services
+from actions import hearings as hearing_actions
+from actions import rulings as ruling_actions
 from deadlines.models import Deadline
 from reminders import deadline_reminders, emails
 from reminders.models import DeadlineReminder, Notice, Reminder, Subscription
@@ -40,10 +41,10 @@ def world():
         is_public=True,
     )
     court = CourtFactory(name_en="Savyolovsky District Court", name_ru="Савёловский районный суд")
-    hearing = case_services.hearing_schedule(
+    hearing = hearing_actions.hearing_schedule(
         case=case, court=court, starts_at=dt.datetime(2020, 2, 20, 10, 0, tzinfo=MSK)
     )
-    ruling = case_services.ruling_record(
+    ruling = ruling_actions.ruling_record(
         case=case, court=court, decided_on=dt.date(2020, 1, 24), final_form_on=dt.date(2020, 1, 29), outcome="dismissed"
     )
     return case, hearing, ruling

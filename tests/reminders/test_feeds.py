@@ -8,7 +8,7 @@ import icalendar
 import pytest
 import time_machine
 
-from cases import services as case_services
+from actions import hearings as hearing_actions
 from tests.factories import CaseFactory, CourtFactory, SubscriptionFactory
 
 MSK = ZoneInfo("Europe/Moscow")
@@ -41,12 +41,12 @@ def events(response):
 
 def test_the_public_feed_keeps_the_uid_of_a_moved_hearing_and_raises_its_sequence(client):
     case = CaseFactory(title="Popova v. Moscow", slug="popova")
-    hearing = case_services.hearing_schedule(case=case, court=CourtFactory(), starts_at=HEARING_AT, courtroom="412")
+    hearing = hearing_actions.hearing_schedule(case=case, court=CourtFactory(), starts_at=HEARING_AT, courtroom="412")
     response = client.get("/reminders/cases/popova/hearings.ics")
     first = events(response)
     assert b"BEGIN:VTIMEZONE\r\nTZID:Europe/Moscow\r\n" in response.content
     moved_to = dt.datetime(2019, 10, 28, 14, 0, tzinfo=MSK)
-    case_services.hearing_reschedule(hearing=hearing, starts_at=moved_to)
+    hearing_actions.hearing_reschedule(hearing=hearing, starts_at=moved_to)
     second = events(client.get("/reminders/cases/popova/hearings.ics"))
     uid = f"hearing-{hearing.pk}@tracker.example.org"
     summary = "Merits hearing: Popova v. Moscow"
@@ -56,8 +56,8 @@ def test_the_public_feed_keeps_the_uid_of_a_moved_hearing_and_raises_its_sequenc
 
 def test_a_cancelled_hearing_stays_in_the_feed_as_cancelled(client):
     case = CaseFactory(slug="popova")
-    hearing = case_services.hearing_schedule(case=case, court=CourtFactory(), starts_at=HEARING_AT)
-    case_services.hearing_cancel(hearing=hearing)
+    hearing = hearing_actions.hearing_schedule(case=case, court=CourtFactory(), starts_at=HEARING_AT)
+    hearing_actions.hearing_cancel(hearing=hearing)
     ((uid, sequence, _, status),) = events(client.get("/reminders/cases/popova/hearings.ics")).values()
     assert (uid, sequence, status) == (f"hearing-{hearing.pk}@tracker.example.org", 1, "CANCELLED")
 
@@ -65,7 +65,7 @@ def test_a_cancelled_hearing_stays_in_the_feed_as_cancelled(client):
 def test_a_private_case_has_no_public_feed(client, lawyer, case):
     case.is_public = False
     case.save()
-    case_services.hearing_schedule(case=case, court=CourtFactory(), starts_at=HEARING_AT)
+    hearing_actions.hearing_schedule(case=case, court=CourtFactory(), starts_at=HEARING_AT)
     client.force_login(lawyer)  # even for a member: a feed URL is shared, it never depends on who asks
     assert client.get(f"/reminders/cases/{case.slug}/hearings.ics").status_code == 404
 
@@ -77,7 +77,7 @@ def test_the_private_feed_has_the_cases_the_address_follows_and_nothing_else(cli
         CaseFactory(title="Pending"),
     )
     for case in (followed, other, unconfirmed):
-        case_services.hearing_schedule(case=case, court=CourtFactory(), starts_at=HEARING_AT)
+        hearing_actions.hearing_schedule(case=case, court=CourtFactory(), starts_at=HEARING_AT)
     mine = SubscriptionFactory(case=followed, email="ann@example.net")
     SubscriptionFactory(case=unconfirmed, email="ann@example.net", confirmed_at=None)
     SubscriptionFactory(case=other, email="bob@example.net")
@@ -90,7 +90,7 @@ def test_the_private_feed_has_the_cases_the_address_follows_and_nothing_else(cli
 def popova_in_both_languages():
     case = CaseFactory(title_en="Popova v. Moscow", title_ru="Попова против ГУ МВД", slug="popova")
     court = CourtFactory(name_en="Savyolovsky District Court", name_ru="Савёловский районный суд")
-    case_services.hearing_schedule(case=case, court=court, starts_at=HEARING_AT, courtroom="412")
+    hearing_actions.hearing_schedule(case=case, court=court, starts_at=HEARING_AT, courtroom="412")
     return case
 
 
@@ -127,6 +127,6 @@ def test_a_subscribers_feed_is_in_the_subscriptions_language(client, popova_in_b
 
 def test_a_text_missing_in_the_readers_language_is_marked(client):
     case = CaseFactory(title_ru="Попова против ГУ МВД", title_en="", slug="popova", original_language="ru")
-    case_services.hearing_schedule(case=case, court=CourtFactory(name="District Court"), starts_at=HEARING_AT)
+    hearing_actions.hearing_schedule(case=case, court=CourtFactory(name="District Court"), starts_at=HEARING_AT)
     summary, _, _ = texts(client.get("/reminders/cases/popova/hearings.ics", {"lang": "en"}))
     assert summary == "Merits hearing: Попова против ГУ МВД (in Russian)"

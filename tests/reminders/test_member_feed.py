@@ -9,8 +9,10 @@ import icalendar
 import pytest
 import time_machine
 
-from cases import services as case_services
-from deadlines import services as deadline_services
+from actions import deadlines as deadline_actions
+from actions import hearings as hearing_actions
+from actions import organizations as organization_actions
+from actions import rulings as ruling_actions
 from deadlines.models import Deadline
 from reminders.models import DeadlineReminder, MemberReminderSettings
 from tests.factories import CaseFactory, CourtFactory, MembershipFactory, SubscriptionFactory, UserFactory
@@ -33,8 +35,8 @@ def popova():
     """A public case with a hearing and a ruling whose appeal deadline is 2 March 2020."""
     case = CaseFactory(title="Popova v. Moscow", slug="popova-v-moscow", is_public=True)
     court = CourtFactory(name="Savyolovsky District Court")
-    case_services.hearing_schedule(case=case, court=court, starts_at=dt.datetime(2020, 2, 20, 10, 0, tzinfo=MSK))
-    ruling = case_services.ruling_record(
+    hearing_actions.hearing_schedule(case=case, court=court, starts_at=dt.datetime(2020, 2, 20, 10, 0, tzinfo=MSK))
+    ruling = ruling_actions.ruling_record(
         case=case, court=court, decided_on=D(2020, 1, 24), final_form_on=D(2020, 1, 29), outcome="dismissed"
     )
     return case, Deadline.objects.get(ruling=ruling, step="appeal")
@@ -81,7 +83,7 @@ def test_an_override_keeps_the_uid_and_raises_the_sequence_and_closing_cancels(c
     case, deadline = popova
     url = feed_url(member(case, "anna"))
     uid = f"deadline-{deadline.pk}@tracker.example.org"
-    deadline_services.deadline_override(deadline=deadline, due_on=D(2020, 3, 16), reason="Copy served on 14 Feb")
+    deadline_actions.deadline_override(deadline=deadline, due_on=D(2020, 3, 16), reason="Copy served on 14 Feb")
     event = vevents(client.get(url))[uid]
     assert (int(event["SEQUENCE"]), event.decoded("DTSTART"), event.decoded("DTEND")) == (
         1,
@@ -89,7 +91,7 @@ def test_an_override_keeps_the_uid_and_raises_the_sequence_and_closing_cancels(c
         D(2020, 3, 17),
     )
     assert "Changed by hand from 2020-03-02: Copy served on 14 Feb" in str(event["DESCRIPTION"]).split("\n")
-    deadline_services.deadline_close(deadline=Deadline.objects.get(pk=deadline.pk), reason="No appeal")
+    deadline_actions.deadline_close(deadline=Deadline.objects.get(pk=deadline.pk), reason="No appeal")
     event = vevents(client.get(url))[uid]
     assert (int(event["SEQUENCE"]), str(event["STATUS"]), str(event["SUMMARY"])) == (
         2,
@@ -154,7 +156,9 @@ def test_the_settings_page_sets_the_language_and_refuses_a_bad_one(client, popov
 
 def test_the_admin_lists_deadline_reminders(client, popova):
     case, deadline = popova
-    case_services.membership_set(organization=case.organization, user=UserFactory(username="anna"), role="lawyer")
+    organization_actions.membership_set(
+        organization=case.organization, user=UserFactory(username="anna"), role="lawyer"
+    )
     admin = UserFactory(username="root", is_staff=True, is_superuser=True)
     client.force_login(admin)
     response = client.get("/admin/reminders/deadlinereminder/?state__exact=pending")

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework import serializers
 
-from cases import services
+from actions import cases as case_actions
 from cases.api.serializers import TimeZoneField
 from cases.models import Case
 from reminders.calendar import hearings_calendar
@@ -67,14 +67,14 @@ def test_a_court_with_a_long_time_zone_is_refused_by_the_api_field():
 def test_control_characters_are_refused_with_a_message(field, value, code):
     case = CaseFactory(title="Popova v. Moscow")
     with pytest.raises(ValidationError) as refused:
-        services.case_update(case=case, **{field: value})
+        case_actions.case_update(case=case, **{field: value})
     assert refused.value.message_dict == {field: [f"Remove the control character U+{code} from this text."]}
     assert Case.objects.get(pk=case.pk).title == "Popova v. Moscow"
 
 
 def test_a_multi_line_summary_and_right_to_left_names_are_kept():
     case = CaseFactory()
-    case = services.case_update(case=case, summary="One\nTwo\tthree", title="\u200fשלום v. Israel")
+    case = case_actions.case_update(case=case, summary="One\nTwo\tthree", title="\u200fשלום v. Israel")
     assert (case.summary, case.title) == ("One\nTwo\tthree", "\u200fשלום v. Israel")
 
 

@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from actions import hearings as hearing_actions
 from cases import services as case_services
 from reminders.models import Notice, Reminder, Subscription
 from reminders.tasks import reminders_dispatch_due_task
@@ -41,7 +42,7 @@ def tick():
 
 def hearing_in(case, *, minutes, seconds, court=None, **fields):
     starts_at = timezone.now() + dt.timedelta(minutes=minutes, seconds=seconds)
-    return case_services.hearing_schedule(case=case, court=court or CourtFactory(), starts_at=starts_at, **fields)
+    return hearing_actions.hearing_schedule(case=case, court=court or CourtFactory(), starts_at=starts_at, **fields)
 
 
 def body(message):
@@ -121,7 +122,7 @@ def test_a_rescheduled_hearing_sends_one_moved_notice_and_reminds_of_the_new_tim
     hearing = hearing_in(case, minutes=120, seconds=0)
     old_time = hearing.starts_at
     # when the court brings it forward to ten minutes and 3 seconds from now
-    hearing = case_services.hearing_reschedule(
+    hearing = hearing_actions.hearing_reschedule(
         hearing=hearing, starts_at=timezone.now() + dt.timedelta(minutes=10, seconds=3)
     )
     # then one "moved" notice (old and new time) and one reminder for the new time arrive
@@ -141,7 +142,7 @@ def test_a_cancelled_hearing_sends_one_cancellation_and_no_reminder(pipeline):
     case = CaseFactory(title="Bridges v. South Wales Police")
     SubscriptionFactory(case=case, email="ann@example.net", offsets_minutes=[10])
     hearing = hearing_in(case, minutes=10, seconds=2)
-    case_services.hearing_cancel(hearing=hearing, reason="Claim withdrawn")
+    hearing_actions.hearing_cancel(hearing=hearing, reason="Claim withdrawn")
     # when the reminder's due time passes and the beat runs
     wait_until(lambda: timezone.now() > hearing.starts_at - dt.timedelta(minutes=10), timeout=10, what="due time")
     wait_until(lambda: states(Notice) == ["sent"], timeout=30, what="the notice", every=1, between=tick)

@@ -7,7 +7,8 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from cases import services as case_services
+from actions import hearings as hearing_actions
+from actions import rulings as ruling_actions
 from cases.models import Hearing
 from reminders.models import Notice, Reminder, Subscription, subscriber_email_hash
 from tests.factories import CaseFactory, CourtFactory, MembershipFactory, SubscriptionFactory, UserFactory
@@ -27,7 +28,7 @@ def now():
 
 
 def schedule(case, starts_at=HEARING_AT, **fields):
-    return case_services.hearing_schedule(case=case, court=CourtFactory(), starts_at=starts_at, **fields)
+    return hearing_actions.hearing_schedule(case=case, court=CourtFactory(), starts_at=starts_at, **fields)
 
 
 def due_times(hearing):
@@ -70,8 +71,8 @@ def test_reschedule_moves_pending_reminders_and_queues_one_moved_notice(now):
     hearing = schedule(case)
     new_time = dt.datetime(2019, 10, 28, 14, 30, tzinfo=MSK)
     # when the court moves the hearing, then moves it again before the notice went out
-    hearing = case_services.hearing_reschedule(hearing=hearing, starts_at=dt.datetime(2019, 10, 25, 9, 0, tzinfo=MSK))
-    case_services.hearing_reschedule(hearing=hearing, starts_at=new_time)
+    hearing = hearing_actions.hearing_reschedule(hearing=hearing, starts_at=dt.datetime(2019, 10, 25, 9, 0, tzinfo=MSK))
+    hearing_actions.hearing_reschedule(hearing=hearing, starts_at=new_time)
     # then the reminders follow the last time
     assert due_times(hearing) == [
         ("a@example.net", 120, new_time - dt.timedelta(hours=2), "pending"),
@@ -95,7 +96,7 @@ def test_reschedule_closer_skips_the_offsets_that_have_passed(now):
     hearing = schedule(case)
     # when the hearing is brought forward to tomorrow morning
     soon = dt.datetime(2019, 10, 2, 11, 0, tzinfo=MSK)
-    case_services.hearing_reschedule(hearing=hearing, starts_at=soon)
+    hearing_actions.hearing_reschedule(hearing=hearing, starts_at=soon)
     # then only the 2-hour reminder remains; the others are skipped, not sent in a burst
     assert due_times(hearing) == [
         ("a@example.net", 120, soon - dt.timedelta(hours=2), "pending"),
@@ -111,7 +112,7 @@ def test_a_reminder_already_sent_for_the_old_time_is_sent_again_as_a_new_message
     Reminder.objects.filter(offset_minutes=10080).update(state="sent", sent_at=NOW)
     # when the hearing moves a month later
     later = dt.datetime(2019, 11, 21, 10, 0, tzinfo=MSK)
-    case_services.hearing_reschedule(hearing=hearing, starts_at=later)
+    hearing_actions.hearing_reschedule(hearing=hearing, starts_at=later)
     # then the 7-day reminder is due again, as generation 2 (a new Message-ID)
     reminder = Reminder.objects.get(offset_minutes=10080)
     assert (reminder.state, reminder.due_at, reminder.generation, reminder.sent_at) == (
@@ -131,7 +132,7 @@ def test_cancel_drops_pending_reminders_and_queues_one_cancelled_notice(now):
         subscription__email_hash=subscriber_email_hash("b@example.net"), offset_minutes=10080
     ).update(state="sent")
     # when the hearing is cancelled
-    case_services.hearing_cancel(hearing=hearing, reason="The judge is ill.")
+    hearing_actions.hearing_cancel(hearing=hearing, reason="The judge is ill.")
     # then every pending reminder is cancelled, the sent one stays sent
     assert sorted(Reminder.objects.values_list("subscription__email", "offset_minutes", "state")) == [
         ("a@example.net", 120, "cancelled"),
@@ -152,8 +153,8 @@ def test_a_move_then_a_cancellation_before_sending_leaves_only_the_cancellation(
     case = CaseFactory()
     SubscriptionFactory(case=case, email="a@example.net")
     hearing = schedule(case)
-    hearing = case_services.hearing_reschedule(hearing=hearing, starts_at=HEARING_AT + dt.timedelta(days=1))
-    case_services.hearing_cancel(hearing=hearing)
+    hearing = hearing_actions.hearing_reschedule(hearing=hearing, starts_at=HEARING_AT + dt.timedelta(days=1))
+    hearing_actions.hearing_cancel(hearing=hearing)
     assert list(Notice.objects.values_list("kind", "state", "previous_starts_at")) == [
         ("cancelled", "pending", HEARING_AT)
     ]
@@ -163,10 +164,10 @@ def test_postponing_drops_reminders_and_rescheduling_brings_them_back(now):
     case = CaseFactory()
     SubscriptionFactory(case=case, email="a@example.net")
     hearing = schedule(case)
-    hearing = case_services.hearing_postpone(hearing=hearing, reason="Defendant absent")
+    hearing = hearing_actions.hearing_postpone(hearing=hearing, reason="Defendant absent")
     assert set(Reminder.objects.values_list("state", flat=True)) == {"cancelled"}
     new_time = dt.datetime(2019, 11, 11, 11, 0, tzinfo=MSK)
-    case_services.hearing_reschedule(hearing=hearing, starts_at=new_time)
+    hearing_actions.hearing_reschedule(hearing=hearing, starts_at=new_time)
     assert [r[2:] for r in due_times(hearing)] == [
         (new_time - dt.timedelta(hours=2), "pending"),
         (new_time - dt.timedelta(days=1), "pending"),
@@ -182,7 +183,7 @@ def test_a_change_that_is_not_a_move_sends_nothing(now):
     SubscriptionFactory(case=case)
     hearing = schedule(case)
     before = due_times(hearing)
-    case_services.hearing_update(hearing=hearing, courtroom="412")
+    hearing_actions.hearing_update(hearing=hearing, courtroom="412")
     assert (due_times(hearing), Notice.objects.count()) == (before, 0)
 
 
@@ -190,7 +191,7 @@ def test_recording_a_ruling_queues_one_notice_per_active_subscriber(now):
     case = CaseFactory(filed_on=dt.date(2019, 9, 2))
     SubscriptionFactory(case=case, email="a@example.net")
     SubscriptionFactory(case=case, email="pending@example.net", confirmed_at=None)
-    ruling = case_services.ruling_record(
+    ruling = ruling_actions.ruling_record(
         case=case, court=CourtFactory(), decided_on=dt.date(2019, 9, 30), outcome="dismissed"
     )
     assert list(Notice.objects.values_list("subscription__email", "kind", "ruling", "state")) == [
@@ -213,7 +214,7 @@ def test_a_hearing_change_that_fails_validation_writes_no_reminders(now):
     hearing = schedule(case)
     before = due_times(hearing)
     with pytest.raises(ValidationError):
-        case_services.hearing_reschedule(hearing=hearing, starts_at=dt.datetime(2019, 11, 1, 10, 0))  # naive
+        hearing_actions.hearing_reschedule(hearing=hearing, starts_at=dt.datetime(2019, 11, 1, 10, 0))  # naive
     assert (due_times(hearing), Notice.objects.count()) == (before, 0)
     assert Hearing.objects.get(pk=hearing.pk).starts_at == HEARING_AT
     assert Subscription.objects.count() == 1

@@ -8,7 +8,7 @@ import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from cases import services as case_services
+from actions import hearings as hearing_actions
 from reminders import services
 from reminders.models import Notice, Reminder, Subscription
 from tests.factories import CaseFactory, CourtFactory, MembershipFactory, SubscriptionFactory, UserFactory
@@ -103,7 +103,7 @@ def test_only_members_may_subscribe_to_a_private_case():
 
 def test_confirming_schedules_reminders_for_upcoming_hearings_once():
     case = CaseFactory()
-    hearing = case_services.hearing_schedule(
+    hearing = hearing_actions.hearing_schedule(
         case=case, court=CourtFactory(), starts_at=dt.datetime(2019, 10, 21, 10, 0, tzinfo=MSK)
     )
     subscription = subscribe(case).subscription
@@ -122,7 +122,7 @@ def test_confirming_schedules_reminders_for_upcoming_hearings_once():
 def test_unsubscribing_cancels_everything_owed_and_the_old_confirm_link_dies():
     case = CaseFactory()
     subscription = SubscriptionFactory(case=case)
-    case_services.hearing_schedule(
+    hearing_actions.hearing_schedule(
         case=case, court=CourtFactory(), starts_at=dt.datetime(2019, 10, 21, 10, 0, tzinfo=MSK)
     )
     Notice.objects.create(subscription=subscription, kind="moved", hearing=case.hearings.get(), due_at=NOW)
@@ -160,7 +160,7 @@ def test_changing_the_reminder_times_cancels_unwanted_ones_and_schedules_new_one
     hearing_at = dt.datetime(2019, 10, 21, 10, 0, tzinfo=MSK)
     case = CaseFactory()
     subscription = SubscriptionFactory(case=case, offsets_minutes=[10080, 1440, 120])
-    case_services.hearing_schedule(case=case, court=CourtFactory(), starts_at=hearing_at)
+    hearing_actions.hearing_schedule(case=case, court=CourtFactory(), starts_at=hearing_at)
     Reminder.objects.filter(offset_minutes=10080).update(state="sent")
     # when they keep 1 day, drop 2 hours and 7 days, add 1 hour and 30 days (30 days is already past)
     changed = services.subscription_settings_change(
@@ -206,7 +206,7 @@ def test_changing_the_reminder_times_cancels_unwanted_ones_and_schedules_new_one
 def test_bad_settings_are_refused_with_a_field_message_and_nothing_changes(kwargs, field):
     case = CaseFactory()
     subscription = SubscriptionFactory(case=case, offsets_minutes=[1440])
-    case_services.hearing_schedule(
+    hearing_actions.hearing_schedule(
         case=case, court=CourtFactory(), starts_at=dt.datetime(2019, 10, 21, 10, 0, tzinfo=MSK)
     )
     before = reminder_rows()

@@ -139,6 +139,7 @@ ROUTES: dict[str, Filler | None] = {
     "web:ruling_create": _slug,
     "web:appeal_create": lambda side: {"slug": side.case.slug, "ruling_pk": side.ruling.pk},
     "web:deadline_override": _slug_pk("deadline"),
+    "web:deadline_close": _slug_pk("deadline"),
     "web:document_upload": _slug,
     "web:dossier_generate": _slug,
     "web:dossier_progress": _slug_pk("dossier"),

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from cases import services
+from actions import hearings as hearing_actions
 from cases.models import Case
 from tests.web.test_browser import browser, demo, log_in, new_page, shot  # noqa: F401 (fixtures)
 
@@ -64,7 +64,7 @@ def test_the_page_after_a_save_is_clean_for_axe_and_the_nu_checker(browser, demo
     # a one-click action swaps the message into the same live region (htmx): it is announced,
     # since the region was already on the page
     case = Case.objects.get(slug="popova-v-moscow")
-    hearing = services.hearing_schedule(
+    hearing = hearing_actions.hearing_schedule(
         case=case, court=case.hearings.first().court, starts_at=timezone.now() + dt.timedelta(days=30)
     )
     page.reload()

@@ -4,6 +4,7 @@
 import pytest
 from django.urls import reverse
 
+from actions import hearings as hearing_actions
 from cases.models import Appeal, Case, Hearing, Party
 from tests.factories import PartyFactory
 from tests.web.test_case_edit import case_post
@@ -146,12 +147,11 @@ def test_a_hearing_outcome_in_russian_and_an_unknown_language_refused(client, po
 
 
 def test_cancelling_a_hearing_clears_its_outcome_in_every_language(popova):
-    from cases import services
 
-    hearing = services.hearing_record_outcome(
+    hearing = hearing_actions.hearing_record_outcome(
         hearing=popova["held"], outcome_notes_en="Adjourned", outcome_notes_ru="Отложено"
     )
-    hearing = services.hearing_cancel(hearing=hearing)
+    hearing = hearing_actions.hearing_cancel(hearing=hearing)
     assert (hearing.status, hearing.outcome_notes_en, hearing.outcome_notes_ru) == ("cancelled", "", "")
 
 

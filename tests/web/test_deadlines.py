@@ -6,8 +6,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from cases import services
-from deadlines import services as deadline_services
+from actions import appeals as appeal_actions
+from actions import deadlines as deadline_actions
+from actions import rulings as ruling_actions
 from deadlines.models import Deadline
 from tests.factories import CaseFactory, CourtFactory, MembershipFactory
 
@@ -28,13 +29,13 @@ def dues(desk):
         ("unknown", desk["public"], desk["court"], None),
         ("secret", desk["private"], desk["court"], D(2019, 11, 20)),
     ):
-        ruling = services.ruling_record(
+        ruling = ruling_actions.ruling_record(
             case=case, court=court, decided_on=D(2019, 11, 6), final_form_on=final_form_on, outcome="dismissed"
         )
         made[name] = Deadline.objects.get(ruling=ruling)
     # another organization's deadline, which must never show
     made["foreign"] = Deadline.objects.get(
-        ruling=services.ruling_record(
+        ruling=ruling_actions.ruling_record(
             case=CaseFactory(),
             court=desk["court"],
             decided_on=D(2019, 11, 6),
@@ -163,10 +164,10 @@ def test_the_public_page_never_shows_deadlines(client, dues):
 
 def test_the_case_page_states_met_late_closed_void_and_the_override(client, dues):
     early = dues["early"]
-    services.appeal_file(
+    appeal_actions.appeal_file(
         case=dues["public"], ruling=early.ruling, court=dues["upper"], kind="appeal", filed_on=D(2019, 12, 20)
     )
-    deadline_services.deadline_override(
+    deadline_actions.deadline_override(
         deadline=dues["late"], due_on=D(2020, 1, 20), reason="Copy served on 20 December"
     )
     client.force_login(dues["lawyer"])
@@ -255,7 +256,7 @@ def test_a_stale_override_form_is_refused_with_the_current_values(client, dues):
     deadline = dues["early"]
     client.force_login(dues["lawyer"])
     form_version = client.get(_override_url(deadline)).context["form"]["version"].value()
-    deadline_services.deadline_override(deadline=deadline, due_on=D(2019, 12, 30), reason="Colleague's change")
+    deadline_actions.deadline_override(deadline=deadline, due_on=D(2019, 12, 30), reason="Colleague's change")
     # when the first lawyer saves
     response = client.post(_override_url(deadline), {"version": form_version, "due_on": "2019-12-23", "reason": "Mine"})
     # then nothing is written and the current values are shown, the input kept
@@ -314,3 +315,57 @@ def test_in_russian_the_case_page_names_the_rule_and_its_trigger_in_russian(clie
     assert "изготовление решения в окончательной форме" in page
     assert "Appeal against a first-instance civil decision" not in page
     assert "decision in final form" not in page
+
+
+# --- Closing without filing -----------------------------------------------------------------
+
+
+def test_a_lawyer_closes_a_deadline_from_the_case_page_and_it_leaves_the_overdue_list(client, dues, time_machine):
+    # given it is 15 December 2019 and the appeal due on 11 December is overdue on the dashboard
+    time_machine.move_to(dt.datetime(2019, 12, 15, 12, 0, tzinfo=UTC))
+    deadline = dues["early"]
+    client.force_login(dues["lawyer"])
+    assert _board(client)[1].overdue == [deadline]
+    page = client.get(reverse("web:case_detail", args=["popova-v-moscow"])).content.decode()
+    close_url = reverse("web:deadline_close", args=["popova-v-moscow", deadline.pk])
+    assert f'action="{close_url}"' in page
+    # when the lawyer closes it from the case page, with the reason
+    response = client.post(close_url, {"version": deadline.version, "reason": "The client decided not to appeal"})
+    # then it is closed with the reason kept, and no longer overdue
+    assert response.status_code == 302
+    assert response["Location"] == f"/cases/popova-v-moscow/#deadline-{deadline.pk}"
+    deadline.refresh_from_db()
+    assert (deadline.state, deadline.state_reason, deadline.version) == (
+        "closed",
+        "The client decided not to appeal",
+        2,
+    )
+    assert [row.history_user for row in deadline.history.order_by("history_id")] == [None, dues["lawyer"]]
+    assert _board(client)[1].overdue == []
+    page = client.get(reverse("web:case_detail", args=["popova-v-moscow"])).content.decode()
+    assert f'action="{close_url}"' not in page  # a closed deadline has nothing more to close
+
+
+def test_closing_a_deadline_needs_a_reason_and_the_current_version(client, dues):
+    deadline = dues["early"]
+    client.force_login(dues["lawyer"])
+    close_url = reverse("web:deadline_close", args=["popova-v-moscow", deadline.pk])
+    assert client.post(close_url, {"version": deadline.version, "reason": ""}).status_code == 302
+    assert client.post(close_url, {"version": deadline.version + 1, "reason": "No appeal"}).status_code == 302
+    deadline.refresh_from_db()
+    assert (deadline.state, deadline.version) == ("open", 1)
+
+
+def test_a_viewer_cannot_close_a_deadline_and_nothing_changes(client, dues):
+    deadline = dues["early"]
+    close_url = reverse("web:deadline_close", args=["popova-v-moscow", deadline.pk])
+    post = {"version": deadline.version, "reason": "No appeal"}
+    client.force_login(dues["viewer"])
+    assert client.post(close_url, post).status_code == 403
+    page = client.get(reverse("web:case_detail", args=["popova-v-moscow"])).content.decode()
+    assert f'action="{close_url}"' not in page
+    client.force_login(dues["outsider"])
+    assert client.post(close_url, post).status_code == 404
+    deadline.refresh_from_db()
+    assert (deadline.state, deadline.state_reason, deadline.version) == ("open", "", 1)
+    assert deadline.history.count() == 1

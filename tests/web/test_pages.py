@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from icalendar import Calendar
 
-from cases import services
+from actions import rulings as ruling_actions
 from cases.models import Appeal, Case, Hearing, HearingReschedule, Ruling
 from tests.factories import AppealFactory, CaseFactory, CourtFactory, HearingFactory, RulingFactory
 
@@ -424,7 +424,7 @@ def _more_rows(popova):
         HearingFactory(case=popova["private"], court=popova["upper"], starts_at=dt.datetime(2031, 6, 1 + i, tzinfo=UTC))
     for case in (popova["public"], popova["private"]):
         for final_form_on in (dt.date(2019, 11, 11), None):  # one dated deadline, one of unknown date
-            services.ruling_record(
+            ruling_actions.ruling_record(
                 case=case,
                 court=CourtFactory(),
                 decided_on=dt.date(2019, 11, 6),

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from cases import services
+from actions import hearings as hearing_actions
 from cases.models import Case, CaseEvent, Hearing, Party, Ruling
 from deadlines.models import Deadline
 from reminders.models import Subscription
@@ -92,10 +92,10 @@ def test_no_page_is_wider_than_a_phone(browser, demo, language):  # noqa: F811
 def test_what_happened_is_behind_a_disclosure_open_only_while_a_past_hearing_has_no_outcome(browser, demo):  # noqa: F811
     # given the held demo hearing with its outcome recorded (in Russian only), and a past one without
     case = Case.objects.get(slug="popova-v-moscow")
-    recorded = services.hearing_record_outcome(
+    recorded = hearing_actions.hearing_record_outcome(
         hearing=case.hearings.get(), outcome_notes_ru="Рассмотрение по существу; решение 6 ноября."
     )
-    pending = services.hearing_schedule(
+    pending = hearing_actions.hearing_schedule(
         case=case, court=recorded.court, starts_at=timezone.now() - dt.timedelta(days=2)
     )
     # when a lawyer opens the case page in a browser without JavaScript

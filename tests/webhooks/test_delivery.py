@@ -11,6 +11,9 @@ from django.core import mail
 from django.utils import timezone
 from standardwebhooks import Webhook
 
+from actions import cases as case_actions
+from actions import hearings as hearing_actions
+from actions import organizations as organization_actions
 from cases import services
 from cases.models import Membership
 from reminders.deadline_reminders import member_settings_update
@@ -35,7 +38,7 @@ def org():
 @pytest.fixture
 def lawyer(org):
     user = UserFactory(username="lawyer")
-    services.membership_set(organization=org, user=user, role=Membership.Role.LAWYER)
+    organization_actions.membership_set(organization=org, user=user, role=Membership.Role.LAWYER)
     return user
 
 
@@ -97,7 +100,7 @@ def test_batches_are_the_owners_feed_signed_and_in_commit_order(org, lawyer, rec
     party = services.party_add(
         case=case, role="plaintiff", name="Alena Popova", alias="A. P.", contact_email="a@example.org"
     )
-    services.case_update(case=case, summary="Facial recognition in the metro")
+    case_actions.case_update(case=case, summary="Facial recognition in the metro")
 
     # when the dispatcher delivers
     run_until_marker(endpoint, receiver)
@@ -138,7 +141,7 @@ def test_types_filter_and_an_outsiders_view(org, lawyer, receiver):
     )
     case = new_case(org)
     court = services.court_create(name="Tverskoy", jurisdiction="ru", level="first_instance", time_zone="Europe/Moscow")
-    hearing = services.hearing_schedule(case=case, court=court, starts_at=timezone.now() + dt.timedelta(days=9))
+    hearing = hearing_actions.hearing_schedule(case=case, court=court, starts_at=timezone.now() + dt.timedelta(days=9))
 
     run_until_marker(endpoint, receiver)
 
@@ -186,7 +189,7 @@ def test_a_redirect_is_not_followed(org, lawyer, receiver):
 def test_410_disables_at_once_and_owners_are_told_in_their_language(org, lawyer, receiver, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     owner = UserFactory(username="owner", email="owner@example.org")
-    services.membership_set(organization=org, user=owner, role=Membership.Role.OWNER)
+    organization_actions.membership_set(organization=org, user=owner, role=Membership.Role.OWNER)
     member_settings_update(user=owner, language="ru")
     endpoint, _ = webhooks.endpoint_create(organization=org, owner=lawyer, url=receiver.url, since="now")
     new_case(org)
@@ -240,7 +243,7 @@ def test_the_address_is_checked_again_on_every_connection(org, lawyer, receiver,
 
 def test_an_owner_who_became_a_viewer_no_longer_receives(org, lawyer, receiver):
     endpoint, _ = webhooks.endpoint_create(organization=org, owner=lawyer, url=receiver.url, since="now")
-    services.membership_set(organization=org, user=lawyer, role=Membership.Role.VIEWER)
+    organization_actions.membership_set(organization=org, user=lawyer, role=Membership.Role.VIEWER)
     new_case(org, public=False)
     deliver_until(lambda: not (Endpoint.objects.get().active))
 

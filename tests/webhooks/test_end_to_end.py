@@ -19,6 +19,7 @@ import pytest
 from django.db import connection
 from standardwebhooks import Webhook
 
+from actions import organizations as organization_actions
 from apitokens.services import api_token_create
 from cases import services
 from cases.models import Membership
@@ -94,7 +95,7 @@ def test_pushed_replicas_equal_the_server_and_the_pulled_replica(live_server, tm
     )
     writers = lawyer_writers(live_server.url, org, court, appeal_court, count=4)
     owner = UserFactory(username="hooks")
-    services.membership_set(organization=org, user=owner, role=Membership.Role.LAWYER)
+    organization_actions.membership_set(organization=org, user=owner, role=Membership.Role.LAWYER)
     _, owner_token = api_token_create(user=owner, name="hooks")
 
     # given two endpoints registered over the API by a lawyer

@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from actions import organizations as organization_actions
 from cases import services
 from cases.models import Membership
 from tests.api.conftest import client_with_token
@@ -72,10 +73,10 @@ def test_an_endpoint_sends_its_organizations_view_never_another_organizations_pr
     a, b = two_organizations
     # given a lawyer of A who is also a lawyer of B, and a superuser who owns A
     both = UserFactory(username="both")
-    services.membership_set(organization=a, user=both, role=Membership.Role.LAWYER)
-    services.membership_set(organization=b, user=both, role=Membership.Role.LAWYER)
+    organization_actions.membership_set(organization=a, user=both, role=Membership.Role.LAWYER)
+    organization_actions.membership_set(organization=b, user=both, role=Membership.Role.LAWYER)
     admin = UserFactory(username="admin", is_superuser=True, is_staff=True)
-    services.membership_set(organization=a, user=admin, role=Membership.Role.OWNER)
+    organization_actions.membership_set(organization=a, user=admin, role=Membership.Role.OWNER)
     receivers = [RecordingReceiver(), RecordingReceiver()]
     try:
         # and an endpoint of A registered by each of them
@@ -120,7 +121,7 @@ def admins_endpoint(two_organizations, settings):
     settings.WEBHOOKS_WAKE_ON_COMMIT = False
     a, _ = two_organizations
     admin = UserFactory(username="admin", is_superuser=True, is_staff=True)
-    services.membership_set(organization=a, user=admin, role=Membership.Role.OWNER)
+    organization_actions.membership_set(organization=a, user=admin, role=Membership.Role.OWNER)
     endpoint, secret = webhooks.endpoint_create(
         organization=a, owner=admin, url="http://127.0.0.1:9/admin", since="now"
     )
@@ -129,7 +130,7 @@ def admins_endpoint(two_organizations, settings):
 
 def a_lawyer(org, username="colleague"):
     user = UserFactory(username=username)
-    services.membership_set(organization=org, user=user, role=Membership.Role.LAWYER)
+    organization_actions.membership_set(organization=org, user=user, role=Membership.Role.LAWYER)
     return user
 
 
@@ -180,7 +181,7 @@ def test_the_creator_and_the_owners_repoint_and_each_new_url_takes_a_new_secret(
     creator = a_lawyer(org, "creator")
     own, own_secret = webhooks.endpoint_create(organization=org, owner=creator, url="http://127.0.0.1:9/c")
     owner = UserFactory(username="owner")
-    services.membership_set(organization=org, user=owner, role=Membership.Role.OWNER)
+    organization_actions.membership_set(organization=org, user=owner, role=Membership.Role.OWNER)
 
     # when the creator repoints their endpoint, and an owner of A repoints the admin's
     by_creator = client_with_token(creator).patch(

@@ -1,5 +1,5 @@
 """Lawyers edit a case without the admin: its details, its parties and its timeline facts.
-Every write goes through `cases/services.py` with the version the form was loaded with; a
+Every write goes through the services (`actions`, `cases.services`) with the form's version; a
 stale save is refused (409) with the record's current values and the user's entries kept."""
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from actions import cases as case_actions
 from cases import services
 from cases.content import active_content_language, content_languages, supported_language
 from cases.models import Case, CaseEvent, Party
@@ -139,7 +140,7 @@ def case_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
     def save(data: dict[str, Any]) -> Case:
         fields = form.service_fields()
-        return services.case_update(case=case, actor=request.user, expected_version=data["version"], **fields)
+        return case_actions.case_update(case=case, actor=request.user, expected_version=data["version"], **fields)
 
     return _edit(
         request,

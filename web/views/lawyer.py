@@ -1,5 +1,5 @@
 """The lawyer's pages: dashboard, cases, a case, and the hearing / ruling / appeal actions.
-Every write calls a service in `cases/services.py`; a `ValidationError` goes back on the form,
+Every write calls a service (`actions`, `cases.services`); a `ValidationError` goes back on the form,
 a `VersionConflict` shows the current values and saves nothing."""
 
 from __future__ import annotations
@@ -21,10 +21,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accesslog.models import AccessRecord
 from accesslog.selectors import organizations_with_readable_log
 from accesslog.services import access_log_record, case_read_entries
+from actions import appeals as appeal_actions
+from actions import deadlines as deadline_actions
+from actions import hearings as hearing_actions
+from actions import rulings as ruling_actions
 from cases import services
 from cases.models import Case, Hearing, Ruling
 from cases.selectors import case_user_can_write, case_user_is_member, cases_of_member
-from deadlines import services as deadline_services
 from deadlines.models import Deadline
 from deadlines.selectors import deadlines_for_case
 from web import selectors
@@ -32,6 +35,7 @@ from web.forms import (
     AppealForm,
     CaseFilterForm,
     DashboardFilterForm,
+    DeadlineCloseForm,
     DeadlineOverrideForm,
     HearingForm,
     HearingOutcomeForm,
@@ -151,7 +155,7 @@ def hearing_create(request: HttpRequest, slug: str) -> HttpResponse:
     form = HearingForm(request.POST or None, initial={"court": selectors.case_default_court(case=case)})
     if form.is_valid():
         try:
-            hearing = services.hearing_schedule(case=case, actor=request.user, **form.service_fields())
+            hearing = hearing_actions.hearing_schedule(case=case, actor=request.user, **form.service_fields())
         except ValidationError as exc:
             apply_service_errors(form, exc, {"starts_at": "date"})
         else:
@@ -192,7 +196,7 @@ def hearing_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = HearingForm(request.POST or None, initial=HearingForm.initial_for(hearing), new=False)
     if form.is_valid():
         try:
-            services.hearing_update(
+            hearing_actions.hearing_update(
                 hearing=hearing,
                 actor=request.user,
                 expected_version=form.cleaned_data["version"],
@@ -220,11 +224,10 @@ def hearing_reschedule(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.hearing_update(
+            hearing_actions.hearing_reschedule(
                 hearing=hearing,
                 starts_at=court_local_datetime(data["date"], data["time"], hearing.court),
                 time_to_be_confirmed=data["time"] is None,
-                status=Hearing.Status.SCHEDULED,
                 reason=data["reason"],
                 reason_is_public=data["reason_is_public"],
                 actor=request.user,
@@ -259,14 +262,14 @@ def _one_click(request: HttpRequest, slug: str, pk: int, action: str) -> HttpRes
     common = {"hearing": hearing, "actor": request.user, "expected_version": data["version"]}
     try:
         if action == "cancel":
-            services.hearing_cancel(reason=data["reason"], reason_is_public=data["reason_is_public"], **common)
+            hearing_actions.hearing_cancel(reason=data["reason"], reason_is_public=data["reason_is_public"], **common)
             done = _("Hearing cancelled.")
         elif action == "postpone":
-            services.hearing_postpone(reason=data["reason"], reason_is_public=data["reason_is_public"], **common)
+            hearing_actions.hearing_postpone(reason=data["reason"], reason_is_public=data["reason_is_public"], **common)
             done = _("Hearing postponed; set the new date when the court gives it.")
         else:
             assert isinstance(form, HearingOutcomeForm)  # noqa: S101 (narrowing for mypy)
-            services.hearing_record_outcome(**form.translated_data(), **common)
+            hearing_actions.hearing_record_outcome(**form.translated_data(), **common)
             done = _("Outcome recorded; the hearing is marked as held.")
     except services.VersionConflict:
         current = Hearing.objects.select_related("court", "case").get(pk=hearing.pk)
@@ -310,7 +313,7 @@ def ruling_create(request: HttpRequest, slug: str) -> HttpResponse:
     form = RulingForm(request.POST or None, initial={"court": selectors.case_default_court(case=case)})
     if form.is_valid():
         try:
-            ruling = services.ruling_record(case=case, actor=request.user, **form.cleaned_data)
+            ruling = ruling_actions.ruling_record(case=case, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -335,7 +338,7 @@ def appeal_create(request: HttpRequest, slug: str, ruling_pk: int) -> HttpRespon
     form = AppealForm(request.POST or None, courts=courts, case=case, initial={"court": suggested})
     if form.is_valid():
         try:
-            appeal = services.appeal_file(case=case, ruling=ruling, actor=request.user, **form.cleaned_data)
+            appeal = appeal_actions.appeal_file(case=case, ruling=ruling, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -361,7 +364,7 @@ def deadline_override(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            deadline_services.deadline_override(
+            deadline_actions.deadline_override(
                 deadline=deadline,
                 due_on=data["due_on"],
                 reason=data["reason"],
@@ -396,3 +399,35 @@ def deadline_override(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(
         request, "web/deadline_override.html", {"case": case, "deadline": deadline, "form": form}, status=status
     )
+
+
+@login_required
+@require_POST
+def deadline_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A lawyer closes an open deadline without filing (e.g. the client decided not to appeal), with the reason."""
+    deadline = get_object_or_404(Deadline.objects.select_related("case"), pk=pk, case__slug=slug)
+    case = member_case(request, deadline.case, write=True)
+    form = DeadlineCloseForm(request.POST)
+    if not form.is_valid():
+        if "version" in form.errors:
+            messages.error(request, _("The page was out of date; nothing was changed. Try again."))
+        else:
+            for errors in form.errors.values():
+                for text in errors:
+                    messages.error(request, str(text))
+        return redirect(_case_url(case, f"deadline-{deadline.pk}"))
+    try:
+        deadline_actions.deadline_close(
+            deadline=deadline,
+            reason=form.cleaned_data["reason"],
+            actor=request.user,
+            expected_version=form.cleaned_data["version"],
+        )
+    except services.VersionConflict:
+        messages.error(request, _("The page was out of date; nothing was changed. Try again."))
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, _("Deadline closed; the reason is kept in the history."))
+    return redirect(_case_url(case, f"deadline-{deadline.pk}"))

@@ -1,0 +1,9 @@
+"""The writes whose consequences span apps, each in one transaction and in one function that
+shows every effect: recording a ruling writes the ruling (`cases`), recomputes its deadlines
+(`deadlines`), brings the lawyers' reminders up to date and queues the subscribers' notices
+(`reminders`).
+
+This layer sits above the apps it orchestrates: it imports them, none of them imports it. Pages,
+API views, the admin, management commands and the demo call `actions.*` for these writes and
+`<app>.services` for the writes that stay inside one app.
+"""
