@@ -360,26 +360,26 @@ PERMISSIONS_POLICY["publickey-credentials-get"] = ["self"]
 
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "tracker.api.schema.TrackerAutoSchema",
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "tracker.api.negotiation.JsonFirstContentNegotiation",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.TrackerAutoSchema",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.JsonFirstContentNegotiation",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "apitokens.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",  # the browsable API
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["cases.api.permissions.WriteScope"],
-    # JSON first (the browsable API's forms still post form data); tracker/api/parsers.py.
+    "DEFAULT_PERMISSION_CLASSES": ["api.cases.permissions.WriteScope"],
+    # JSON first (the browsable API's forms still post form data); api/parsers.py.
     "DEFAULT_PARSER_CLASSES": [
-        "tracker.api.parsers.UnicodeJSONParser",
+        "api.parsers.UnicodeJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "tracker.api.pagination.StableCursorPagination",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.StableCursorPagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "tracker.api.errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "tracker.api.throttling.TokenRateThrottle",
-        "tracker.api.throttling.AnonAddressThrottle",
+        "api.throttling.TokenRateThrottle",
+        "api.throttling.AnonAddressThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "token": env.str("API_RATE_TOKEN", default="1200/min"),

@@ -24,10 +24,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from standardwebhooks import Webhook
 
+from api.changes.readers import FEED_READERS
+from api.changes.rendering import FeedReader, feed_page_body
 from cases.models import Membership
 from cases.selectors import OrganizationReader
-from changes.api.readers import FEED_READERS
-from changes.api.rendering import FeedReader, feed_page_body
 from changes.selectors import (
     CursorExpired,
     FeedCursor,

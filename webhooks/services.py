@@ -17,9 +17,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from api.changes.readers import FEED_READERS
 from cases.models import Membership, Organization
 from cases.selectors import OrganizationReader
-from changes.api.readers import FEED_READERS
 from changes.registry import feed_types
 from changes.selectors import FeedCursor, changes_settled_through, changes_visible_to
 from webhooks.models import Delivery, Endpoint, EndpointSecret

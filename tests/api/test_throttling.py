@@ -9,8 +9,8 @@ from limits.errors import StorageError
 from limits.storage import RedisStorage
 from rest_framework.test import APIClient
 
+from api import throttling
 from tests.api.conftest import client_with_token
-from tracker.api import throttling
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from rest_framework.test import APIClient
 
+from api.cases.serializers import ALL, DeadlineSerializer
 from cases import services
-from cases.api.serializers import ALL, DeadlineSerializer
 from changes.models import Change
 from deadlines import services as deadline_services
 from deadlines.models import Deadline

@@ -21,9 +21,9 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import connection
 from django.utils import translation
 
+from api.changes.views import FEED_READERS
 from cases import services
 from cases.models import Membership
-from changes.api.views import FEED_READERS
 from deadlines import services as deadline_services
 from deadlines.models import Deadline
 from examples.sync_client import DEADLINE_COLUMNS, SyncClient

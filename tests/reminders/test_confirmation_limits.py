@@ -10,9 +10,9 @@ from django.core import mail
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from api.throttling import throttle_counts_reset
 from reminders.models import ConfirmationSend, Subscription, subscriber_email_hash
 from tests.factories import CaseFactory
-from tracker.api.throttling import throttle_counts_reset
 from tracker.celery import app
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 from rest_framework import serializers
 
-from cases.api.serializers import (
+from api.cases.serializers import (
     AppealSerializer,
     CaseSerializer,
     CourtSerializer,
@@ -18,10 +18,10 @@ from cases.api.serializers import (
     PartySerializer,
     RulingSerializer,
 )
+from api.documents.serializers import DocumentSerializer
 from cases.models import Appeal, Court, Hearing, Party, Ruling
 from cases.selectors import cases_visible_to, cases_with_tag_names, visible_through_case
 from deadlines.selectors import deadlines_visible_to
-from documents.api.serializers import DocumentSerializer
 from documents.selectors import documents_visible_to
 
 Reader = tuple[Callable[[Any], QuerySet[Any]], type[serializers.BaseSerializer]]

@@ -6,7 +6,7 @@ request in building and compiling the ORM queryset (the visibility rule's member
 the cursor's filter, the JSON annotation); the issue asks the list to stay within 3x of reading
 the page with one raw query. The statement is fixed per audience: visibility from
 cases.selectors.case_visibility_sql (with the organizations already read with the caller's
-token), each row's JSON from cases/api/sql_json.py, keyset order on the primary key.
+token), each row's JSON from api/cases/sql_json.py, keyset order on the primary key.
 
 `CasePageQuery` offers DRF's CursorPagination the few QuerySet operations it uses (order_by on
 the id, one `id__lt`/`id__gt` filter, one slice), so cursors, page sizes and next/previous links

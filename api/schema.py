@@ -1,6 +1,6 @@
 """How the API describes itself (drf-spectacular): what a generated client needs beyond the
-serializers. Every operation gets a summary, the error envelope (tracker/api/errors.py) on each
-4xx it can answer, and the HTTP headers of the conditional requests (tracker/api/conditional.py)
+serializers. Every operation gets a summary, the error envelope (api/errors.py) on each
+4xx it can answer, and the HTTP headers of the conditional requests (api/conditional.py)
 and of throttling. The committed openapi.json (`make openapi`) is this module's output;
 tests/api/test_contract.py checks it with redocly and with clients generated from it.
 """
@@ -15,7 +15,7 @@ from django.utils import translation
 from drf_spectacular.openapi import AutoSchema
 from rest_framework.permissions import SAFE_METHODS, AllowAny
 
-from tracker.api.errors import ErrorSerializer
+from api.errors import ErrorSerializer
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -91,7 +91,7 @@ class TrackerAutoSchema(AutoSchema):
     def _map_basic_serializer(self, serializer: Any, direction: Any) -> dict[str, Any]:
         schema: dict[str, Any] = super()._map_basic_serializer(serializer, direction)
         if getattr(serializer, "closed_object", False):
-            # The server refuses keys it does not know (cases/api/serializers.py: translations).
+            # The server refuses keys it does not know (api/cases/serializers.py: translations).
             schema["additionalProperties"] = False
         description = _own_doc(type(serializer))
         if description:
@@ -103,7 +103,7 @@ class TrackerAutoSchema(AutoSchema):
     def get_auth(self) -> list[dict[str, list[str]]]:
         """drf-spectacular's requirements, plus `{}` (no credentials) where an anonymous caller
         reads: the permissions of such views say so with `anonymous_reads = True`
-        (cases.api.permissions), which drf-spectacular cannot know for a custom class."""
+        (api.cases.permissions), which drf-spectacular cannot know for a custom class."""
         auths: list[dict[str, list[str]]] = super().get_auth()
         permissions = self.view.get_permissions()
         anonymous_reads = bool(permissions) and all(getattr(p, "anonymous_reads", False) for p in permissions)

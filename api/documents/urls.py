@@ -1,6 +1,6 @@
 from django.urls import path
 
-from documents.api.views import CaseDossierRequestApi, DocumentFileApi, DossierDetailApi
+from api.documents.views import CaseDossierRequestApi, DocumentFileApi, DossierDetailApi
 
 urlpatterns = [
     path("cases/<int:case_id>/dossiers/", CaseDossierRequestApi.as_view(), name="api-case-dossiers"),

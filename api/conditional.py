@@ -13,7 +13,7 @@ from typing import Any
 
 from rest_framework.request import Request
 
-from tracker.api.errors import PreconditionFailed
+from api.errors import PreconditionFailed
 
 _VERSION = re.compile(r'^(?:W/)?"v?(\d+)(?:-[0-9a-f]+)?"$')
 

@@ -9,11 +9,11 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.reminders.serializers import SubscribeSerializer, SubscriptionSerializer
+from api.throttling import AnonAddressThrottle
 from cases.selectors import cases_visible_to
 from reminders import services
-from reminders.api.serializers import SubscribeSerializer, SubscriptionSerializer
 from reminders.models import Subscription
-from tracker.api.throttling import AnonAddressThrottle
 
 
 class SubscribeThrottle(AnonAddressThrottle):

@@ -13,7 +13,7 @@ from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from cases.api.permissions import member_organizations
+from api.cases.permissions import member_organizations
 from cases.models import Appeal, Case, Court, Docket, Hearing, Jurisdiction, Party, Ruling
 from cases.selectors import cases_matching, text_search
 from tracker.validation import event_date_validate

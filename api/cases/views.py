@@ -22,11 +22,10 @@ from rest_framework.response import Response
 
 from accesslog.models import AccessRecord
 from accesslog.services import CONTACT_FIELDS, AccessEntry, access_log_record, case_read_entries, has_contacts
-from cases import services
-from cases.api import filters, sql_json
-from cases.api.case_page import CasePageQuery
-from cases.api.permissions import ReferenceDataWriters, WriteScope, member_organizations, require_writer
-from cases.api.serializers import (
+from api.cases import filters, sql_json
+from api.cases.case_page import CasePageQuery
+from api.cases.permissions import ReferenceDataWriters, WriteScope, member_organizations, require_writer
+from api.cases.serializers import (
     AllOrganizations,
     AppealSerializer,
     CaseDetailSerializer,
@@ -37,6 +36,10 @@ from cases.api.serializers import (
     RulingDetailSerializer,
     RulingSerializer,
 )
+from api.conditional import etag_for, expected_version_from, if_none_match_hits
+from api.errors import PreconditionFailed
+from api.language import LANG_PARAMETER, lang_parameters, request_content_language
+from cases import services
 from cases.models import Appeal, Case, Court, Hearing, Party, Ruling
 from cases.redaction import CaseRedactors
 from cases.selectors import (
@@ -48,9 +51,6 @@ from cases.selectors import (
 )
 from deadlines.models import Deadline
 from deadlines.selectors import deadlines_for_case
-from tracker.api.conditional import etag_for, expected_version_from, if_none_match_hits
-from tracker.api.errors import PreconditionFailed
-from tracker.api.language import LANG_PARAMETER, lang_parameters, request_content_language
 
 PAGINATION_PARAMETERS = {"cursor", "page_size"}
 ALWAYS_ALLOWED = {"format", LANG_PARAMETER}
@@ -130,7 +130,7 @@ class DomainViewSet(StrictQueryParametersMixin, viewsets.ModelViewSet):
     """CRUD through the services. Subclasses name the services and the keyword for the record."""
 
     permission_classes = [WriteScope]
-    # Each record has a version: details carry an ETag and writes take If-Match (tracker/api/schema.py).
+    # Each record has a version: details carry an ETag and writes take If-Match (api/schema.py).
     versioned_records = True
     lookup_value_regex = r"[0-9]+"
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
@@ -295,7 +295,7 @@ class CaseViewSet(DomainViewSet):
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """The same page as DRF's list, each case's JSON made by PostgreSQL in the page's one query
-        (cases/api/sql_json.py; bench/api.py measured most of the list's CPU in building model
+        (api/cases/sql_json.py; bench/api.py measured most of the list's CPU in building model
         instances and serializer fields). The browsable API and other databases take DRF's path."""
         if not (sql_json.available() and request.accepted_renderer.format == "json"):
             return super().list(request, *args, **kwargs)

@@ -25,6 +25,7 @@ from rest_framework.relations import PKOnlyObject
 from rest_framework.settings import api_settings
 from timezone_field.rest_framework import TimeZoneSerializerField
 
+from api.language import unknown_language_message
 from cases.content import (
     active_content_language,
     content_languages,
@@ -36,7 +37,6 @@ from cases.models import Appeal, Case, Court, Hearing, Organization, Party, Ruli
 from cases.redaction import CaseRedactors, redact_record
 from cases.selectors import Instance, cases_visible_to, tag_names_of
 from deadlines.models import Deadline
-from tracker.api.language import unknown_language_message
 from tracker.validation import event_date_validate, time_zone_names
 
 
@@ -90,7 +90,7 @@ class TagNamesField(serializers.ListField):
 
 def content_language_of(context: dict[str, Any]) -> str:
     """The language a serializer reads translated fields in: the context's, else the active one
-    (the API views activate the request's: tracker/api/language.py)."""
+    (the API views activate the request's: api/language.py)."""
     return context.get("content_language") or active_content_language()
 
 
@@ -107,7 +107,7 @@ class LanguageTextsSerializer(serializers.Serializer):
     """One field's text in every language; null where there is no translation. (Described for
     the schema; TranslationsSerializer reads and checks it.)"""
 
-    closed_object = True  # an unknown language is refused: `additionalProperties: false` (tracker/api/schema.py)
+    closed_object = True  # an unknown language is refused: `additionalProperties: false` (api/schema.py)
 
     def get_fields(self) -> dict[str, serializers.Field]:
         return {
@@ -142,7 +142,7 @@ class TranslationsSerializer(serializers.Serializer):
     def to_internal_value(self, data: Any) -> dict[str, str]:
         """{"title": {"ru": "..."}} -> {"title_ru": "..."}. Unknown fields or languages are errors,
         each message naming its place ("title.xx: ..."): the API's error shape lists a field's
-        messages flat (tracker/api/errors.py)."""
+        messages flat (api/errors.py)."""
         if not isinstance(data, dict):
             raise serializers.ValidationError(
                 translation.gettext('Give an object: {field: {language: text}}, e.g. {"title": {"ru": "..."}}.')

@@ -5,7 +5,7 @@ from typing import Any
 from django.urls import reverse
 from rest_framework import serializers
 
-from cases.api.serializers import PrivateFieldsMixin
+from api.cases.serializers import PrivateFieldsMixin
 from documents.models import Document, Dossier
 
 

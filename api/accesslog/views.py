@@ -13,8 +13,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accesslog import selectors
-from accesslog.api.serializers import AccessRecordSerializer
 from accesslog.models import AccessRecord
+from api.accesslog.serializers import AccessRecordSerializer
 
 
 class AccessLogApi(generics.ListAPIView):

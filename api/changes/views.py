@@ -5,7 +5,7 @@ A record with translated fields carries them all in `data.translations` (and `da
 in the request's language, `?lang=` or Accept-Language): a replica keeps every language, and an
 edit of one translation is an upsert with a new version like any other edit.
 A record the caller can no longer see (deleted, or its case turned private) comes as a delete.
-The page itself is built in changes/api/rendering.py (webhooks push the same pages).
+The page itself is built in api/changes/rendering.py (webhooks push the same pages).
 """
 
 from __future__ import annotations
@@ -18,14 +18,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.api import sql_json
-from cases.api.permissions import member_organizations
-from changes.api.readers import FEED_READERS
-from changes.api.rendering import CHANGE_ITEM_FIELDS, FeedReader, feed_items, feed_page_json
-from changes.api.serializers import ChangePageSerializer
+from api.cases import sql_json
+from api.cases.permissions import member_organizations
+from api.changes.readers import FEED_READERS
+from api.changes.rendering import CHANGE_ITEM_FIELDS, FeedReader, feed_items, feed_page_json
+from api.changes.serializers import ChangePageSerializer
+from api.errors import ErrorSerializer, Gone
+from api.language import LANG_PARAMETER, lang_parameters, request_content_language
 from changes.selectors import CursorExpired, CursorInvalid, FeedCursor, changes_visible_to
-from tracker.api.errors import ErrorSerializer, Gone
-from tracker.api.language import LANG_PARAMETER, lang_parameters, request_content_language
 
 __all__ = ["CHANGE_ITEM_FIELDS", "DEFAULT_LIMIT", "FEED_READERS", "MAX_LIMIT", "ChangeFeedApi"]
 

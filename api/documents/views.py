@@ -16,12 +16,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accesslog.models import AccessRecord
+from api.documents.serializers import DossierRequestSerializer, DossierSerializer
+from api.errors import ErrorSerializer
+from api.throttling import AnonAddressThrottle
 from cases.selectors import cases_visible_to
 from documents import selectors, services
-from documents.api.serializers import DossierRequestSerializer, DossierSerializer
 from documents.downloads import document_download_record, document_file_or_404
-from tracker.api.errors import ErrorSerializer
-from tracker.api.throttling import AnonAddressThrottle
 
 
 class DossierRequestThrottle(AnonAddressThrottle):

@@ -8,9 +8,9 @@ from __future__ import annotations
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
-from changes.api.readers import FEED_READERS
+from api.changes.readers import FEED_READERS
+from api.schema import with_article
 from changes.models import Change
-from tracker.api.schema import with_article
 
 
 def _type_field(type_name: str) -> serializers.Field:

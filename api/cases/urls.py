@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from cases.api import views
+from api.cases import views
 
 router = DefaultRouter(trailing_slash=True)
 router.register("courts", views.CourtViewSet, basename="court")

@@ -30,7 +30,7 @@ from django.utils import timezone
 from rest_framework import serializers
 from timezone_field.rest_framework import TimeZoneSerializerField
 
-from cases.api.serializers import (
+from api.cases.serializers import (
     AllOrganizations,
     CaseSerializer,
     FastReadMixin,

@@ -17,11 +17,11 @@ from django.db.models.expressions import RawSQL
 from rest_framework import serializers
 from rest_framework.utils.encoders import JSONEncoder
 
-from cases.api import sql_json
-from cases.api.permissions import OrganizationIds
+from api.cases import sql_json
+from api.cases.permissions import OrganizationIds
+from api.changes.readers import FEED_READERS
 from cases.redaction import PUBLIC_TEXT_FIELDS, CaseRedactors
 from cases.selectors import bigint_array
-from changes.api.readers import FEED_READERS
 from changes.models import Change
 from changes.selectors import ChangeRow, User
 
@@ -94,7 +94,7 @@ def _preload_redactors(reader: FeedReader, records: Sequence[Any]) -> None:
 
 def feed_page_json(reader: FeedReader, rows: Sequence[ChangeRow], *, next_cursor: str, has_more: bool) -> str:
     """The page's JSON text, each record's JSON made by PostgreSQL in the query that reads it
-    (cases/api/sql_json.py): no model instances, no serializer fields, no json.dumps of the
+    (api/cases/sql_json.py): no model instances, no serializer fields, no json.dumps of the
     records (bench/api.py: the initial sync's CPU went mostly there). PostgreSQL only; a type
     with a field only Python gives (a deadline's steps in the reader's language) is serialized."""
     last_mention, wanted = _wanted(rows)
@@ -121,7 +121,7 @@ def feed_page_json(reader: FeedReader, rows: Sequence[ChangeRow], *, next_cursor
             queryset_for(reader.user)
             .filter(_pk_in(model, ids))
             .order_by()  # the models' default orderings would only add a sort
-            .annotate(feed_json=RawSQL(sql, params))  # noqa: S611 (cases/api/sql_json.py: values are parameters)
+            .annotate(feed_json=RawSQL(sql, params))  # noqa: S611 (api/cases/sql_json.py: values are parameters)
         )
         model_name = model._meta.model_name
         if model_name not in PUBLIC_TEXT_FIELDS:  # courts, deadlines: no case text outsiders read

@@ -1,5 +1,5 @@
 from django.urls import path
 
-from changes.api.views import ChangeFeedApi
+from api.changes.views import ChangeFeedApi
 
 urlpatterns = [path("changes/", ChangeFeedApi.as_view(), name="changes")]

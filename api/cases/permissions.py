@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, permissions
 from rest_framework.request import Request
 
+from api.cases.serializers import ALL, AllOrganizations
 from apitokens.models import ApiToken
-from cases.api.serializers import ALL, AllOrganizations
 from cases.models import Membership
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ class WriteScope(permissions.BasePermission):
     """Anyone reads (what they may see); writing needs a logged-in user or a read-write token."""
 
     message = "This API token is read-only."
-    anonymous_reads = True  # the OpenAPI schema lists "no credentials" for reads (tracker/api/schema.py)
+    anonymous_reads = True  # the OpenAPI schema lists "no credentials" for reads (api/schema.py)
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         if request.method in permissions.SAFE_METHODS:
