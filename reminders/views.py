@@ -17,7 +17,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from api.throttling import rate_hit
 from cases.content import active_content_language, content_languages, localized, supported_language
 from cases.redaction import read_as_outsider
 from cases.selectors import cases_visible_to
@@ -32,6 +31,7 @@ from reminders.forms import (
 )
 from reminders.models import Subscription
 from tracker.client_address import client_address
+from tracker.rate_limits import rate_hit
 
 
 @require_http_methods(["GET", "POST"])

@@ -20,9 +20,9 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from api.throttling import throttle_counts_reset
 from tests.api.conftest import client_with_token
 from tests.factories import CaseFactory, CourtFactory, MembershipFactory, PartyFactory, RulingFactory, UserFactory
+from tracker.rate_limits import throttle_counts_reset
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ import pypdf
 import pytest
 from django.core.management import call_command
 
-from api.throttling import throttle_counts_reset
 from cases.models import Case
+from tracker.rate_limits import throttle_counts_reset
 
 
 @pytest.fixture(autouse=True)

@@ -10,10 +10,10 @@ from django.core import mail
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from api.throttling import throttle_counts_reset
 from reminders.models import ConfirmationSend, Subscription, subscriber_email_hash
 from tests.factories import CaseFactory
 from tracker.celery import app
+from tracker.rate_limits import throttle_counts_reset
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/subscriptions/"

@@ -8,13 +8,13 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from api.cases.serializers import TimeZoneField
-from api.throttling import throttle_counts_reset
 from cases import services
 from cases.models import Case
 from reminders.calendar import hearings_calendar
 from tests.api.conftest import client_with_token
 from tests.factories import CaseFactory, CourtFactory, HearingFactory, MembershipFactory
 from tests.reminders.test_feeds import calendar_text
+from tracker.rate_limits import throttle_counts_reset
 
 pytestmark = pytest.mark.django_db
 
