@@ -192,7 +192,10 @@ def endpoint_deliver_batch(*, target: Target, transport: Transport) -> Sent:
     limit = settings.WEBHOOKS_BATCH_SIZE
     try:
         page = changes_visible_to(
-            user=target.reader.user, after=target.cursor, limit=limit, object_types=target.types or None
+            organizations=target.reader.member_organizations,
+            after=target.cursor,
+            limit=limit,
+            object_types=target.types or None,
         )
     except CursorExpired:
         _disable(claim, reason=_("Its position is older than the change log keeps: replay it from the start."))

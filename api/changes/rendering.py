@@ -21,9 +21,9 @@ from api.cases import sql_json
 from api.cases.permissions import OrganizationIds
 from api.changes.readers import FEED_READERS
 from cases.redaction import PUBLIC_TEXT_FIELDS, CaseRedactors
-from cases.selectors import bigint_array
+from cases.selectors import User, bigint_array
 from changes.models import Change
-from changes.selectors import ChangeRow, User
+from changes.selectors import ChangeRow
 
 CHANGE_ITEM_FIELDS: dict[str, serializers.Field] = {
     "type": serializers.ChoiceField(choices=sorted(FEED_READERS)),

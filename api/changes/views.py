@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from api.cases import sql_json
 from api.cases.permissions import member_organizations
+from api.cases.serializers import AllOrganizations
 from api.changes.readers import FEED_READERS
 from api.changes.rendering import CHANGE_ITEM_FIELDS, FeedReader, feed_items, feed_page_json
 from api.changes.serializers import ChangePageSerializer
@@ -75,7 +76,12 @@ class ChangeFeedApi(APIView):
         since = request.query_params.get("since")
         try:
             after = FeedCursor.decode(since) if since else None
-            page = changes_visible_to(user=request.user, after=after, limit=limit)
+            organizations = member_organizations(request)
+            page = changes_visible_to(
+                organizations=None if isinstance(organizations, AllOrganizations) else organizations,
+                after=after,
+                limit=limit,
+            )
         except CursorInvalid as exc:
             raise exceptions.ValidationError({"since": [str(exc)]}) from exc
         except CursorExpired as exc:
