@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from standardwebhooks import Webhook
 
+from api.cases.permissions import organization_ids_or_none
 from api.changes.readers import FEED_READERS
 from api.changes.rendering import FeedReader, feed_page_body
 from cases.models import Membership
@@ -192,7 +193,7 @@ def endpoint_deliver_batch(*, target: Target, transport: Transport) -> Sent:
     limit = settings.WEBHOOKS_BATCH_SIZE
     try:
         page = changes_visible_to(
-            organizations=target.reader.member_organizations,
+            organizations=organization_ids_or_none(target.reader.member_organizations),
             after=target.cursor,
             limit=limit,
             object_types=target.types or None,

@@ -19,6 +19,11 @@ if TYPE_CHECKING:
 OrganizationIds = frozenset[int] | AllOrganizations
 
 
+def organization_ids_or_none(organizations: OrganizationIds) -> frozenset[int] | None:
+    """The ids, or None for ALL: how selectors that take organization ids hear "every one"."""
+    return None if isinstance(organizations, AllOrganizations) else organizations
+
+
 def _memberships(request: Request) -> tuple[OrganizationIds, OrganizationIds]:
     """(organizations the caller is a member of, those where it writes), read once per request."""
     cached = getattr(request, "_tracker_memberships", None)

@@ -19,8 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.cases import sql_json
-from api.cases.permissions import member_organizations
-from api.cases.serializers import AllOrganizations
+from api.cases.permissions import member_organizations, organization_ids_or_none
 from api.changes.readers import FEED_READERS
 from api.changes.rendering import CHANGE_ITEM_FIELDS, FeedReader, feed_items, feed_page_json
 from api.changes.serializers import ChangePageSerializer
@@ -76,12 +75,8 @@ class ChangeFeedApi(APIView):
         since = request.query_params.get("since")
         try:
             after = FeedCursor.decode(since) if since else None
-            organizations = member_organizations(request)
-            page = changes_visible_to(
-                organizations=None if isinstance(organizations, AllOrganizations) else organizations,
-                after=after,
-                limit=limit,
-            )
+            organizations = organization_ids_or_none(member_organizations(request))
+            page = changes_visible_to(organizations=organizations, after=after, limit=limit)
         except CursorInvalid as exc:
             raise exceptions.ValidationError({"since": [str(exc)]}) from exc
         except CursorExpired as exc:
