@@ -43,7 +43,6 @@ from cases.models import (
     Tag,
 )
 from cases.redaction import hidden_name_warnings
-from deadlines.inlines import DeadlineInline
 from tracker.validation import event_date_validate
 
 
@@ -431,7 +430,6 @@ class AppealInline(TranslatedServiceInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-@admin.register(Case)
 class CaseAdmin(CaseScopedMixin, SideBySideLanguages, TranslationAdmin[Case], SimpleHistoryAdmin):  # type: ignore[misc]
     scope_organization = "organization"
     list_display = ["title", "organization", "status", "is_public", "filed_on", "next_hearing", "updated_at"]
@@ -558,7 +556,6 @@ class HearingAdmin(CaseScopedMixin, SideBySideLanguages, TranslationAdmin[Hearin
         return f"{text} {obj.court.time_zone}" + (" (time TBC)" if obj.time_to_be_confirmed else "")
 
 
-@admin.register(Ruling)
 class RulingAdmin(CaseScopedMixin, SideBySideLanguages, TranslationAdmin[Ruling], SimpleHistoryAdmin):  # type: ignore[misc]
     list_display = ["case", "court", "decided_on", "final_form_on", "outcome", "in_force"]
     list_filter = ["outcome", "in_force", "court"]
@@ -572,7 +569,6 @@ class RulingAdmin(CaseScopedMixin, SideBySideLanguages, TranslationAdmin[Ruling]
     list_select_related = ["case", "court"]
     date_hierarchy = "decided_on"
     autocomplete_fields = ["case", "court"]
-    inlines = [DeadlineInline]
 
 
 @admin.register(Appeal)

@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "changes",
     "webhooks",
     "accesslog",
+    "siteadmin",  # the admin pages that span apps (siteadmin/admin.py)
+    "demo",
 ]
 
 MIDDLEWARE = [

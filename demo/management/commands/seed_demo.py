@@ -3,7 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cases.demo import DEMO_ACCOUNTS, demo_seed
+from demo.data import DEMO_ACCOUNTS, demo_seed
 
 
 class Command(BaseCommand):
