@@ -1,7 +1,7 @@
 """Content negotiation with a short way for what nearly every REST client sends.
 
 DRF's default parses the Accept header into media types and matches each renderer against
-them on every request; bench/api.py measured that at a tenth of a case-list request. A client
+them on every request, a measurable part of a case-list request (bench/RESULTS.md). A client
 that sends no Accept header, `*/*` or plain `application/json` (and no `?format=`) gets what
 DRF would give it, the JSON renderer, without the parsing; everything else (a browser asking
 for HTML, media type parameters, `?format=api`) takes DRF's own path.

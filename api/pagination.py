@@ -77,8 +77,7 @@ class StableCursorPagination(CursorPagination):
 
     def encode_cursor(self, cursor: Cursor) -> str:
         """DRF's link (the same URL: parameters sorted, the cursor among them), with the page's
-        own URL taken apart once for both links instead of once per link (bench/api.py: the two
-        links were a tenth of a case-list request)."""
+        own URL taken apart once for both links instead of once per link (bench/RESULTS.md)."""
         tokens: dict[str, Any] = {}
         if cursor.offset != 0:
             tokens["o"] = str(cursor.offset)

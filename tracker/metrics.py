@@ -35,8 +35,8 @@ def celery_queue_length(queue: str = "celery") -> int:
         return connection.default_channel.queue_declare(queue=queue, passive=False).message_count
 
 
-# The apps' own figures (reminders' deliveries, dossier renders): each app registers a function
-# that reads them at scrape time (its AppConfig.ready), so this kernel module imports no app.
+# The apps' own figures: each app registers a function that reads them at scrape time (from its
+# AppConfig.ready), so this kernel module imports no app.
 MetricsCollect = Callable[[], Iterable[Metric]]
 _app_collectors: list[MetricsCollect] = []
 

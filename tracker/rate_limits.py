@@ -1,5 +1,4 @@
-"""Request rates counted per scope and client: the API's throttles (api/throttling.py) and the
-pages that limit a form (the reminders' subscribe page) share one count.
+"""Request rates counted per scope and client, one count for every web process.
 
 Counted with `limits` (the library behind Flask-Limiter) in Redis whenever REDIS_URL is set, so
 every web process shares the count. Why not DRF's SimpleRateThrottle: it keeps each client's
@@ -54,7 +53,7 @@ def rate_item(rate: str) -> RateLimitItem:
 
 def rate_hit(*, scope: str, rate: str, ident: str) -> float | None:
     """Count one request of `ident` in `scope`: None if within `rate`, else the seconds until
-    the oldest counted request leaves the window (for Retry-After). Pages call it too."""
+    the oldest counted request leaves the window (for Retry-After)."""
     item = rate_item(rate)
     try:
         if _limiter().hit(item, scope, ident):

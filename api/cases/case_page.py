@@ -1,9 +1,9 @@
 """The case list's page, read with one SQL statement written here rather than built with the
 ORM on every request.
 
-Why: bench/api.py's profile of `GET /api/v1/cases/` (no filters, JSON) put about half of the
-request in building and compiling the ORM queryset (the visibility rule's membership subquery,
-the cursor's filter, the JSON annotation); the issue asks the list to stay within 3x of reading
+Why: building and compiling the ORM queryset (the visibility rule's membership subquery, the
+cursor's filter, the JSON annotation) was much of `GET /api/v1/cases/` (bench/api.py; the
+figures are in bench/RESULTS.md); the issue asks the list to stay within 3x of reading
 the page with one raw query. The statement is fixed per audience: visibility from
 cases.selectors.case_visibility_sql (with the organizations already read with the caller's
 token), each row's JSON from api/cases/sql_json.py, keyset order on the primary key.

@@ -266,8 +266,7 @@ class TranslatedContentMixin(serializers.ModelSerializer):
 
 class FastReadMixin(serializers.ModelSerializer):
     """Reads plain model attributes directly instead of DRF's generic per-field path
-    (get_attribute + to_representation, ~35 µs a field: most of a list page's time in
-    bench/api.py). Only field types whose DRF representation is trivially the attribute (or its
+    (get_attribute + to_representation: most of a list page's time, bench/RESULTS.md). Only field types whose DRF representation is trivially the attribute (or its
     ISO date, or a key) take the short path; the rest go through DRF as usual.
     tests/api/test_serializers.py checks the output is identical to DRF's."""
 

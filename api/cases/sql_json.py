@@ -2,8 +2,8 @@
 feed): the row's JSON text comes out of the same query that reads it, and Python only joins
 the texts, with no model instances, no per-field serializer calls and no json.dumps.
 
-Why: bench/api.py's profile of the case list spent most of its CPU building model instances
-and running the serializers' fields; the issue asks the list to stay within 3x of reading the
+Why: the case list spent most of its CPU building model instances and running the
+serializers' fields (bench/RESULTS.md); the issue asks the list to stay within 3x of reading the
 page with one raw query.
 
 The SQL is derived from the serializers' own field lists (FastReadMixin's read plan), with the
@@ -300,8 +300,8 @@ def redacted_texts(
 def plain_rows(queryset: QuerySet[Any]) -> QuerySet[Any]:
     """`queryset` read with Django's own values()/values_list(). django-modeltranslation's
     versions build a dict per row to apply its fallbacks to translated fields; rows of keys and
-    SQL-made JSON carry none, and on the sync feed that per-row work doubled the CPU a record
-    cost (bench/api.py: 31,800 records per CPU second against 60,000)."""
+    SQL-made JSON carry none, and on the sync feed that per-row work was a record's main CPU
+    cost (bench/RESULTS.md)."""
     rewrite = getattr(queryset, "rewrite", None)
     return rewrite(False) if rewrite is not None else queryset
 
