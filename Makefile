@@ -78,6 +78,7 @@ services-check:
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 types: install-dev
 	$(BIN)/mypy .

@@ -6,7 +6,7 @@ PostgreSQL, a trigger refuses UPDATE (migration 0002). Rows older than ACCESS_LO
 deleted (accesslog.services.access_log_prune).
 
 Placed above `cases` (it points at organizations and cases) and below the apps that record
-reads (cases/api, documents, web), which call accesslog.services.access_log_record.
+reads (api/cases, documents, web), which call accesslog.services.access_log_record.
 """
 
 from __future__ import annotations

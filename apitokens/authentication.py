@@ -22,7 +22,7 @@ def _lookup_sql() -> tuple[str, list[str], list[str]]:
     Written as SQL rather than built with the ORM on every request: bench/api.py measured the
     ORM's building and compiling of this query at about a third of a whole case-list request.
     The column lists come from the models' metadata, so a field added to either model is read
-    too. The memberships come in the same statement (cases.api.permissions reads them): one
+    too. The memberships come in the same statement (api.cases.permissions reads them): one
     round trip. Each process remembers the row while nothing that bears on it changes
     (apitokens/cache.py), so a revoked token or a removed membership still counts from the very
     next request."""

@@ -49,11 +49,6 @@ def field_in(obj: Any, field: str, language: str) -> str:
     return value or ""
 
 
-def translations_of(obj: Any, field: str) -> dict[str, str]:
-    """``{language: text}`` for every content language, "" where that translation is missing."""
-    return {language: field_in(obj, field, language) for language in content_languages()}
-
-
 @dataclass(frozen=True)
 class Localized:
     """A text as a reader gets it: the words, the language they are in, and whether that is a fallback."""

@@ -1,7 +1,7 @@
 """The litigation domain: who litigates, where, and what happened in court.
 
 Rules that span rows (an appeal goes to another court, nothing is decided before filing, ...)
-live in `cases/services.py`; what a single row can check is a database constraint here.
+live in `cases/services/`; what a single row can check is a database constraint here.
 Every editable record carries `version`, raised by each service write, so a client holding an
 old copy can be told its update would overwrite someone else's (lost-update detection).
 """

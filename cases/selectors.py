@@ -65,7 +65,7 @@ def case_visibility_sql(*, organizations: Collection[int] | None) -> tuple[str, 
     """cases_visible_to's rule as an SQL condition on a "cases_case" row, for a caller whose
     organizations are already known (the API reads them with the token): public cases, and
     those of `organizations`; None stands for a superuser (every case). For hot read paths
-    that write their own statement (cases/api/case_page.py); tests/api/test_case_page.py checks
+    that write their own statement (api/cases/case_page.py); tests/api/test_case_page.py checks
     it selects what cases_visible_to does."""
     if organizations is None:
         return "TRUE", []

@@ -80,40 +80,5 @@ def feed_type_of(model: type[models.Model]) -> FeedType | None:
     return _BY_MODEL.get(model)
 
 
-def feed_type_named(name: str) -> FeedType | None:
-    return _BY_NAME.get(name)
-
-
 def feed_types() -> list[FeedType]:
     return list(_BY_NAME.values())
-
-
-def _register_litigation() -> None:
-    from cases.models import Appeal, Case, Court, Hearing, Party, Ruling
-
-    def case_dependents(case: Case) -> Iterable[tuple[models.Model, str]]:
-        for related in (case.parties.all(), case.hearings.all(), case.rulings.all(), case.appeals.all()):
-            for instance in related:
-                yield instance, "delete"
-
-    def party_dependents(party: Party) -> Iterable[tuple[models.Model, str]]:
-        # Party.represents and Appeal.appellant are SET_NULL.
-        for appeal in Appeal.objects.filter(appellant=party):
-            yield appeal, "upsert"
-        for representative in Party.objects.filter(represents=party):
-            yield representative, "upsert"
-
-    def ruling_dependents(ruling: Ruling) -> Iterable[tuple[models.Model, str]]:
-        for appeal in Appeal.objects.filter(decided_by=ruling):  # SET_NULL
-            yield appeal, "upsert"
-
-    def court_dependents(court: Court) -> Iterable[tuple[models.Model, str]]:
-        for lower in Court.objects.filter(appeals_to=court):  # SET_NULL
-            yield lower, "upsert"
-
-    register(Court, "court", dependents_on_delete=court_dependents)
-    register(Case, "case", case_of=lambda case: case, dependents_on_delete=case_dependents)
-    register(Party, "party", case_of=lambda party: party.case, dependents_on_delete=party_dependents)
-    register(Hearing, "hearing", case_of=lambda hearing: hearing.case)
-    register(Ruling, "ruling", case_of=lambda ruling: ruling.case, dependents_on_delete=ruling_dependents)
-    register(Appeal, "appeal", case_of=lambda appeal: appeal.case)

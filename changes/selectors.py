@@ -27,17 +27,11 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from django.contrib.auth.models import AnonymousUser
-from django.contrib.auth.models import User as UserModel
 from django.db import connection
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
-from cases.models import Membership
-from cases.selectors import OrganizationReader
 from changes.models import Change, ChangeLogPruned
-
-User = UserModel | AnonymousUser | OrganizationReader | None
 
 
 class CursorInvalid(ValueError):
@@ -83,22 +77,25 @@ class ChangePage:
     next: FeedCursor
 
 
-def _audience(user: User) -> Q | None:
-    if isinstance(user, UserModel) and user.is_superuser:
+def _audience(organizations: Collection[int] | None) -> Q | None:
+    if organizations is None:
         return None
     condition = Q(audience_public=True)
-    if isinstance(user, OrganizationReader):
-        return condition | Q(organization_id=user.organization_id)
-    if isinstance(user, UserModel):
-        condition |= Q(organization_id__in=Membership.objects.filter(user=user).values("organization_id"))
+    if organizations:
+        condition |= Q(organization_id__in=sorted(organizations))
     return condition
 
 
 def changes_visible_to(
-    *, user: User, after: FeedCursor | None, limit: int, object_types: Collection[str] | None = None
+    *,
+    organizations: Collection[int] | None,
+    after: FeedCursor | None,
+    limit: int,
+    object_types: Collection[str] | None = None,
 ) -> ChangePage:
-    """The next `limit` changes after `after` (None: from the start) that `user` may learn of,
-    in commit order, and the cursor to continue from; only of `object_types` when given (a
+    """The next `limit` changes after `after` (None: from the start) that a reader may learn of,
+    in commit order: public ones and those of the reader's `organizations` (None: every change,
+    a superuser's), and the cursor to continue from; only of `object_types` when given (a
     webhook endpoint's types). Raises CursorExpired when rows after the cursor were pruned since
     the reader's sync began (it may have missed a tombstone)."""
     pruned = ChangeLogPruned.objects.first() or ChangeLogPruned()
@@ -118,7 +115,7 @@ def changes_visible_to(
     )
     if connection.vendor == "postgresql":
         rows = rows.filter(txid__lt=RawSQL("pg_snapshot_xmin(pg_current_snapshot())::text::bigint", []))
-    audience = _audience(user)
+    audience = _audience(organizations)
     if audience is not None:
         rows = rows.filter(audience)
     if object_types is not None:

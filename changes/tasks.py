@@ -8,7 +8,7 @@ from django.conf import settings
 from changes.services import change_log_prune
 
 
-@shared_task
+@shared_task(name="changes.change_log_prune")
 def change_log_prune_task() -> int:
     """Daily (beat): drop what a fresh sync does not need past the retention window. Safe to
     run twice: a second run finds nothing to drop."""

@@ -1,6 +1,5 @@
-"""Back office for documents and dossiers. Writes go through `documents.services`, like
-cases/admin.py; the "Generate dossier" action is added to the case list from here so that the
-cases app does not depend on this one."""
+"""Back office for documents and dossiers. Writes go through `documents.services`; the
+"Generate dossier" action is offered on the case list by siteadmin/admin.py, above both apps."""
 
 from __future__ import annotations
 
@@ -19,7 +18,6 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from accesslog.models import AccessRecord
-from cases.admin import CaseAdmin
 from cases.admin_scope import OrganizationScopedAdmin
 from cases.models import Case
 from documents import selectors, services
@@ -223,14 +221,3 @@ def generate_dossier(modeladmin: Any, request: HttpRequest, queryset: QuerySet[C
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
     }
     return TemplateResponse(request, "admin/documents/dossier_request.html", context)
-
-
-def _add_case_action() -> None:
-    # CaseAdmin is generic through modeltranslation's TranslationAdmin[Case]; its actions are
-    # the class's own here, which is what mypy cannot tell.
-    actions = list(CaseAdmin.actions or [])  # type: ignore[misc]
-    if generate_dossier not in actions:
-        CaseAdmin.actions = [*actions, generate_dossier]  # type: ignore[misc]
-
-
-_add_case_action()

@@ -59,7 +59,7 @@ def dossier_render_task(dossier_id: int) -> str | None:
     return dossier.state if dossier is not None else None
 
 
-@shared_task(name="documents.dossiers_fail_stale_task")
+@shared_task(name="documents.dossiers_fail_stale")
 def dossiers_fail_stale_task() -> int:
     """Beat, every five minutes: renders whose worker died are failed so users may ask again."""
     return services.dossiers_fail_stale()

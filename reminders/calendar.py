@@ -1,5 +1,6 @@
 """iCalendar (RFC 5545) for hearings, built with the `icalendar` library: one event per hearing,
-used by the public case feeds, the subscribers' private feeds and the `.ics` email attachments.
+the same in every calendar file the tracker serves or sends (feeds, "Add to calendar", email
+attachments), so a calendar that gets it twice holds it once.
 Deadlines (all-day events) go only into the members' private feeds and the lawyers' reminders:
 never into a public case's feed.
 

@@ -30,8 +30,8 @@ from reminders.forms import (
     subscription_settings_initial,
 )
 from reminders.models import Subscription
-from tracker.api.throttling import rate_hit
 from tracker.client_address import client_address
+from tracker.rate_limits import rate_hit
 
 
 @require_http_methods(["GET", "POST"])

@@ -65,7 +65,7 @@ class Side:
 
 
 def staff_groups() -> tuple[Group, Group]:
-    """The demo's groups (cases/demo.py): lawyers get every case, deadline and document
+    """The demo's groups (demo/data.py): lawyers get every case, deadline and document
     permission (owners too: the role in the organization decides), viewers the view ones; both
     also the reminder, webhook and token ones, to show that the organization, not the model
     permission, limits what they see."""

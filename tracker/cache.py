@@ -1,9 +1,9 @@
 """Django's Redis cache, with one Redis client per connection pool instead of one per operation.
 
 Why: Django's RedisCacheClient.get_client() makes a new `redis.Redis` for every cache call, and
-redis-py (8.x) builds its whole table of response callbacks in each one: bench/api.py's scratch
-probes measured a `cache.get` at 0.42 ms against 0.10 ms for the Redis round trip itself (the
-API reads its token epoch from the cache on every request: apitokens/cache.py). redis-py's own
+redis-py (8.x) builds its whole table of response callbacks in each one, which cost a `cache.get`
+several times the Redis round trip itself (bench/RESULTS.md), on every API request (the token
+epoch is read from the cache). redis-py's own
 fix is an open pull request (redis/redis-py#3624, #4124). A `redis.Redis` client is safe to share
 between threads: it takes a connection from its pool for each command.
 """

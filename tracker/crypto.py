@@ -107,7 +107,7 @@ def keyed_hash(value: str) -> str:
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
 
 
-# --- JSON built by PostgreSQL (cases/api/sql_json.py) -----------------------------------------
+# --- JSON built by PostgreSQL (api/cases/sql_json.py) -----------------------------------------
 # The SQL writes an encrypted column as U+0001 followed by its token; json_build_object escapes
 # the control character as \u0001, which user text can only contain escaped the same way, and
 # then a forged token fails Fernet's HMAC and is left alone.

@@ -13,17 +13,14 @@ import hmac
 import ipaddress
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
-from django.utils import timezone
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest, multiprocess
-from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily
+from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from documents.selectors import dossier_render_seconds
-from reminders.selectors import delivery_figures
 from tracker.client_address import client_address
 
 logger = logging.getLogger(__name__)
@@ -38,37 +35,21 @@ def celery_queue_length(queue: str = "celery") -> int:
         return connection.default_channel.queue_declare(queue=queue, passive=False).message_count
 
 
-class TrackerCollector(Collector):
-    def collect(self) -> Iterator[GaugeMetricFamily | HistogramMetricFamily]:
-        now = timezone.now()
-        rows = GaugeMetricFamily(
-            "tracker_reminders", "Reminder and notice rows by kind and state.", labels=["kind", "state"]
-        )
-        due = GaugeMetricFamily(
-            "tracker_reminders_due",
-            "Pending rows whose due time has come (claimed by the next beat tick).",
-            labels=["kind"],
-        )
-        lag = GaugeMetricFamily(
-            "tracker_reminders_oldest_due_lag_seconds",
-            "How long the oldest due, still pending row has waited past its due time (0: none).",
-            labels=["kind"],
-        )
-        for kind, figures in delivery_figures(now=now).items():
-            for state, count in figures["states"].items():  # type: ignore[attr-defined]
-                rows.add_metric([kind, state], count)
-            due.add_metric([kind], figures["due"])  # type: ignore[arg-type]
-            oldest = figures["oldest_due_at"]
-            lag.add_metric([kind], (now - oldest).total_seconds() if oldest else 0.0)  # type: ignore[operator]
-        yield from (rows, due, lag)
+# The apps' own figures: each app registers a function that reads them at scrape time (from its
+# AppConfig.ready), so this kernel module imports no app.
+MetricsCollect = Callable[[], Iterable[Metric]]
+_app_collectors: list[MetricsCollect] = []
 
-        renders = dossier_render_seconds()
-        histogram = HistogramMetricFamily(
-            "tracker_dossier_render_seconds", "Time from a dossier render's start to its PDF, finished renders."
-        )
-        buckets = [(str(bound), count) for bound, count in renders["buckets"]]  # type: ignore[attr-defined]
-        histogram.add_metric([], buckets + [("+Inf", renders["count"])], sum_value=renders["sum"])  # type: ignore[arg-type]
-        yield histogram
+
+def metrics_collector_register(collect: MetricsCollect) -> None:
+    if collect not in _app_collectors:
+        _app_collectors.append(collect)
+
+
+class TrackerCollector(Collector):
+    def collect(self) -> Iterator[Metric]:
+        for collect in _app_collectors:
+            yield from collect()
 
         broker_up = GaugeMetricFamily("tracker_broker_up", "1 when the Celery broker answered this scrape.")
         try:

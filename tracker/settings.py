@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "changes",
     "webhooks",
     "accesslog",
+    "siteadmin",  # the admin pages that span apps (siteadmin/admin.py)
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -360,26 +362,26 @@ PERMISSIONS_POLICY["publickey-credentials-get"] = ["self"]
 
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "tracker.api.schema.TrackerAutoSchema",
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "tracker.api.negotiation.JsonFirstContentNegotiation",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.TrackerAutoSchema",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.JsonFirstContentNegotiation",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "apitokens.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",  # the browsable API
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["cases.api.permissions.WriteScope"],
-    # JSON first (the browsable API's forms still post form data); tracker/api/parsers.py.
+    "DEFAULT_PERMISSION_CLASSES": ["api.cases.permissions.WriteScope"],
+    # JSON first (the browsable API's forms still post form data); api/parsers.py.
     "DEFAULT_PARSER_CLASSES": [
-        "tracker.api.parsers.UnicodeJSONParser",
+        "api.parsers.UnicodeJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "tracker.api.pagination.StableCursorPagination",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.StableCursorPagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "tracker.api.errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "tracker.api.throttling.TokenRateThrottle",
-        "tracker.api.throttling.AnonAddressThrottle",
+        "api.throttling.TokenRateThrottle",
+        "api.throttling.AnonAddressThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "token": env.str("API_RATE_TOKEN", default="1200/min"),
@@ -409,8 +411,6 @@ CHANGE_LOG_RETENTION_DAYS = env.int("CHANGE_LOG_RETENTION_DAYS", default=30)
 # many seconds (0: read the database on every request) and this many tokens.
 API_TOKEN_CACHE_SECONDS = env.int("API_TOKEN_CACHE_SECONDS", default=60)
 API_TOKEN_CACHE_SIZE = env.int("API_TOKEN_CACHE_SIZE", default=4096)
-CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {})
-CELERY_BEAT_SCHEDULE["change-log-prune"] = {"task": "changes.tasks.change_log_prune_task", "schedule": 24 * 3600}
 # --- Webhooks (webhooks/): the change feed pushed to receivers ------------------------------------
 WEBHOOKS_BATCH_SIZE = env.int("WEBHOOKS_BATCH_SIZE", default=100)
 # Local development and tests only: allow loopback receivers, and plain HTTP to them.
@@ -435,21 +435,30 @@ WEBHOOKS_WAKE_ON_COMMIT = env.bool("WEBHOOKS_WAKE_ON_COMMIT", default=True)
 WEBHOOKS_WAKE_DEBOUNCE_SECONDS = env.int("WEBHOOKS_WAKE_DEBOUNCE_SECONDS", default=5)
 WEBHOOKS_TICK_SECONDS = env.float("WEBHOOKS_TICK_SECONDS", default=5)
 WEBHOOKS_DELIVERY_LOG_DAYS = env.int("WEBHOOKS_DELIVERY_LOG_DAYS", default=30)
-# The tick is the backstop for retries and lost wake-ups; a tick that waited longer than its
-# period is dropped (the next one does the same work).
-CELERY_BEAT_SCHEDULE["webhooks-dispatch"] = {
-    "task": "webhooks.dispatch",
-    "schedule": WEBHOOKS_TICK_SECONDS,
-    "options": {"expires": WEBHOOKS_TICK_SECONDS},
-}
-CELERY_BEAT_SCHEDULE["webhooks-deliveries-prune"] = {"task": "webhooks.deliveries_prune", "schedule": 24 * 3600}
 # --- Reads on record and retention (issue 20, SECURITY.md) ------------------------------------
 # How long the access log (accesslog/) keeps who read what private.
 ACCESS_LOG_DAYS = env.int("ACCESS_LOG_DAYS", default=365)
 # How long an unsubscribed or never-confirmed subscriber's address is kept before it is erased.
 SUBSCRIBER_RETENTION_DAYS = env.int("SUBSCRIBER_RETENTION_DAYS", default=30)
-CELERY_BEAT_SCHEDULE["access-log-prune"] = {"task": "accesslog.prune", "schedule": 24 * 3600}
-CELERY_BEAT_SCHEDULE["subscribers-erase"] = {"task": "reminders.subscribers_erase", "schedule": 6 * 3600}
+# --- Periodic tasks: every one here (the beat's DatabaseScheduler installs them at start) ------
+# Task names are "<app>.<what it does>".
+CELERY_BEAT_SCHEDULE = {
+    # Claims due reminder and notice rows; each row is sent once, whichever tick claims it.
+    "reminders-dispatch-due": {"task": "reminders.dispatch_due", "schedule": 60},
+    "subscribers-erase": {"task": "reminders.subscribers_erase", "schedule": 6 * 3600},
+    # Renders whose worker died (still "rendering" past DOSSIER_TIME_LIMIT) are failed.
+    "dossiers-fail-stale": {"task": "documents.dossiers_fail_stale", "schedule": 5 * 60},
+    "change-log-prune": {"task": "changes.change_log_prune", "schedule": 24 * 3600},
+    # The tick is the backstop for retries and lost wake-ups; a tick that waited longer than its
+    # period is dropped (the next one does the same work).
+    "webhooks-dispatch": {
+        "task": "webhooks.dispatch",
+        "schedule": WEBHOOKS_TICK_SECONDS,
+        "options": {"expires": WEBHOOKS_TICK_SECONDS},
+    },
+    "webhooks-deliveries-prune": {"task": "webhooks.deliveries_prune", "schedule": 24 * 3600},
+    "access-log-prune": {"task": "accesslog.prune", "schedule": 24 * 3600},
+}
 SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -19,7 +19,7 @@ urlpatterns = [
     path("metrics", metrics, name="metrics"),
     # Browsers ask for /favicon.ico on pages that name none (the admin, the browsable API).
     path("favicon.ico", favicon),
-    path("api/", include("tracker.api.urls")),
+    path("api/", include("api.urls")),
     path("reminders/", include("reminders.urls")),
     # Signing in is allauth's (password, then the second factor); the rest of Django's own
     # account pages (log out by POST, password reset by email) stay at their addresses; allauth's

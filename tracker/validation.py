@@ -107,10 +107,6 @@ single_line_text = PlainTextValidator()
 multiline_text = PlainTextValidator(multiline=True)
 
 
-def plain_text_validate(value: str, *, multiline: bool = False) -> None:
-    PlainTextValidator(multiline=multiline)(value)
-
-
 def record_input_validate(model: type[models.Model], values: dict[str, Any]) -> None:
     """What a service is about to write into `model`, checked before any rule compares or
     converts it: each date within the event years, each single-line text (CharField) without

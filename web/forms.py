@@ -1,4 +1,4 @@
-"""Forms only parse and shape input; the rules are in `cases/services.py`, whose
+"""Forms only parse and shape input; the rules are in `cases/services/`, whose
 `ValidationError`s are put back next to the field they name (`apply_service_errors`)."""
 
 from __future__ import annotations

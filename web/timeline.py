@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cases.models import Case, CaseEvent
+from cases.timeline import timeline_date
 
 
 @dataclass
@@ -23,19 +24,7 @@ class Entry:
     @property
     def sort_key(self) -> tuple[dt.date, int]:
         order = ["event", "filing", "hearing", "ruling", "appeal", "deadline"].index(self.kind)
-        return (self._period_end(), order)
-
-    def _period_end(self) -> dt.date:
-        """A fact known only to the month or year sorts at the end of that period: all we know
-        is that it had happened by then (the 2018 fine comes after the April 2018 picket)."""
-        if self.on is None:
-            return dt.date.max
-        if self.precision == CaseEvent.Precision.YEAR:
-            return dt.date(self.on.year, 12, 31)
-        if self.precision == CaseEvent.Precision.MONTH:
-            next_month = (self.on.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-            return next_month - dt.timedelta(days=1)
-        return self.on
+        return (dt.date.max if self.on is None else timeline_date(self.on, self.precision), order)
 
 
 def case_timeline(case: Case, deadlines: Iterable[Any] = ()) -> list[Entry]:

@@ -24,10 +24,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from standardwebhooks import Webhook
 
+from api.cases.permissions import organization_ids_or_none
+from api.changes.readers import FEED_READERS
+from api.changes.rendering import FeedReader, feed_page_body
 from cases.models import Membership
 from cases.selectors import OrganizationReader
-from changes.api.readers import FEED_READERS
-from changes.api.rendering import FeedReader, feed_page_body
 from changes.selectors import (
     CursorExpired,
     FeedCursor,
@@ -192,7 +193,10 @@ def endpoint_deliver_batch(*, target: Target, transport: Transport) -> Sent:
     limit = settings.WEBHOOKS_BATCH_SIZE
     try:
         page = changes_visible_to(
-            user=target.reader.user, after=target.cursor, limit=limit, object_types=target.types or None
+            organizations=organization_ids_or_none(target.reader.member_organizations),
+            after=target.cursor,
+            limit=limit,
+            object_types=target.types or None,
         )
     except CursorExpired:
         _disable(claim, reason=_("Its position is older than the change log keeps: replay it from the start."))

@@ -17,9 +17,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from api.changes.readers import FEED_READERS
 from cases.models import Membership, Organization
-from cases.selectors import OrganizationReader
-from changes.api.readers import FEED_READERS
 from changes.registry import feed_types
 from changes.selectors import FeedCursor, changes_settled_through, changes_visible_to
 from webhooks.models import Delivery, Endpoint, EndpointSecret
@@ -84,16 +83,17 @@ def endpoint_control_check(*, endpoint: Endpoint, actor: User | None) -> None:
 def _start_cursor(*, organization_id: int, since: str | None) -> FeedCursor:
     """ "now": from the settled end of the log; a feed cursor: from there; None: from the start
     (the whole history the organization can see, as a sync without a cursor)."""
-    reader = OrganizationReader(organization_id)
     if since is None or since == "":
         return FeedCursor(0, 0)
     if since == "now":
         txid, change_id = changes_settled_through()
-        generation = changes_visible_to(user=reader, after=None, limit=0).next.generation
+        generation = changes_visible_to(organizations={organization_id}, after=None, limit=0).next.generation
         return FeedCursor(txid, change_id, generation)
     try:
         cursor = FeedCursor.decode(since)
-        changes_visible_to(user=reader, after=cursor, limit=0)  # raises CursorExpired past the horizon
+        changes_visible_to(
+            organizations={organization_id}, after=cursor, limit=0
+        )  # raises CursorExpired past the horizon
     except ValueError as exc:
         raise ValidationError({"since": str(exc)}) from exc
     return cursor

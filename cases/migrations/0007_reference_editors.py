@@ -8,7 +8,7 @@ from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 REFERENCE_EDITORS = "Reference editors"
-DEMO_LAWYERS = "Lawyers"  # cases/demo.py LAWYERS_GROUP
+DEMO_LAWYERS = "Lawyers"  # demo/data.py LAWYERS_GROUP
 EDITOR_CODENAMES = [f"{action}_{model}" for model in ("court", "tag") for action in ("add", "change", "delete", "view")]
 # A lawyer still adds a tag to a case (a new name makes a new tag); renaming or deleting one is not theirs.
 TAKEN_FROM_LAWYERS = ["add_court", "change_court", "delete_court", "change_tag", "delete_tag"]

@@ -23,11 +23,12 @@ from django.utils.translation import pgettext
 from cases.content import language_note, localized
 from cases.models import Appeal, Case, CaseEvent, Court, Hearing, HearingReschedule, Party, Ruling
 from cases.redaction import EMPTY, public_reschedule_reason, redactor_for
+from cases.timeline import timeline_date
 from documents.dossier import deadlines_hook, layout
 from documents.models import Document, Dossier
 
 # Raise when the layout or the rules change: the same data then makes a different dossier.
-DOSSIER_FORMAT_VERSION = "2026-12-07.1"  # hidden names in every word form; private reschedule reasons
+DOSSIER_FORMAT_VERSION = "2026-12-07.2"  # facts known to the month or year sort at their period's end
 
 
 @dataclass
@@ -448,7 +449,7 @@ def _timeline(
     for event in events:
         entries.append(
             TimelineEntry(
-                sort_key=event.occurred_on.isoformat(),
+                sort_key=timeline_date(event.occurred_on, event.precision).isoformat(),
                 date=_date(event.occurred_on, event.precision),
                 kind="fact",
                 kind_label=pgettext("dossier", "Fact"),

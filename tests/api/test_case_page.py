@@ -1,4 +1,4 @@
-"""The unfiltered case list reads its page with its own statement (cases/api/case_page.py);
+"""The unfiltered case list reads its page with its own statement (api/cases/case_page.py);
 filtered lists take the ORM. Both must give every caller the same cases, in the same pages,
 with interchangeable cursors, and the statement's visibility rule must be cases_visible_to's."""
 
@@ -114,7 +114,7 @@ def test_links_are_drfs_own(base_url):
     are still exactly DRF's (parameters sorted, other parameters kept, the old cursor replaced)."""
     from rest_framework.pagination import Cursor, CursorPagination
 
-    from tracker.api.pagination import StableCursorPagination
+    from api.pagination import StableCursorPagination
 
     ours, drfs = StableCursorPagination(), CursorPagination()
     ours.base_url = drfs.base_url = base_url

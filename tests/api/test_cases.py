@@ -93,7 +93,7 @@ def test_lawyer_creates_a_case_through_the_services(lawyer_api, case):
 
 
 def test_service_validation_errors_are_400_with_field_messages(lawyer_api, case):
-    # a case cannot go from filed back to preparing (a rule in cases/services.py)
+    # a case cannot go from filed back to preparing (a rule in cases/services/)
     response = lawyer_api.patch(f"/api/v1/cases/{case.pk}/", {"status": "preparing"}, format="json")
     assert response.status_code == 400
     assert response.json() == {

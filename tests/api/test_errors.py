@@ -6,8 +6,8 @@ import pytest
 from django.db import OperationalError, connection, connections, transaction
 from django.utils import translation
 
+from api.errors import api_exception_handler
 from tests.factories import CourtFactory
-from tracker.api.errors import api_exception_handler
 
 
 def real_deadlock() -> OperationalError:

@@ -7,7 +7,7 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
-from tracker.api.negotiation import JsonFirstContentNegotiation
+from api.negotiation import JsonFirstContentNegotiation
 
 pytestmark = pytest.mark.django_db
 

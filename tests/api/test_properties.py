@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from tests.api.conftest import client_with_token
 from tests.factories import CaseFactory, CourtFactory, MembershipFactory, PartyFactory, RulingFactory, UserFactory
-from tracker.api.throttling import throttle_counts_reset
+from tracker.rate_limits import throttle_counts_reset
 
 pytestmark = pytest.mark.django_db
 

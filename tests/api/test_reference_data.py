@@ -5,8 +5,8 @@ never by a viewer's token because demo viewers are staff, nor by a lawyer as suc
 import pytest
 from django.contrib.auth.models import Group
 
-from cases.demo import demo_seed
 from cases.models import Court
+from demo.data import demo_seed
 from tests.api.conftest import client_with_token
 from tests.factories import CourtFactory, MembershipFactory, UserFactory
 

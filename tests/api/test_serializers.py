@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from rest_framework import serializers
 
-from cases.api.serializers import (
+from api.cases.serializers import (
     ALL,
     AppealSerializer,
     CaseDetailSerializer,

@@ -1,4 +1,4 @@
-"""The records PostgreSQL renders for the case list and the sync feed (cases/api/sql_json.py)
+"""The records PostgreSQL renders for the case list and the sync feed (api/cases/sql_json.py)
 are exactly what the serializers give the same caller: same keys, same values, private fields
 only for members, in UTC and in a viewer's zone."""
 
@@ -10,8 +10,8 @@ import pytest
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from cases.api import sql_json
-from cases.api.serializers import (
+from api.cases import sql_json
+from api.cases.serializers import (
     ALL,
     AppealSerializer,
     CaseSerializer,
@@ -70,7 +70,7 @@ def records():
 
 
 def _readers():
-    from changes.api.views import FEED_READERS
+    from api.changes.views import FEED_READERS
 
     return {serializer_class: queryset_for for queryset_for, serializer_class in FEED_READERS.values()}
 

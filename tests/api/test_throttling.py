@@ -9,8 +9,9 @@ from limits.errors import StorageError
 from limits.storage import RedisStorage
 from rest_framework.test import APIClient
 
+from api import throttling
 from tests.api.conftest import client_with_token
-from tracker.api import throttling
+from tracker import rate_limits
 
 pytestmark = pytest.mark.django_db
 
@@ -19,14 +20,14 @@ LOW_RATES = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"token": "3/m
 
 @pytest.fixture(autouse=True)
 def empty_counters():
-    throttling.throttle_counts_reset()
+    rate_limits.throttle_counts_reset()
     yield
-    throttling.throttle_counts_reset()
+    rate_limits.throttle_counts_reset()
 
 
 def throttle_keys() -> list[str]:
     client = redis.Redis.from_url(settings.REDIS_URL, decode_responses=True)
-    return sorted(str(key) for key in client.keys(f"{throttling.KEY_PREFIX}:*"))
+    return sorted(str(key) for key in client.keys(f"{rate_limits.KEY_PREFIX}:*"))
 
 
 @override_settings(REST_FRAMEWORK=LOW_RATES)
@@ -74,7 +75,7 @@ def test_unreachable_redis_lets_requests_through_and_logs(api, case, monkeypatch
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     dead = RedisStorage(f"redis://127.0.0.1:{port}/0", wrap_exceptions=True, socket_connect_timeout=0.2)
-    monkeypatch.setattr(throttling, "_limiter", lambda: throttling.MovingWindowRateLimiter(dead))
+    monkeypatch.setattr(rate_limits, "_limiter", lambda: rate_limits.MovingWindowRateLimiter(dead))
     with pytest.raises(StorageError):
         dead.incr("probe", 1)
 
@@ -86,11 +87,11 @@ def test_unreachable_redis_lets_requests_through_and_logs(api, case, monkeypatch
     ("rate", "amount", "seconds"), [("1200/min", 1200, 60), ("20/hour", 20, 3600), ("5/s", 5, 1), ("3/day", 3, 86400)]
 )
 def test_rates_are_read_in_drf_notation(rate, amount, seconds):
-    item = throttling.rate_item(rate)
+    item = rate_limits.rate_item(rate)
     assert (item.amount, item.get_expiry()) == (amount, seconds)
 
 
 @pytest.mark.parametrize("rate", ["many/min", "5/fortnight", "5", ""])
 def test_a_malformed_rate_is_refused_with_a_sentence(rate):
     with pytest.raises(ValueError, match="is not of the form"):
-        throttling.rate_item(rate)
+        rate_limits.rate_item(rate)

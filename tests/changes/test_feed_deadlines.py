@@ -15,8 +15,8 @@ from actions import appeals as appeal_actions
 from actions import cases as case_actions
 from actions import deadlines as deadline_actions
 from actions import rulings as ruling_actions
+from api.cases.serializers import ALL, DeadlineSerializer
 from cases import services
-from cases.api.serializers import ALL, DeadlineSerializer
 from changes.models import Change
 from deadlines.models import Deadline
 from tests.api.conftest import client_with_token

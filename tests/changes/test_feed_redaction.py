@@ -1,5 +1,5 @@
 """A feed page as an outsider reads it (what GET /api/v1/changes/ answers and what a webhook
-endpoint of another organization receives: changes/api/rendering.py builds both): a party
+endpoint of another organization receives: api/changes/rendering.py builds both): a party
 without consent is the alias in every public text; members of the case's organization read the
 real text. Built from change rows directly, on both paths (SQL-made JSON and serializers)."""
 
@@ -9,7 +9,7 @@ from collections import namedtuple
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from changes.api.rendering import FeedReader, feed_items, feed_page_json
+from api.changes.rendering import FeedReader, feed_items, feed_page_json
 from tests.factories import HIDDEN_NAME_STEMS, MembershipFactory, UserFactory, case_naming_hidden_party
 
 pytestmark = pytest.mark.django_db

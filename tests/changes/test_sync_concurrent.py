@@ -23,9 +23,9 @@ from django.utils import translation
 
 from actions import deadlines as deadline_actions
 from actions import organizations as organization_actions
+from api.changes.views import FEED_READERS
 from cases import services
 from cases.models import Membership
-from changes.api.views import FEED_READERS
 from deadlines.models import Deadline
 from examples.sync_client import DEADLINE_COLUMNS, SyncClient
 from tests.factories import OrganizationFactory, UserFactory

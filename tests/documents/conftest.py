@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from cases.models import Case
-from tracker.api.throttling import throttle_counts_reset
+from tracker.rate_limits import throttle_counts_reset
 
 
 @pytest.fixture(autouse=True)

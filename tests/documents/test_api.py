@@ -5,9 +5,9 @@ import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
+from api.documents.views import DossierRequestThrottle
 from cases.models import Membership
 from documents import services
-from documents.api.views import DossierRequestThrottle
 from documents.models import Document, Dossier
 from tests.factories import MembershipFactory, UserFactory
 

@@ -183,6 +183,11 @@ def test_a_dead_render_is_not_returned_to_a_new_request(popova, settings):
     assert dead.state == "failed"
 
 
-def test_the_sweep_is_on_the_beat_schedule(db):
-    task = PeriodicTask.objects.get(task="documents.dossiers_fail_stale_task")
-    assert (task.enabled, task.interval.every, task.interval.period) == (True, 5, "minutes")
+def test_the_sweep_is_on_the_beat_schedule(db, settings):
+    assert settings.CELERY_BEAT_SCHEDULE["dossiers-fail-stale"] == {
+        "task": dossiers_fail_stale_task.name,
+        "schedule": 5 * 60,
+    }
+    assert dossiers_fail_stale_task.name == "documents.dossiers_fail_stale"
+    # the settings are the one schedule: no row of the migrations' older mechanism is left
+    assert not PeriodicTask.objects.filter(task__startswith="documents.").exists()

@@ -109,11 +109,12 @@ def test_sections_come_in_reading_order_with_toc_page_numbers_and_bookmarks(popo
     after_toc = body[body.index("7. Sources and notes") + len("7. Sources and notes") :]
     positions = [after_toc.index(h) for h in headings]
     assert positions == sorted(positions)
-    # the timeline is chronological: the 2018 facts, filing, the hearing, the ruling
+    # the timeline is chronological: the 2018 facts (the fine known only to the year at its end,
+    # as on the case page), filing, the hearing, the ruling
     timeline = after_toc[after_toc.index("What happened") :]
     order = [
-        "Fined 20,000 RUB",
         "Picket outside the State Duma",
+        "Fined 20,000 RUB",
         "Administrative claim registered",
         "21 October 2019",
         "6 November 2019",

@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from reminders.models import ConfirmationSend, Subscription, subscriber_email_hash
 from tests.factories import CaseFactory
-from tracker.api.throttling import throttle_counts_reset
 from tracker.celery import app
+from tracker.rate_limits import throttle_counts_reset
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/subscriptions/"

@@ -8,13 +8,13 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from actions import cases as case_actions
-from cases.api.serializers import TimeZoneField
+from api.cases.serializers import TimeZoneField
 from cases.models import Case
 from reminders.calendar import hearings_calendar
 from tests.api.conftest import client_with_token
 from tests.factories import CaseFactory, CourtFactory, HearingFactory, MembershipFactory
 from tests.reminders.test_feeds import calendar_text
-from tracker.api.throttling import throttle_counts_reset
+from tracker.rate_limits import throttle_counts_reset
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,5 @@
 """Lawyers edit a case, its parties and its timeline facts on the pages (Django's test client):
-what is saved (through cases/services.py, version raised), errors next to the field in English
+what is saved (through cases/services/, version raised), errors next to the field in English
 and Russian, a stale save refused with the current values, permissions (refusal and nothing
 changed), CSRF."""
 

@@ -377,8 +377,8 @@ def test_the_add_to_calendar_file_has_the_hearing(client, popova):
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     event = Calendar.from_ical(response.content).walk("VEVENT")[0]
     assert event.decoded("dtstart") == dt.datetime(2031, 3, 14, 7, 30, tzinfo=UTC)
-    assert str(event["summary"]) == "Hearing: Popova v. Moscow"
-    assert str(event["location"]) == "Savyolovsky District Court, 412"
+    assert str(event["summary"]) == "Merits hearing: Popova v. Moscow"  # the feed's event (reminders/calendar.py)
+    assert str(event["location"]) == "Savyolovsky District Court, courtroom 412"
     assert "Bring the expert" not in response.content.decode()
 
 

@@ -3,20 +3,14 @@ Their language follows the browser's preference unless the visitor picked one.""
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
 
 from cases.content import localized
 from cases.models import Hearing
-from cases.redaction import mark, redactor_for
-from reminders.calendar import ical_text
+from cases.redaction import read_as_outsider
+from reminders.calendar import hearings_calendar
 from web import selectors
 from web.timeline import case_timeline
 
@@ -48,29 +42,13 @@ def public_case(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def public_hearing_ics(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """One hearing as an iCalendar file: 'add to calendar' without any account."""
+    """One hearing as an iCalendar file: 'add to calendar' without any account. The event is the
+    case feed's (same UID, SEQUENCE and STATUS), so a calendar that has both holds it once."""
     hearing = get_object_or_404(
         Hearing.objects.select_related("case", "court"), pk=pk, case__slug=slug, case__is_public=True
     )
-    mark(redactor_for(hearing.case.parties.all()), hearing.case)
-    calendar = Calendar()
-    calendar.add("prodid", "-//Privacy litigation case tracker//EN")
-    calendar.add("version", "2.0")
-    event = Event()
-    event.add("uid", f"hearing-{hearing.pk}@{request.get_host().split(':')[0]}")
-    event.add("dtstamp", timezone.now())
-    court = hearing.court
-    if hearing.time_to_be_confirmed:
-        event.add("dtstart", hearing.starts_at.astimezone(court.time_zone).date())
-    else:
-        event.add("dtstart", hearing.starts_at)
-        event.add("duration", dt.timedelta(minutes=hearing.duration_minutes))
-    event.add("summary", ical_text(_("Hearing: %(case)s") % {"case": localized(hearing.case, "title").text}))
-    event.add("location", ical_text(", ".join(part for part in (court.name, hearing.courtroom, court.address) if part)))
-    event.add("url", settings.SITE_BASE_URL + reverse("web:public_case", args=[hearing.case.slug]))
-    if hearing.status != Hearing.Status.SCHEDULED:
-        event.add("status", "CANCELLED" if hearing.status == Hearing.Status.CANCELLED else "TENTATIVE")
-    calendar.add_component(event)
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    read_as_outsider(hearing.case)
+    body = hearings_calendar([hearing], name=localized(hearing.case, "title").text)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="hearing-{hearing.pk}.ics"'
     return response

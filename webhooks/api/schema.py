@@ -6,7 +6,7 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse, OpenApiWebhook, extend_schema
 
-from changes.api.serializers import ChangePageSerializer
+from api.changes.serializers import ChangePageSerializer
 
 feed_batch = OpenApiWebhook(
     name="changes",

@@ -4,8 +4,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from api.changes.readers import FEED_READERS
 from cases.models import Organization
-from changes.api.readers import FEED_READERS
 from webhooks.models import Delivery, Endpoint
 
 SINCE_HELP = (

@@ -17,9 +17,9 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cases.api.permissions import WriteScope, writer_organizations
+from api.cases.permissions import WriteScope, writer_organizations
+from api.errors import Gone
 from changes.selectors import CursorExpired
-from tracker.api.errors import Gone
 from webhooks import selectors, services
 from webhooks.api.serializers import (
     DeliverySerializer,
