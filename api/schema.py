@@ -161,6 +161,12 @@ class TrackerAutoSchema(AutoSchema):
         """Records with a version: detail answers carry an ETag, writes take If-Match."""
         return bool(getattr(self.view, "versioned_records", False))
 
+    def _conditional_action(self) -> bool:
+        """A POST on one versioned record that takes If-Match and answers the record with its
+        ETag, as an update does (a view says so with `conditional_action = True`: closing a
+        deadline)."""
+        return self._versioned() and self.method == "POST" and bool(getattr(self.view, "conditional_action", False))
+
     def _error_statuses(self, operation: dict[str, Any]) -> list[int]:
         parameters = operation.get("parameters", [])
         in_path = any(parameter["in"] == "path" for parameter in parameters)
@@ -181,7 +187,7 @@ class TrackerAutoSchema(AutoSchema):
             statuses.append(404)
         if write:  # a deadlock or serialization failure with a concurrent write (errors.py)
             statuses.append(409)
-        if self._versioned() and self.method in {"PUT", "PATCH", "DELETE"}:
+        if (self._versioned() and self.method in {"PUT", "PATCH", "DELETE"}) or self._conditional_action():
             statuses.append(412)
         return sorted(statuses)
 
@@ -195,7 +201,8 @@ class TrackerAutoSchema(AutoSchema):
     def _add_conditional_headers(self, responses: dict[str, Any]) -> None:
         action = getattr(self.view, "action", None)
         for status in ("200", "201"):
-            if status in responses and action in {"retrieve", "create", "update", "partial_update"}:
+            answers_record = action in {"retrieve", "create", "update", "partial_update"} or self._conditional_action()
+            if status in responses and answers_record:
                 responses[status].setdefault("headers", {})["ETag"] = ETAG_HEADER
         if action == "retrieve":
             responses["304"] = {

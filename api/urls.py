@@ -16,6 +16,7 @@ api_docs = csp_update({"img-src": ["data:"]})(
 urlpatterns = [
     path("v1/", include("api.cases.urls")),
     path("v1/", include("api.changes.urls")),
+    path("v1/", include("api.deadlines.urls")),
     path("v1/", include("api.documents.urls")),
     path("v1/", include("api.reminders.urls")),
     path("v1/", include("webhooks.api.urls")),

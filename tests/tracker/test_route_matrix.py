@@ -89,6 +89,7 @@ ROUTES: dict[str, Filler | None] = {
     "api-case-dossiers": lambda side: {"case_id": side.case.pk},
     "api-dossier-detail": lambda side: {"case_id": side.case.pk, "pk": side.dossier.pk},
     "api-document-file": _pk("document"),
+    "deadline-close": _pk("deadline"),
     "subscription-list": None,
     "webhook-deliveries": _pk("endpoint"),
     "webhook-list": None,
