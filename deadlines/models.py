@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from cases.models import Appeal, Case, Ruling, VersionedModel
@@ -22,11 +23,11 @@ from deadlines.explanation import explanation_text
 
 class Deadline(VersionedModel):
     class State(models.TextChoices):
-        OPEN = "open", "Open"
-        MET = "met", "Met (filed in time)"
-        LATE = "late", "Filed after the due date"
-        CLOSED = "closed", "Closed without filing"
-        VOID = "void", "No longer applies"
+        OPEN = "open", pgettext_lazy("deadline state", "Open")
+        MET = "met", pgettext_lazy("deadline state", "Met (filed in time)")
+        LATE = "late", pgettext_lazy("deadline state", "Filed after the due date")
+        CLOSED = "closed", pgettext_lazy("deadline state", "Closed without filing")
+        VOID = "void", pgettext_lazy("deadline state", "No longer applies")
 
     class Step(models.TextChoices):
         # The values of `cases.models.Appeal.Kind`: an appeal of that kind closes the deadline.
