@@ -126,11 +126,6 @@ def cases_of_member(*, user: User) -> QuerySet[Case]:
     return Case.objects.none() if member is None else Case.objects.filter(member)
 
 
-def cases_writable_by(*, user: User) -> QuerySet[Case]:
-    member = _is_member_query(user, writers_only=True)
-    return Case.objects.none() if member is None else Case.objects.filter(member)
-
-
 def case_user_is_member(*, user: User, case: Case) -> bool:
     """Members (and superusers) see private notes and contact details; others never do."""
     member = _is_member_query(user)
