@@ -3,7 +3,6 @@ shows every effect: recording a ruling writes the ruling (`cases`), recomputes i
 (`deadlines`), brings the lawyers' reminders up to date and queues the subscribers' notices
 (`reminders`).
 
-This layer sits above the apps it orchestrates: it imports them, none of them imports it. Pages,
-API views, the admin, management commands and the demo call `actions.*` for these writes and
-`<app>.services` for the writes that stay inside one app.
+This layer sits above the apps it orchestrates: it imports them, none of them imports it. A
+write that stays inside one app is that app's service (`<app>.services`).
 """

@@ -2,9 +2,8 @@
 
 The translated fields are registered in cases/translation.py (django-modeltranslation stores
 ``title_en``, ``title_ru``, ...). Reading ``case.title`` gives the active language with a fixed
-fallback order; pages, emails, calendars and dossiers use :func:`localized` instead, which also
-says which language the text really is in, so the element can carry its real ``lang`` and the
-reader is told "(in Russian)".
+fallback order; :func:`localized` also says which language the text really is in, so the
+element can carry its real ``lang`` and the reader is told "(in Russian)".
 """
 
 from __future__ import annotations

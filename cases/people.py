@@ -1,6 +1,5 @@
 """A person's rights over what the tracker holds about them (152-FZ arts. 14 and 21, GDPR arts.
-15 and 17): everything held about a party, as JSON, and its erasure. The commands
-`party_export` and `party_erase` call these; an operator runs them on a person's request.
+15 and 17): everything held about a party, as JSON, and its erasure, on the person's request.
 
 What is "about the person": their party records (a person may be a party in several cases),
 the representatives acting for them and whom they represent, the appeals they brought, and

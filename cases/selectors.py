@@ -62,11 +62,10 @@ def cases_visible_to(*, user: User) -> QuerySet[Case]:
 
 
 def case_visibility_sql(*, organizations: Collection[int] | None) -> tuple[str, list[Any]]:
-    """cases_visible_to's rule as an SQL condition on a "cases_case" row, for a caller whose
-    organizations are already known (the API reads them with the token): public cases, and
-    those of `organizations`; None stands for a superuser (every case). For hot read paths
-    that write their own statement (api/cases/case_page.py); tests/api/test_case_page.py checks
-    it selects what cases_visible_to does."""
+    """cases_visible_to's rule as an SQL condition on a "cases_case" row, when the reader's
+    organizations are already known: public cases, and those of `organizations`; None stands for
+    a superuser (every case). For hot read paths that write their own statement;
+    tests/api/test_case_page.py checks it selects what cases_visible_to does."""
     if organizations is None:
         return "TRUE", []
     if not organizations:
@@ -79,8 +78,8 @@ def case_visibility_sql(*, organizations: Collection[int] | None) -> tuple[str, 
 def bigint_array(values: Collection[int]) -> str:
     """A PostgreSQL array literal of integers ('{3,7}'), to pass as a parameter cast with
     `%s::bigint[]`: psycopg sends a text parameter as it is, where a Python list goes through its
-    array adapter (bench/api.py's profile: an eighth of the case list's query call). Every value
-    goes through int(), so nothing but digits and signs reaches the literal."""
+    array adapter, a measurable part of a list page's query (bench/RESULTS.md). Every value goes
+    through int(), so nothing but digits and signs reaches the literal."""
     return "{" + ",".join(str(int(value)) for value in sorted(values)) + "}"
 
 
@@ -88,8 +87,8 @@ def visible_through_case(*, user: User, table: str) -> Q | RawSQL:
     """The condition `case__in=cases_visible_to(user=user)` on records of a case (`table`, the
     records' table), as a scalar subquery on the record's own case: PostgreSQL looks each
     record's case up by its key, where `case__in` first collects every visible case (a scan of
-    all cases per query: 30 of 40 ms for a feed page of 1,000 hearings at 20,000 cases,
-    bench/api.py). Same rule as cases_visible_to: public, or of one of the user's organizations."""
+    all cases per query, most of a feed page's time: bench/RESULTS.md). Same rule as
+    cases_visible_to: public, or of one of the user's organizations."""
     member = _is_member_query(user)
     if member is not None and not member:
         return Q()  # a superuser sees everything
@@ -123,11 +122,6 @@ def tag_names_of(case: Case) -> list[str]:
 def cases_of_member(*, user: User) -> QuerySet[Case]:
     """The cases of the user's organizations (all cases for a superuser): a lawyer's workspace."""
     member = _is_member_query(user)
-    return Case.objects.none() if member is None else Case.objects.filter(member)
-
-
-def cases_writable_by(*, user: User) -> QuerySet[Case]:
-    member = _is_member_query(user, writers_only=True)
     return Case.objects.none() if member is None else Case.objects.filter(member)
 
 

@@ -109,7 +109,7 @@ def changes_visible_to(
         )
     # A row comparison, not `txid > t OR (txid = t AND id > i)`: PostgreSQL turns it into one
     # range on the (txid, id) index, where the OR form scans from the start of the log on every
-    # page (measured: 70 ms against 0.6 ms a page at 200,000 rows, bench/api.py).
+    # page (bench/RESULTS.md).
     rows = Change.objects.filter(
         RawSQL('("changes_change"."txid", "changes_change"."id") > (%s, %s)', [after.txid, after.id], BooleanField())
     )
@@ -121,7 +121,7 @@ def changes_visible_to(
     if object_types is not None:
         rows = rows.filter(object_type__in=list(object_types))
     # Named tuples, not model instances: a page is up to MAX_LIMIT rows and only these four
-    # columns are read (bench/api.py: building the instances was a fifth of a page's CPU).
+    # columns are read (building the instances was a large part of a page's CPU: bench/RESULTS.md).
     page = list(rows.order_by("txid", "id").values_list("txid", "id", "object_type", "object_id", named=True)[:limit])
     position = (page[-1].txid, page[-1].id) if page else after.position
     # Past every pruned row, the reader is as safe as one starting now.
@@ -143,9 +143,9 @@ def changes_settled_through() -> tuple[int, int]:
 
 
 def settled_position_sql() -> str:
-    """The statement behind `changes_settled_through`, as raw SQL: it runs before every webhook
-    batch and inside the webhook claim, where the ORM's query building cost ten times the query
-    (bench/RESULTS.md, webhooks). One backward step on the (txid, id) index."""
+    """The statement behind `changes_settled_through`, as raw SQL: it runs often, and the ORM's
+    query building cost far more than the query (bench/RESULTS.md, webhooks). One backward step
+    on the (txid, id) index."""
     horizon = (
         "WHERE txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint "
         if connection.vendor == "postgresql"

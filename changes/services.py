@@ -1,4 +1,4 @@
-"""Writes to the change log. Called by the domain services inside their transaction."""
+"""Writes to the change log, inside the transaction that writes the record."""
 
 from __future__ import annotations
 

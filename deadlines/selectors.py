@@ -1,4 +1,4 @@
-"""Reads of deadlines, for the admin now and the API, dashboard, dossier, feeds and reminders.
+"""Reads of deadlines.
 
 Deadlines show a case's litigation strategy (whether and when it will be appealed, and why a
 date was overridden), so they are for the members of the case's organization only, even on a

@@ -1,5 +1,4 @@
-"""Back office for documents and dossiers. Writes go through `documents.services`; the
-"Generate dossier" action is offered on the case list by siteadmin/admin.py, above both apps."""
+"""Back office for documents and dossiers. Writes go through `documents.services`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Every write to documents and dossiers goes through here (admin, API, command, task).
+"""Every write to documents and dossiers goes through here.
 
 Storing a file computes its SHA-256 in the same pass that writes it, so a file of any size is
 read once and never held in memory whole.

@@ -238,6 +238,6 @@ def hearings_calendar(
 
 @functools.lru_cache(maxsize=128)
 def _vtimezone_ical(tzid: str) -> bytes:
-    # Building and serialising a VTIMEZONE from the zone database costs ~50 ms, and every
-    # reminder of a court's hearings needs the same one: build it once per process.
+    # Building and serialising a VTIMEZONE from the zone database is slow, and every reminder
+    # of a court's hearings needs the same one: build it once per process.
     return icalendar.Timezone.from_tzid(tzid).to_ical()

@@ -58,8 +58,8 @@ def deliveries_claimable_exist(*, models: Iterable[type[Delivery]], now: dt.date
     over. One statement, outside any transaction and without locks; each EXISTS is one probe of
     a partial index (`*_pending_due`, `*_sending_claimed`).
 
-    Written in SQL: the ORM took ~3 ms of CPU to compile the same four-way check (as a UNION),
-    fifty times what PostgreSQL takes to run it, on a path that runs every minute for nothing.
+    Written in SQL: the ORM took far longer to compile the same four-way check (as a UNION) than
+    PostgreSQL takes to run it, on a path that runs every minute for nothing.
     """
     checks, params = [], []
     due, lease = (connection.ops.adapt_datetimefield_value(moment) for moment in (now, lease_over))

@@ -1,6 +1,5 @@
-"""Every write to case records goes through here: admin, API, pages, commands and tasks call
-these functions (or, for a write with consequences in other apps, `actions`, which calls them) and
-nothing else writes these models. One module per topic; this package names them all.
+"""Every write to case records goes through here: nothing else writes these models. One module
+per topic; this package names them all.
 
 Each service is keyword-only, atomic, validates (single-row rules through the model's
 constraints via `full_clean`, cross-row rules here), writes, raises `version`, records who did

@@ -36,8 +36,8 @@ APPEAL_FIELDS = with_translations(
         "status",
         "filed_on",
         "reference",
-        "grounds",
         "decided_by",
+        "grounds",
         "notes",
     ),
 )

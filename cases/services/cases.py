@@ -152,8 +152,7 @@ def case_slug_hide_names(*, case: Case, actor: Actor = None) -> Case:
     made from the title before the party was added or withdrew consent) is made again from the
     title as outsiders read it ("witness-a-v-russia"). The old address is not redirected: a
     redirect would tell anyone who tries a name that this person is a party of the case. Only a
-    public case's URL is read by outsiders: a private one is made again when it becomes public
-    (case_update calls this after every change)."""
+    public case's URL is read by outsiders: a private one is made again when it becomes public."""
     if not case.is_public:
         return case
     redactor = redactor_for(Party.objects.filter(case=case))

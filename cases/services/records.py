@@ -181,8 +181,8 @@ def record_validate(
 ) -> M:
     """What a create or update service checks, without writing anything: the fields it may edit
     and their values, the version the caller read, its own cross-row `rules` and the model's
-    constraints. Returns the record as the service would save it (a form validates with this and
-    then calls the service once)."""
+    constraints. Returns the record as the service would save it: validate with this, then call
+    the service once."""
     current = type(instance)._default_manager.get(pk=instance.pk) if instance.pk is not None else instance
     if isinstance(current, VersionedModel) and current.pk is not None:
         version_check(current, expected_version)

@@ -145,11 +145,10 @@ class _ProgressHandler(logging.Handler):
 def without_cyclic_gc() -> Iterator[None]:
     """WeasyPrint holds a render's whole box tree (hundreds of thousands of objects for a large
     case) while it lays out and draws; each full pass of Python's cycle collector walks all of
-    it, which cost about a sixth of the large bench case's CPU time. Reference counting frees
+    it, a large part of a large case's CPU time (bench/RESULTS.md). Reference counting frees
     most garbage as it goes; what it cannot (the layout's styles and boxes hang from reference
-    cycles: a quarter of a second for the large case) is collected when the collector is back
-    on. The worker keeps it off until the dossier is stored (`documents.tasks`), so that nobody
-    waits for that; nested uses leave it as they found it."""
+    cycles) is collected when the collector is back on, best after the dossier is stored, so
+    that nobody waits for that; nested uses leave it as they found it."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -186,7 +185,7 @@ def _serialize_each_object_once(document: Any, pdf: pydyf.PDF) -> None:
     """`write_pdf`'s finisher. A PDF/A file needs an identifier, and pydyf computes it as the
     MD5 of every object's bytes before writing those bytes out: each object was serialized,
     and each stream deflated at level 9, twice. Done once here instead, when the document is
-    complete: a fifth of `write_pdf` for the large bench case, and the bytes are the same."""
+    complete (bench/RESULTS.md), and the bytes are the same."""
     for index, pdf_object in enumerate(pdf.objects):
         if pdf_object.free != "f":
             pdf.objects[index] = _Serialized(pdf_object)

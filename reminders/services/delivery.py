@@ -145,8 +145,8 @@ def _send(message: EmailMessage, connection: BaseEmailBackend | None) -> None:
 
 
 # The two statements every message runs (lock its row, record the result) are written out in
-# SQL: compiling them through the ORM costs about 1 ms of CPU each, a fifth of a message's whole
-# budget at 200 messages/s on two processes. Table names come from the models, values are bound.
+# SQL: compiling them through the ORM was a large part of a message's CPU (bench/RESULTS.md).
+# Table names come from the models, values are bound.
 _DELIVERY_FIELDS = ["state", "due_at", "claimed_at", "attempts", "last_error", "sent_at"]
 _LOCK_REMINDER_SQL = (
     f"SELECT attempts FROM {Reminder._meta.db_table} "  # noqa: S608
