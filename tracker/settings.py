@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "changes",
     "webhooks",
     "accesslog",
+    "courtwatch",
     "siteadmin",  # the admin pages that span apps (siteadmin/admin.py)
     "demo",
 ]
