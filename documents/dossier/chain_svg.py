@@ -18,6 +18,11 @@ def _line(text: str, limit: int = CHARS_PER_LINE) -> str:
     return textwrap.shorten(text, width=limit, placeholder="…") if text else ""
 
 
+def _description(nodes: list[dict[str, Any]], *, title: str) -> str:
+    steps = [", ".join(part for part in (node["court"], node["line2"]) if part) for node in nodes]
+    return f"{title}: {' → '.join(steps)}"
+
+
 def chain_svg(chain: dict[str, Any], *, title: str) -> str:
     nodes = chain["nodes"]
     if not nodes:
@@ -27,7 +32,10 @@ def chain_svg(chain: dict[str, Any], *, title: str) -> str:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
         f'viewBox="0 0 {WIDTH} {height}" role="img" aria-label={quoteattr(title)} class="chain"'
-        " font-family='PT Sans, DejaVu Sans, sans-serif'>",
+        " font-family='PT Sans Dossier, DejaVu Sans, sans-serif'>",
+        # The tagged PDF's /Alt for this figure (WeasyPrint reads an SVG's <title>): what the
+        # boxes say, in order, so a screen reader hears the chain and not only its name.
+        f"<title>{escape(_description(nodes, title=title))}</title>",
         "<defs><marker id='arrow' viewBox='0 0 10 10' refX='9' refY='5' markerWidth='7' markerHeight='7' "
         "orient='auto-start-reverse'><path d='M 0 0 L 10 5 L 0 10 z' fill='#333'/></marker></defs>",
     ]

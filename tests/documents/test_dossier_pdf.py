@@ -55,15 +55,15 @@ def test_russian_public_edition_reads_in_russian_with_every_glyph_embedded(popov
     # and every font is embedded (the PT fonts; no fallback that a reader would substitute)
     fonts = pdf_fonts(pdf)
     assert fonts and all(fonts.values()), fonts
-    # and the text is set in PT Serif / PT Sans only: no glyph fell back to another font
+    # and the text is set in the shipped PT Serif / PT Sans only: no glyph fell back to another font
     assert {re.sub(r"^/[A-Z]{6}\+", "", name) for name in fonts} <= {
-        "PT-Serif",
-        "PT-Serif-Bold",
-        "PT-Serif-Italic",
-        "PT-Sans",
-        "PT-Sans-Bold",
-        "PT-Sans-Italic",
-        "PT-Mono",
+        "PT-Serif-Dossier",
+        "PT-Serif-Dossier-Bold",
+        "PT-Serif-Dossier-Italic",
+        "PT-Sans-Dossier",
+        "PT-Sans-Dossier-Bold",
+        "PT-Sans-Dossier-Italic",
+        "PT-Mono-Dossier",
     }, fonts
 
 

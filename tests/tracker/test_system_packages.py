@@ -52,8 +52,8 @@ def _env(**overrides: str) -> dict[str, str]:
 
 def test_the_list_holds_what_the_suite_needs():
     packages = _packages()
-    # caddy and systemd for tests/deploy, Chromium for the browser tests, the dossiers' fonts, msgfmt
-    for needed in ("caddy", "systemd", "chromium", "fonts-paratype", "gettext", "postgresql-client"):
+    # caddy and systemd for tests/deploy, Chromium for the browser tests and fonts for its pages, msgfmt
+    for needed in ("caddy", "systemd", "chromium", "fonts-dejavu-core", "gettext", "postgresql-client"):
         assert needed in packages
     # and .ci/run installs from this list, not a copy of it
     run = (ROOT / ".ci" / "run").read_text()
@@ -66,7 +66,7 @@ def test_nothing_missing_is_a_silent_success():
 
 
 def test_not_root_with_a_package_missing_stops_at_once_with_the_command(dpkg_without):
-    admindir = dpkg_without("caddy", "fonts-paratype")
+    admindir = dpkg_without("caddy", "fonts-dejavu-core")
     started = time.monotonic()
     run = subprocess.run(
         [*AS_NOBODY, str(SCRIPT), "--install"],
@@ -77,9 +77,9 @@ def test_not_root_with_a_package_missing_stops_at_once_with_the_command(dpkg_wit
     )
     assert run.returncode == 1
     assert run.stderr.splitlines() == [
-        "The tests need system packages that are not installed: fonts-paratype caddy.",
+        "The tests need system packages that are not installed: fonts-dejavu-core caddy.",
         "Run this once (as root), then run make test again:",
-        "  sudo apt-get update && sudo apt-get install -y --no-install-recommends fonts-paratype caddy",
+        "  sudo apt-get update && sudo apt-get install -y --no-install-recommends fonts-dejavu-core caddy",
     ]
     assert time.monotonic() - started < 10
 
