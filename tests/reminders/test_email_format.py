@@ -237,3 +237,71 @@ def test_a_reminders_html_rendered_once_per_batch_equals_the_html_of_its_own_tex
         # no line past RFC 5322's 998 octets, so the HTML travels as 8bit, not quoted-printable
         encodings = {part.get_content_type(): part["Content-Transfer-Encoding"] for part in message.message().walk()}
         assert encodings["text/html"] in {"7bit", "8bit"}
+
+
+def _standard_bytes(message) -> bytes:
+    """The message as the standard library writes it (what every message was before prototypes)."""
+    return emails._MultipartMessage.message(message).as_bytes(linesep="\r\n")
+
+
+def _normalized(written: bytes) -> bytes:
+    """Date and boundaries are the only bytes that differ from one writing to the next."""
+    written = re.sub(rb"\r\nDate: [^\r]*", b"\r\nDate: (date)", written)
+    boundaries = dict.fromkeys(re.findall(rb"=_[0-9a-f]{32}", written))  # in the order they appear
+    for number, boundary in enumerate(boundaries):
+        written = written.replace(boundary, b"(boundary %d)" % number)
+    return written
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_reminder_written_from_its_batchs_prototype_is_byte_for_byte_the_standard_message(world, language):
+    """Each message of a batch is written from one prototype per text with its own address,
+    Message-ID, links, Date and boundaries put in: the bytes SMTP gets are exactly what the
+    standard library writes for that message (after the Date and the random boundaries)."""
+    _, hearing, _ = world
+    parts = emails.MessageParts()
+    due = dt.datetime(2020, 2, 1, tzinfo=dt.UTC)
+    sent = []
+    for name in ("ann", "bob.o'neil+hearings"):
+        subscription = SubscriptionFactory(case=hearing.case, email=f"{name}@example.net", language=language)
+        reminder = Reminder.objects.create(
+            subscription=subscription,
+            hearing=hearing,
+            offset_minutes=1440,
+            hearing_starts_at=hearing.starts_at,
+            due_at=due,
+        )
+        message = emails.reminder_message(reminder, parts=parts)
+        written = message.message().as_bytes(linesep="\r\n")
+        assert isinstance(message.message(), emails._Written)  # written from the prototype, not the standard way
+        assert _normalized(written) == _normalized(_standard_bytes(message))
+        parsed = email.message_from_bytes(written, policy=email.policy.default)
+        assert parsed["To"] == subscription.email
+        assert parsed["Message-ID"] == f"<reminder-{reminder.pk}.{reminder.generation}@tracker.example.org>"
+        unsubscribe = emails.absolute(reverse("reminders:unsubscribe", args=[subscription.unsubscribe_token]))
+        assert parsed["List-Unsubscribe"].strip() == f"<{unsubscribe}>"
+        text, html = text_and_html(parsed)
+        assert unsubscribe in text and f'<a href="{unsubscribe}" rel="nofollow">{unsubscribe}</a>' in html
+        assert b"prototype" not in written
+        sent.append(written)
+    # each message its own boundaries, never the prototype's
+    assert not set(re.findall(rb"=_[0-9a-f]{32}", sent[0])) & set(re.findall(rb"=_[0-9a-f]{32}", sent[1]))
+
+
+def test_an_address_the_standard_library_would_encode_or_fold_is_written_the_standard_way(world):
+    _, hearing, _ = world
+    parts = emails.MessageParts()
+    long_address = "a-very-long-local-part-of-an-address-for-hearings@subdomain.example.net"
+    for address, header in (("anna@пример.рф", "anna@xn--e1afmkfd.xn--p1ai"), (long_address, long_address)):
+        subscription = SubscriptionFactory(case=hearing.case, email=address, language="ru")
+        reminder = Reminder.objects.create(
+            subscription=subscription,
+            hearing=hearing,
+            offset_minutes=60,
+            hearing_starts_at=hearing.starts_at,
+            due_at=dt.datetime(2020, 2, 1, tzinfo=dt.UTC),
+        )
+        message = emails.reminder_message(reminder, parts=parts)
+        assert not isinstance(message.message(), emails._Written), address
+        parsed = email.message_from_bytes(message.message().as_bytes(linesep="\r\n"), policy=email.policy.default)
+        assert parsed["To"] == header
