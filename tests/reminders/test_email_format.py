@@ -198,6 +198,19 @@ def test_a_confirmation_through_a_real_smtp_server_arrives_whole(world, settings
     assert_same_content_in_accessible_html(text, html, "ru")
 
 
+def _subscriber_reminder(hearing, address, language):
+    """A subscriber of the hearing's case and their reminder a day before, due in the batch."""
+    subscription = SubscriptionFactory(case=hearing.case, email=address, language=language)
+    reminder = Reminder.objects.create(
+        subscription=subscription,
+        hearing=hearing,
+        offset_minutes=1440,
+        hearing_starts_at=hearing.starts_at,
+        due_at=dt.datetime(2020, 2, 1, tzinfo=dt.UTC),
+    )
+    return subscription, reminder
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_a_reminders_html_rendered_once_per_batch_equals_the_html_of_its_own_text(world, language):
     """The batch renders a reminder's HTML once, with stand-ins for each subscriber's links, and
@@ -205,16 +218,8 @@ def test_a_reminders_html_rendered_once_per_batch_equals_the_html_of_its_own_tex
     (links found by `urlize`) gives, for two subscribers sharing the batch's parts."""
     _, hearing, _ = world
     parts = emails.MessageParts()
-    due = dt.datetime(2020, 2, 1, tzinfo=dt.UTC)
     for name in ("ann", "bob"):
-        subscription = SubscriptionFactory(case=hearing.case, email=f"{name}@example.net", language=language)
-        reminder = Reminder.objects.create(
-            subscription=subscription,
-            hearing=hearing,
-            offset_minutes=1440,
-            hearing_starts_at=hearing.starts_at,
-            due_at=due,
-        )
+        subscription, reminder = _subscriber_reminder(hearing, f"{name}@example.net", language)
         message = emails.reminder_message(reminder, parts=parts)
         html, mimetype = message.alternatives[0]
         with translation.override(language):
@@ -260,17 +265,9 @@ def test_a_reminder_written_from_its_batchs_prototype_is_byte_for_byte_the_stand
     standard library writes for that message (after the Date and the random boundaries)."""
     _, hearing, _ = world
     parts = emails.MessageParts()
-    due = dt.datetime(2020, 2, 1, tzinfo=dt.UTC)
     sent = []
     for name in ("ann", "bob.o'neil+hearings"):
-        subscription = SubscriptionFactory(case=hearing.case, email=f"{name}@example.net", language=language)
-        reminder = Reminder.objects.create(
-            subscription=subscription,
-            hearing=hearing,
-            offset_minutes=1440,
-            hearing_starts_at=hearing.starts_at,
-            due_at=due,
-        )
+        subscription, reminder = _subscriber_reminder(hearing, f"{name}@example.net", language)
         message = emails.reminder_message(reminder, parts=parts)
         written = message.message().as_bytes(linesep="\r\n")
         assert isinstance(message.message(), emails._Written)  # written from the prototype, not the standard way
@@ -293,14 +290,7 @@ def test_an_address_the_standard_library_would_encode_or_fold_is_written_the_sta
     parts = emails.MessageParts()
     long_address = "a-very-long-local-part-of-an-address-for-hearings@subdomain.example.net"
     for address, header in (("anna@пример.рф", "anna@xn--e1afmkfd.xn--p1ai"), (long_address, long_address)):
-        subscription = SubscriptionFactory(case=hearing.case, email=address, language="ru")
-        reminder = Reminder.objects.create(
-            subscription=subscription,
-            hearing=hearing,
-            offset_minutes=60,
-            hearing_starts_at=hearing.starts_at,
-            due_at=dt.datetime(2020, 2, 1, tzinfo=dt.UTC),
-        )
+        _, reminder = _subscriber_reminder(hearing, address, "ru")
         message = emails.reminder_message(reminder, parts=parts)
         assert not isinstance(message.message(), emails._Written), address
         parsed = email.message_from_bytes(message.message().as_bytes(linesep="\r\n"), policy=email.policy.default)
