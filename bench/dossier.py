@@ -15,6 +15,16 @@ Figures are appended to bench/RESULTS.md with the date, machine and command.
 To see where a large render spends its time (pyinstrument, from requirements-dev.txt):
 
     .venv/bin/python bench/dossier.py --profile var/dossier-profile.html
+
+Against Chromium (issue 25: a dossier should not take longer than a browser would):
+
+    .venv/bin/python bench/dossier.py --vs-chromium
+
+renders the large case's HTML (internal edition, Russian) with the project's warm WeasyPrint
+(html_to_pdf, in this process, as a worker child does) and with `/usr/bin/chromium --headless
+--print-to-pdf` as a whole process, alternating, BENCH_RUNS times each; prints both medians and
+the ratio (target <= 1.0) and the WeasyPrint process's peak memory (target < 150 MB). Chromium
+reads the same fonts through the same relative URLs.
 """
 
 from __future__ import annotations
@@ -194,12 +204,126 @@ def profile(out: str) -> None:
     print(f"full report: {out}", file=sys.stderr)
 
 
+CHROMIUM = "/usr/bin/chromium"
+
+
+def _chromium_pdf(html_file: Path, out: Path, profile_dir: Path) -> float:
+    """Seconds for one whole Chromium process printing `html_file` to `out`."""
+    started = time.perf_counter()
+    subprocess.run(  # noqa: S603 (Debian's Chromium, our own file)
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile_dir}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={out}",
+            html_file.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    elapsed = time.perf_counter() - started
+    assert out.stat().st_size > 10_000, "Chromium wrote no PDF"  # noqa: S101
+    return elapsed
+
+
+def vs_chromium() -> dict:
+    import tempfile
+
+    _setup()
+    from django.core.management import call_command
+
+    from cases.models import Case
+    from documents.dossier.content import dossier_content
+    from documents.dossier.render import dossier_html, html_to_pdf
+
+    if not Path(CHROMIUM).exists():
+        raise SystemExit(f"{CHROMIUM} is missing: install Debian's chromium (.ci/system-packages --install).")
+    call_command("seed_demo", "--no-accounts", verbosity=0)
+    case = _large_case()
+    try:
+        html = dossier_html(dossier_content(case=case, edition="internal", language="ru"))
+    finally:
+        Case.objects.filter(slug=LARGE_SLUG).delete()
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        # The stylesheet's font URLs are relative (documents/fonts/...): the same files for both.
+        (work / "documents").symlink_to(ROOT / "documents" / "static" / "documents")
+        html_file = work / "dossier.html"
+        html_file.write_text(html)
+        html_to_pdf(html)  # warm, as a worker child is after its first dossier
+        _chromium_pdf(html_file, work / "warm.pdf", work / "profile")
+        weasy, chromium = [], []
+        for _ in range(RUNS):
+            started = time.perf_counter()
+            pdf = html_to_pdf(html)
+            weasy.append(time.perf_counter() - started)
+            chromium.append(_chromium_pdf(html_file, work / "out.pdf", work / "profile"))
+        chromium_pages = (work / "out.pdf").read_bytes().count(b"/Type /Page\n") or None
+    import pypdf
+
+    return {
+        "weasyprint_s": weasy,
+        "chromium_s": chromium,
+        "weasyprint_pages": len(pypdf.PdfReader(io.BytesIO(pdf)).pages),
+        "chromium_pages": chromium_pages,
+        "html_bytes": len(html.encode()),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def _report_vs_chromium(result: dict) -> None:
+    weasy, chromium = statistics.median(result["weasyprint_s"]), statistics.median(result["chromium_s"])
+    load = os.getloadavg()
+    ratio = weasy / chromium
+    lines = [
+        f"\n## Dossier vs Chromium, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
+        "",
+        f"- machine: {platform.machine()}, `nproc` = {os.cpu_count()}, load average {load[0]:.1f} / {load[1]:.1f} / "
+        f"{load[2]:.1f} at the end; command: `python bench/dossier.py --vs-chromium` (BENCH_RUNS={RUNS}); git "
+        + subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip(),  # noqa: S603,S607
+        f"- the large synthetic case, internal edition in Russian: {result['html_bytes']:,} bytes of HTML, "
+        f"{result['weasyprint_pages']} pages (WeasyPrint)",
+        f"- WeasyPrint, warm, in process: median {weasy:.2f} s ({', '.join(f'{t:.2f}' for t in result['weasyprint_s'])})",
+        f"- Chromium `--headless --print-to-pdf`, whole process: median {chromium:.2f} s "
+        f"({', '.join(f'{t:.2f}' for t in result['chromium_s'])})",
+        f"- **ratio {ratio:.2f}x** (target <= 1.0x: {'met' if ratio <= 1.0 else 'NOT met'}); WeasyPrint process peak "
+        f"RSS {result['peak_rss_mb']:.0f} MB (target < 150 MB: {'met' if result['peak_rss_mb'] < 150 else 'NOT met'})",
+        "",
+    ]
+    text = "\n".join(lines)
+    print(text)
+    with (ROOT / "bench" / "RESULTS.md").open("a") as out:
+        out.write(text)
+
+
 def main() -> None:
+    if len(sys.argv) == 2 and sys.argv[1] == "--vs-chromium":
+        out = subprocess.run(
+            [sys.executable, __file__, "--scenario", "vs-chromium"],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=ROOT,
+        )
+        if out.returncode:
+            raise SystemExit(out.stderr[-3000:])
+        _report_vs_chromium(json.loads(out.stdout.strip().splitlines()[-1]))
+        return
     if len(sys.argv) == 3 and sys.argv[1] == "--profile":
         profile(sys.argv[2])
         return
     if len(sys.argv) == 3 and sys.argv[1] == "--scenario":
-        result = scenario(sys.argv[2])
+        result = vs_chromium() if sys.argv[2] == "vs-chromium" else scenario(sys.argv[2])
         result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(json.dumps(result))
         return
