@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as N_
 
 from cases.models import Appeal, Case, Court, Ruling
-from cases.services.records import version_check
+from cases.services.records import history_reason, version_check
 from changes.services import change_record
 from deadlines.applicability import Trigger, rules_for_ruling
 from deadlines.counting import deadline_compute
@@ -36,7 +36,7 @@ def _save(deadline: Deadline, *, actor: Actor, reason: str) -> Deadline:
     if deadline.pk is not None:
         deadline.version += 1
     deadline._history_user = actor if isinstance(actor, User) else None  # type: ignore[attr-defined]
-    deadline._change_reason = reason[:100]  # type: ignore[attr-defined]  # simple_history's column is 100 long
+    deadline._change_reason = history_reason(reason)  # type: ignore[attr-defined]
     try:
         deadline.save()
     except IntegrityError as exc:

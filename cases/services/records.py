@@ -125,13 +125,24 @@ def version_check(current: VersionedModel, expected_version: int | None) -> None
         raise VersionConflict(current, expected_version)
 
 
+# simple-history's history_change_reason is a varchar(100); a reason may be longer (a reschedule's
+# is up to 300, kept whole in HearingReschedule): the history gets its beginning, marked as cut.
+HISTORY_REASON_LENGTH = 100
+
+
+def history_reason(reason: str) -> str:
+    if len(reason) <= HISTORY_REASON_LENGTH:
+        return reason
+    return reason[: HISTORY_REASON_LENGTH - 1] + "…"
+
+
 def record_save(instance: M, *, actor: Actor, reason: str = "", exclude_clean: Iterable[str] = ()) -> M:
     instance.full_clean(exclude=list(exclude_clean) or None)
     if isinstance(instance, VersionedModel) and instance.pk is not None:
         instance.version += 1
     instance._history_user = actor_user(actor)  # type: ignore[attr-defined]  # read by simple_history
     if reason:
-        instance._change_reason = reason  # type: ignore[attr-defined]
+        instance._change_reason = history_reason(reason)  # type: ignore[attr-defined]
     try:
         instance.save()
     except IntegrityError as exc:

@@ -57,6 +57,21 @@ def test_a_reschedule_keeps_the_old_date(court, case, lawyer):
     assert moved.starts_at_local.strftime("%Y-%m-%d %H:%M %Z") == "2019-10-28 14:30 MSK"
 
 
+def test_a_reschedule_reason_longer_than_the_history_column_is_kept_whole_where_it_is_shown(court, case, lawyer):
+    # given a reason as long as the form allows (300), longer than simple-history's 100
+    old = dt.datetime(2019, 10, 21, 10, 0, tzinfo=MOSCOW)
+    hearing = hearing_actions.hearing_schedule(case=case, court=court, starts_at=old, courtroom="301")
+    reason = "The judge is ill and the court's secretary says the new date depends on the court's " * 3 + "calendar"
+    assert 100 < len(reason) <= 300
+    moved = hearing_actions.hearing_reschedule(
+        hearing=hearing, starts_at=old + dt.timedelta(days=7), reason=reason, actor=lawyer
+    )
+    # the reschedule keeps it whole; the history row carries its first 100 characters, ending in …
+    assert HearingReschedule.objects.get(hearing=hearing).reason == reason
+    change_reason = moved.history.latest("history_id").history_change_reason
+    assert len(change_reason) == 100 and change_reason == reason[:99] + "…"
+
+
 def test_postpone_then_cancel(court, case):
     hearing = HearingFactory(case=case, court=court)
     postponed = hearing_actions.hearing_postpone(hearing=hearing, reason="Defendant absent")
