@@ -63,6 +63,8 @@ ORDER BY w.next_check_at LIMIT 1
 # with their host as url_host() reads it from a URL that passed url_check (no user name, no
 # IPv6 literal); planned: each host's turns, from when it is next free, one interval apart, in
 # due order; then those whose turn falls within this tick are claimed, the others wait for it.
+# (The UPDATE repeats `next_check_at <= now`, true of every row planned, so that the planner
+# finds them through the index instead of scanning the table: its time stays with the due rows.)
 _CLAIM_SQL = """
 WITH due AS (
     SELECT w.id, w.next_check_at, lower(substring(w.url from '^[A-Za-z][A-Za-z0-9+.-]*://([^/?#:]+)')) AS host
@@ -82,7 +84,7 @@ UPDATE courtwatch_courtwatch AS w
 SET claimed_at = CASE WHEN planned.turn < %(horizon)s THEN %(now)s ELSE NULL END,
     next_check_at = CASE WHEN planned.turn < %(horizon)s THEN w.next_check_at ELSE planned.turn END
 FROM planned
-WHERE w.id = planned.id
+WHERE w.id = planned.id AND w.next_check_at <= %(now)s
 RETURNING w.id, planned.turn, planned.turn < %(horizon)s
 """
 
