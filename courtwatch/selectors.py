@@ -22,7 +22,7 @@ def court_watches_for(*, organizations: Iterable[int] | None) -> QuerySet[CourtW
 
 def court_updates_for(*, organizations: Iterable[int] | None) -> QuerySet[CourtUpdate]:
     """The proposals of these organizations' cases (None: every organization's), newest first."""
-    updates = CourtUpdate.objects.select_related("watch__docket__court", "hearing", "decided_by")
+    updates = CourtUpdate.objects.select_related("case", "watch__docket__court", "hearing", "decided_by")
     if organizations is not None:
         updates = updates.filter(case__organization_id__in=list(organizations))
     return updates.order_by("-created_at", "-id")
