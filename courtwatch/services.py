@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from simple_history.utils import update_change_reason
 
 from actions import hearings as hearing_actions
@@ -293,9 +293,12 @@ def _open_update(update: CourtUpdate) -> CourtUpdate:
         .get(pk=update.pk)
     )
     if not current.is_open:
+        state = {
+            CourtUpdate.State.APPLIED: pgettext("court update state", "applied"),
+            CourtUpdate.State.DISMISSED: pgettext("court update state", "dismissed"),
+        }.get(current.state, pgettext("court update state", "superseded by a later reading"))  # type: ignore[call-overload]
         raise ValidationError(
-            gettext("Only a proposed change can be accepted or dismissed; this one is %(state)s.")
-            % {"state": str(current.get_state_display()).lower()}
+            gettext("Only a proposed change can be accepted or dismissed; this one is %(state)s.") % {"state": state}
         )
     return current
 
