@@ -498,6 +498,7 @@ SPECTACULAR_SETTINGS = {
         "DossierLanguageEnum": "documents.models.Dossier.Language",
         "SubscriptionLanguageEnum": "reminders.models.Subscription.Language",
         "ChangeOpEnum": "changes.models.Change.Op",
+        "WatchProblemCodeEnum": "api.courtwatch.serializers.PROBLEM_CODES",
     },
 }
 

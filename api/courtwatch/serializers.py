@@ -14,11 +14,15 @@ from courtwatch.models import CourtUpdate, CourtWatch
 from courtwatch.selectors import watch_problem_words
 
 
+# A problem's codes (none: no problem, and then `last_problem` is null).
+PROBLEM_CODES = [(value, label) for value, label in CourtWatch.Problem.choices if value]
+
+
 class WatchProblemSerializer(serializers.Serializer):
     """Why the card could not be read at the last check (nothing was changed or proposed then)."""
 
     code = serializers.ChoiceField(
-        choices=[(value, label) for value, label in CourtWatch.Problem.choices if value],
+        choices=PROBLEM_CODES,
         help_text="Stable, for programs: `captcha`, `layout` (not recognised), `http` (an error status), "
         "`timeout`, `connection`, `too_large`, `refused` (the address may not be fetched).",
     )
