@@ -24,13 +24,12 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from cases.services.records import VersionConflict
 from courtwatch import proposals, readers
+from courtwatch import services as watch_services
 from courtwatch.fetch import Fetched, FetchFailed, card_fetch, url_host
 from courtwatch.hosts import host_answered, host_turn_take
 from courtwatch.models import CourtUpdate, CourtWatch
@@ -39,7 +38,6 @@ from courtwatch.schedule import Claim, watch_release
 
 logger = logging.getLogger(__name__)
 
-AUTO_APPLIED_KINDS = (CourtUpdate.Kind.NEW, CourtUpdate.Kind.MOVED)
 _DETAIL_MAX = CourtWatch._meta.get_field("last_problem_detail").max_length or 300
 
 
@@ -231,22 +229,14 @@ def _succeeded(
 
 def _apply_automatically(proposed: list[CourtUpdate]) -> int:
     """The watch's auto_apply: new and moved hearings applied at once, through the same write as
-    a lawyer's accept. One that cannot be applied (the hearing changed meanwhile, a rule refuses
-    it) stays proposed for a lawyer; the others go ahead."""
-    # The apply service is issue 23's part C (courtwatch/services.py); imported where it is used.
-    from courtwatch.services import update_apply
-
+    a lawyer's accept (`update_apply`, which leaves one it cannot apply, the hearing changed
+    meanwhile or a rule refuses it, proposed for a lawyer). Returns how many were applied."""
     applied = 0
     for update in proposed:
-        if update.kind not in AUTO_APPLIED_KINDS:
+        if update.kind not in watch_services.AUTO_APPLIED_KINDS:
             continue
-        try:
-            with transaction.atomic():
-                update_apply(update=update, actor=None, automatic=True)
-        except (ValidationError, VersionConflict) as exc:
-            logger.warning("court update %s left for a lawyer: %s", update.pk, exc)
-            continue
-        applied += 1
+        result = watch_services.update_apply(update=update, actor=None, automatic=True)
+        applied += result.state == CourtUpdate.State.APPLIED
     return applied
 
 
