@@ -143,7 +143,7 @@ def tick_bench(*, watches: int = 10_000, due: int = 100, runs: int = 50) -> list
     )
     now = timezone.now()
     CourtWatch.objects.filter(pk__in=due_ids).update(claimed_at=None, next_check_at=now - dt.timedelta(seconds=1))
-    params = {
+    params: dict[str, Any] = {
         "now": now,
         "lease_over": now - dt.timedelta(minutes=10),
         "limit": 500,
