@@ -14,7 +14,7 @@ from cases.models import Hearing
 from courtwatch.models import CourtUpdate
 from courtwatch.proposals import courtroom_of, result_meaning, room_key, updates_propose
 from courtwatch.services import update_apply, update_dismiss
-from tests.courtwatch.cards import (
+from tests.courtwatch.readings import (
     EKATERINBURG,
     MOS_GORSUD,
     MOS_GORSUD_POSTPONED,

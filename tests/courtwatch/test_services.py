@@ -28,7 +28,7 @@ from courtwatch.services import (
     watch_update,
 )
 from reminders.models import Notice
-from tests.courtwatch.cards import (
+from tests.courtwatch.readings import (
     MOS_GORSUD,
     MOS_GORSUD_POSTPONED,
     MOS_GORSUD_URL,
