@@ -288,13 +288,20 @@ def _proposed(
     }
 
 
-def _compare(hearing: Hearing, sitting: Sitting, proposed: dict[str, Any], zone: ZoneInfo) -> str | None:
+def _compare(
+    hearing: Hearing, sitting: Sitting, proposed: dict[str, Any], zone: ZoneInfo, now: dt.datetime
+) -> str | None:
     """MOVED, RESULT or None: how the hearing differs from where the card puts it."""
     last = sitting.last
     day, time = _local(hearing, zone)
     # A card that gives no time does not take away a time the lawyer knows.
     moved = last.date != day or (last.time is not None and last.time != time)
-    room_moved = bool(proposed["courtroom"]) and room_key(last.room) != room_key(hearing.courtroom)
+    # A room matters to a hearing still to come; a past one's is no news worth a click.
+    room_moved = (
+        bool(proposed["courtroom"])
+        and room_key(last.room) != room_key(hearing.courtroom)
+        and row_starts_at(last, zone) > now
+    )
     if moved or room_moved:
         return CourtUpdate.Kind.MOVED
     said = result_meaning(last.result) is not None and proposed["status"] != Hearing.Status.SCHEDULED
@@ -331,7 +338,7 @@ def proposals_for(
                 if any(other.row is None or other.row > match.row for _h, other in matched if other is not match):
                     proposals.extend(_postponed(hearing, sitting.rows[match.row], proposed, zone))
                     continue
-            kind = _compare(hearing, sitting, proposed, zone)
+            kind = _compare(hearing, sitting, proposed, zone, now)
             if kind is not None:
                 values = {**proposed, "kind": hearing.kind, "judge": ""}
                 proposals.append(Proposal(kind, hearing, ("hearing", hearing.pk), values, hearing_values(hearing)))

@@ -233,7 +233,9 @@ def _apply_moved(update: CourtUpdate, hearing: Hearing, actor: Actor, expected_v
     }
     if proposed["courtroom"]:
         fields["courtroom"] = proposed["courtroom"]
-    if status == Hearing.Status.HELD:
+    if status == hearing.status:
+        pass  # held and held: the lawyer's own words of what happened stay
+    elif status == Hearing.Status.HELD:
         fields.update(status=status, **_outcome_fields(proposed["outcome"]))
     elif status == Hearing.Status.CANCELLED:
         fields.update(status=status, **{f"outcome_notes_{code}": "" for code in content_languages()})
@@ -242,7 +244,7 @@ def _apply_moved(update: CourtUpdate, hearing: Hearing, actor: Actor, expected_v
     hearing = hearing_actions.hearing_update(
         hearing=hearing, actor=actor, expected_version=expected_version, reason=reason, **fields
     )
-    if status == Hearing.Status.POSTPONED:  # moved, then postponed again with no new date yet
+    if status == Hearing.Status.POSTPONED and hearing.status != status:  # moved, then postponed again, no new date yet
         hearing = hearing_actions.hearing_postpone(hearing=hearing, reason=reason, actor=actor)
     return hearing
 

@@ -13,7 +13,6 @@ from cases.models import Case, Court, Hearing
 from courtwatch.models import CourtUpdate, CourtWatch
 from courtwatch.selectors import watch_problem_words
 
-
 # A problem's codes (none: no problem, and then `last_problem` is null).
 PROBLEM_CODES = [(value, label) for value, label in CourtWatch.Problem.choices if value]
 

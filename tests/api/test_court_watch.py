@@ -12,7 +12,7 @@ from cases.models import Hearing
 from courtwatch.models import CourtUpdate, CourtWatch
 from courtwatch.proposals import updates_propose
 from tests.api.conftest import client_with_token
-from tests.courtwatch.cards import (
+from tests.courtwatch.readings import (
     MOS_GORSUD,
     MOS_GORSUD_POSTPONED,
     MOS_GORSUD_URL,

@@ -14,7 +14,7 @@ from cases.models import Hearing
 from courtwatch.models import CourtUpdate
 from courtwatch.proposals import courtroom_of, result_meaning, room_key, updates_propose
 from courtwatch.services import update_apply, update_dismiss
-from tests.courtwatch.cards import (
+from tests.courtwatch.readings import (
     EKATERINBURG,
     MOS_GORSUD,
     MOS_GORSUD_POSTPONED,
@@ -319,3 +319,14 @@ def test_rooms_compare_as_the_same_room_whatever_the_label():
     assert room_key("Зал № 305") == room_key("зал 305") == room_key("305") == "305"
     assert room_key("Кабинет № 12") == "12"
     assert (courtroom_of("Зал № 305"), courtroom_of("Кабинет № 12"), courtroom_of("410")) == ("305", "12", "410")
+
+
+def test_a_room_the_card_gives_for_a_past_hearing_is_no_proposal(moscow_watch, november):
+    # given the preparation held on 13 October, logged without its room
+    held = schedule(moscow_watch, dt.datetime(2026, 10, 13, 11, 0, tzinfo=MOSCOW))
+    hearing_actions.hearing_record_outcome(hearing=held, outcome_notes="Preparation done")
+    upcoming = schedule(moscow_watch, dt.datetime(2026, 12, 10, 10, 30, tzinfo=MOSCOW))
+    # then only the hearing to come gets the card's room
+    assert summary(updates_propose(watch=moscow_watch, reading=MOS_GORSUD)) == [
+        ("moved", upcoming.pk, "2026-12-10T07:30:00+00:00", "410", "scheduled")
+    ]

@@ -28,7 +28,7 @@ from courtwatch.services import (
     watch_update,
 )
 from reminders.models import Notice
-from tests.courtwatch.cards import (
+from tests.courtwatch.readings import (
     MOS_GORSUD,
     MOS_GORSUD_POSTPONED,
     MOS_GORSUD_URL,
@@ -349,3 +349,22 @@ def test_pause_resume_check_now_and_delete(watch, lawyer, november):
     updates_propose(watch=watch, reading=MOS_GORSUD)
     watch_delete(watch=watch, actor=lawyer, expected_version=3)
     assert (CourtWatch.objects.count(), CourtUpdate.objects.count()) == (0, 0)
+
+
+def test_a_held_hearing_moved_to_the_cards_time_keeps_the_lawyers_words(watch, lawyer, november):
+    # given the preparation logged at 10:00 and held, with the lawyer's notes
+    held = hearing_actions.hearing_schedule(
+        case=watch.docket.case, court=watch.docket.court, starts_at=dt.datetime(2026, 10, 13, 10, 0, tzinfo=MOSCOW)
+    )
+    held = hearing_actions.hearing_record_outcome(hearing=held, outcome_notes_ru="Подготовка прошла")
+    # when the card says 11:00 ("Проведена") and the lawyer accepts
+    moved = next(u for u in updates_propose(watch=watch, reading=MOS_GORSUD) if u.hearing_id == held.pk)
+    assert (moved.kind, moved.proposed["status"]) == ("moved", "held")
+    update_apply(update=moved, actor=lawyer)
+    # then the time is the card's, and what happened is still in the lawyer's words
+    held.refresh_from_db()
+    assert (held.starts_at, held.status, held.outcome_notes_ru) == (
+        dt.datetime(2026, 10, 13, 11, 0, tzinfo=MOSCOW),
+        "held",
+        "Подготовка прошла",
+    )

@@ -6,7 +6,9 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actions import hearings as hearing_actions
@@ -15,7 +17,7 @@ from cases.models import Hearing
 from courtwatch.models import CourtUpdate, CourtWatch
 from courtwatch.proposals import updates_propose
 from courtwatch.services import update_apply
-from tests.courtwatch.cards import (
+from tests.courtwatch.readings import (
     MOS_GORSUD,
     MOS_GORSUD_POSTPONED,
     MOS_GORSUD_URL,
@@ -221,3 +223,22 @@ def test_pause_resume_check_now_and_stop(client, desk, watch):
     assert client.post(url("court_watch_delete", case, watch.pk)).status_code == 302
     assert CourtWatch.objects.count() == 0
     assert client.get(url("court_watch_pause", case, watch.pk)).status_code == 405
+
+
+def test_the_watch_costs_the_case_page_one_query_however_many_proposals(
+    client, desk, docket, django_assert_num_queries
+):
+    case = desk["private"]
+    client.force_login(desk["lawyer"])
+    page_url = reverse("web:case_detail", args=[case.slug])
+    client.get(page_url)
+    # given the page's queries with the docket not watched (a watch comes in the dockets' query)
+    with CaptureQueriesContext(connection) as unwatched:
+        client.get(page_url)
+    watch = CourtWatch.objects.create(docket=docket, url=MOS_GORSUD_URL, next_check_at=NOVEMBER)
+    for reading in (MOS_GORSUD, MOS_GORSUD_POSTPONED):
+        updates_propose(watch=watch, reading=reading)
+    assert CourtUpdate.objects.filter(state="proposed").count() == 2
+    # then the open proposals are one query more, with their hearings, dockets and courts
+    with django_assert_num_queries(len(unwatched) + 1):
+        assert client.get(page_url).status_code == 200
