@@ -48,6 +48,7 @@ class Outcome(enum.StrEnum):
     HOST_BUSY = "host_busy"  # the court host's turn had not come: nothing fetched
     NOT_OURS = "not_ours"  # another round holds the watch, or this claim is over
     STALE = "stale"  # the watch's address changed during the round: read again soon
+    PAUSED = "paused"  # paused after the tick claimed it: nothing fetched
     GONE = "gone"  # the watch was deleted
 
 
@@ -67,15 +68,21 @@ class RoundResult:
     how: str = ""  # UNCHANGED: "304" or "same content"
 
 
-def watch_round(*, watch_id: int, claimed_at: dt.datetime, wait_for_host_up_to: float = 0.0) -> RoundResult:
+def watch_round(
+    *, watch_id: int, claimed_at: dt.datetime, wait_for_host_up_to: float = 0.0, even_paused: bool = False
+) -> RoundResult:
     """Run one round of the watch claimed at `claimed_at`. When its court host is busy for at
     most `wait_for_host_up_to` seconds, nothing is done and the result says how long to wait
-    (the caller retries); longer, the watch goes back to the schedule, due when the host is free."""
-    watch = CourtWatch.objects.filter(pk=watch_id).only("url", "claimed_at", "etag", "last_modified").first()
+    (the caller retries); longer, the watch goes back to the schedule, due when the host is free.
+    A watch paused since it was claimed is given back unread, unless `even_paused` (by hand)."""
+    watch = CourtWatch.objects.filter(pk=watch_id).only("url", "paused", "claimed_at", "etag", "last_modified").first()
     if watch is None:
         return RoundResult(watch_id, Outcome.GONE)
     if watch.claimed_at != claimed_at:
         return RoundResult(watch_id, Outcome.NOT_OURS)
+    if watch.paused and not even_paused:
+        CourtWatch.objects.filter(pk=watch_id, claimed_at=claimed_at).update(claimed_at=None)
+        return RoundResult(watch_id, Outcome.PAUSED)
     host = url_host(watch.url)
     wait = host_turn_take(host=host)
     if wait > 0:

@@ -289,3 +289,14 @@ def test_an_address_changed_during_the_round_records_nothing_of_the_old_card(cou
     watch.refresh_from_db()
     assert (watch.claimed_at, watch.last_reading, watch.content_sha256, doubles.proposals) == (None, None, "", [])
     assert watch.next_check_at <= timezone.now()
+
+
+def test_a_watch_paused_after_its_claim_is_given_back_unread(court_site, doubles):
+    watch = watch_on(court_site.url("/cards/mos-gorsud.html"))
+    claim = schedule.watch_claim(watch_id=watch.pk)
+    CourtWatch.objects.filter(pk=watch.pk).update(paused=True)  # the lawyer pauses it meanwhile
+    result = rounds.watch_round(watch_id=watch.pk, claimed_at=claim.claimed_at)
+    assert (result.outcome, state(watch)["claimed_at"], court_site.arrivals) == (Outcome.PAUSED, None, [])
+    # by hand (the command's --watch) it is read all the same
+    claim = schedule.watch_claim(watch_id=watch.pk)
+    assert rounds.watch_round(watch_id=watch.pk, claimed_at=claim.claimed_at, even_paused=True).outcome is Outcome.READ

@@ -42,12 +42,15 @@ class Command(BaseCommand):
         claim = schedule.watch_claim(watch_id=watch_id)
         if claim is None:
             raise CommandError(f"Court watch {watch_id} is being checked by a worker right now; try again in a minute.")
-        self._run(claim)
+        self._run(claim, even_paused=True)
 
-    def _run(self, claim: schedule.Claim) -> None:
+    def _run(self, claim: schedule.Claim, *, even_paused: bool = False) -> None:
         while True:
             result = rounds.watch_round(
-                watch_id=claim.watch_id, claimed_at=claim.claimed_at, wait_for_host_up_to=HOST_WAIT_MAX_SECONDS
+                watch_id=claim.watch_id,
+                claimed_at=claim.claimed_at,
+                wait_for_host_up_to=HOST_WAIT_MAX_SECONDS,
+                even_paused=even_paused,
             )
             if result.outcome is not rounds.Outcome.HOST_BUSY or result.released:
                 break
@@ -87,6 +90,8 @@ def round_sentence(result: rounds.RoundResult, *, notified: int = 0) -> str:
         return f"{head}: its court's site is not free before {_at(result.next_check_at)}; left for the beat."
     if outcome is rounds.Outcome.STALE:
         return f"{head}: its address changed during the round; it will be read again at the next tick."
+    if outcome is rounds.Outcome.PAUSED:
+        return f"{head}: paused since it fell due; nothing fetched."
     if outcome is rounds.Outcome.GONE:
         return f"{head}: deleted during the round; nothing done."
     return f"{head}: another round holds it; nothing done."
