@@ -21,6 +21,7 @@ urlpatterns = [
     path("v1/", include("api.reminders.urls")),
     path("v1/", include("webhooks.api.urls")),
     path("v1/", include("api.accesslog.urls")),
+    path("v1/", include("api.courtwatch.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", api_docs, name="api-docs"),
     re_path(r"^[\s\S]*$", api_not_found),  # any path, a newline in it too ("." stops at one)

@@ -21,6 +21,8 @@ from actions import rulings as ruling_actions
 from apitokens.models import ApiToken
 from cases import services
 from cases.models import Appeal, Case, CaseEvent, Court, Docket, Hearing, Membership, Organization, Party, Ruling
+from courtwatch.models import CourtUpdate, CourtWatch
+from courtwatch.proposals import hearing_values
 from deadlines.models import Deadline
 from documents import services as document_services
 from documents.models import Document, Dossier
@@ -58,6 +60,8 @@ class Side:
     membership: Membership
     public_case: Case
     public_hearing: Hearing
+    court_watch: CourtWatch
+    court_update: CourtUpdate
     objects: dict[type, Any] = field(default_factory=dict)
 
     def object_of(self, model: type) -> Any:
@@ -147,6 +151,32 @@ def build_side(key: str, *, court: Court, appeal_court: Court) -> Side:
         actor=owner, case=case, occurred_on=dt.date(2019, 9, 1), title=f"{marker} private fact", is_public=False
     )
     docket = services.docket_set(actor=owner, case=case, court=court, number=f"{marker}-2-1234/2019")
+    # The docket's card watched (its address and state are the organization's), with a move proposed.
+    court_watch = CourtWatch.objects.create(
+        docket=docket,
+        url=f"https://{marker.lower()}.sudrf.ru/modules.php?name=sud_delo&case_id=1",
+        next_check_at=timezone.now(),
+        last_problem=CourtWatch.Problem.HTTP,
+        last_problem_detail=f"{marker} HTTP 503",
+    )
+    court_update = CourtUpdate.objects.create(
+        watch=court_watch,
+        case=case,
+        hearing=hearing,
+        kind=CourtUpdate.Kind.MOVED,
+        event_key=marker,
+        proposed={
+            **hearing_values(hearing),
+            "starts_at": (hearing.starts_at + dt.timedelta(days=7)).isoformat(),
+            "event": f"{marker} hearing",
+            "status": Hearing.Status.SCHEDULED,
+            "outcome": "",
+            "reason": f"{marker} postponed",
+            "kind": hearing.kind,
+            "judge": "",
+        },
+        previous=hearing_values(hearing),
+    )
     document = document_services.document_add(
         actor=owner,
         case=case,
@@ -240,6 +270,8 @@ def build_side(key: str, *, court: Court, appeal_court: Court) -> Side:
         membership=membership,
         public_case=public_case,
         public_hearing=public_hearing,
+        court_watch=court_watch,
+        court_update=court_update,
     )
     side.objects = {
         Organization: organization,

@@ -7,6 +7,7 @@ filesystem transport), which is what `make run` uses on a fresh machine.
 
 import ipaddress
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -436,6 +437,36 @@ WEBHOOKS_WAKE_ON_COMMIT = env.bool("WEBHOOKS_WAKE_ON_COMMIT", default=True)
 WEBHOOKS_WAKE_DEBOUNCE_SECONDS = env.int("WEBHOOKS_WAKE_DEBOUNCE_SECONDS", default=5)
 WEBHOOKS_TICK_SECONDS = env.float("WEBHOOKS_TICK_SECONDS", default=5)
 WEBHOOKS_DELIVERY_LOG_DAYS = env.int("WEBHOOKS_DELIVERY_LOG_DAYS", default=30)
+# --- Court watch (courtwatch/): hearings read from the courts' own case cards (court-sites.md) ----
+# Only cards on these hosts are fetched (shell-style patterns, case-insensitive: "*.sudrf.ru" is
+# every court's host under sudrf.ru, and not sudrf.ru.example.com); only on the scheme's own port.
+COURT_WATCH_HOSTS = env.list("COURT_WATCH_HOSTS", default=["*.sudrf.ru", "mos-gorsud.ru", "www.mos-gorsud.ru"])
+# Local development and tests only: a card on a loopback address (and on any port).
+COURT_WATCH_ALLOW_LOOPBACK = env.bool("COURT_WATCH_ALLOW_LOOPBACK", default=False)
+# A file of extra root certificates added to the system's (and certifi's), e.g. the Russian
+# Trusted Root CA that many state sites use; verification is never turned off.
+COURT_WATCH_CA_BUNDLE = env.str("COURT_WATCH_CA_BUNDLE", default="")
+COURT_WATCH_MAX_BYTES = env.int("COURT_WATCH_MAX_BYTES", default=2 * 1024 * 1024)
+COURT_WATCH_CONNECT_TIMEOUT_SECONDS = env.float("COURT_WATCH_CONNECT_TIMEOUT_SECONDS", default=10)
+COURT_WATCH_READ_TIMEOUT_SECONDS = env.float("COURT_WATCH_READ_TIMEOUT_SECONDS", default=30)
+# The whole fetch, redirects and body included.
+COURT_WATCH_TOTAL_TIMEOUT_SECONDS = env.float("COURT_WATCH_TOTAL_TIMEOUT_SECONDS", default=60)
+# Seconds between two readings of one card; after a failed round the next comes sooner, doubling
+# from COURT_WATCH_RETRY_BASE_SECONDS up to COURT_WATCH_EVERY.
+COURT_WATCH_EVERY = env.int("COURT_WATCH_EVERY", default=6 * 3600)
+COURT_WATCH_RETRY_BASE_SECONDS = env.int("COURT_WATCH_RETRY_BASE_SECONDS", default=15 * 60)
+# At most one request per court host this many seconds apart, across all workers; a 429, 503 or
+# timeout keeps the host waiting longer (its Retry-After if longer), doubling up to the maximum.
+COURT_WATCH_HOST_INTERVAL = env.float("COURT_WATCH_HOST_INTERVAL", default=10)
+COURT_WATCH_HOST_BACKOFF_SECONDS = env.int("COURT_WATCH_HOST_BACKOFF_SECONDS", default=60)
+COURT_WATCH_HOST_BACKOFF_MAX_SECONDS = env.int("COURT_WATCH_HOST_BACKOFF_MAX_SECONDS", default=6 * 3600)
+# A claimed watch is the next tick's again after this long (its worker died): longer than a
+# tick's planned wait for the host plus a fetch's total timeout.
+COURT_WATCH_LEASE_SECONDS = env.int("COURT_WATCH_LEASE_SECONDS", default=600)
+COURT_WATCH_TICK_SECONDS = env.float("COURT_WATCH_TICK_SECONDS", default=60)
+COURT_WATCH_CLAIM_BATCH = env.int("COURT_WATCH_CLAIM_BATCH", default=500)
+# After this many failed rounds in a row the case's lawyers and owners get one email.
+COURT_WATCH_FAILURES_BEFORE_NOTICE = env.int("COURT_WATCH_FAILURES_BEFORE_NOTICE", default=3)
 # --- Reads on record and retention (issue 20, SECURITY.md) ------------------------------------
 # How long the access log (accesslog/) keeps who read what private.
 ACCESS_LOG_DAYS = env.int("ACCESS_LOG_DAYS", default=365)
@@ -459,6 +490,13 @@ CELERY_BEAT_SCHEDULE = {
     },
     "webhooks-deliveries-prune": {"task": "webhooks.deliveries_prune", "schedule": 24 * 3600},
     "access-log-prune": {"task": "accesslog.prune", "schedule": 24 * 3600},
+    # Claims the court watches that are due and queues their rounds, spaced per court host; a
+    # tick that waited longer than its period is dropped (the next one does the same work).
+    "court-watch-tick": {
+        "task": "courtwatch.tick",
+        "schedule": COURT_WATCH_TICK_SECONDS,
+        "options": {"expires": COURT_WATCH_TICK_SECONDS},
+    },
 }
 SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -497,6 +535,7 @@ SPECTACULAR_SETTINGS = {
         "DossierLanguageEnum": "documents.models.Dossier.Language",
         "SubscriptionLanguageEnum": "reminders.models.Subscription.Language",
         "ChangeOpEnum": "changes.models.Change.Op",
+        "WatchProblemCodeEnum": "api.courtwatch.serializers.PROBLEM_CODES",
     },
 }
 
@@ -595,6 +634,17 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD
 
 # Largest document a lawyer may upload through the web pages (court files, scans, recordings).
 DOCUMENT_MAX_UPLOAD_MB = env.int("DOCUMENT_MAX_UPLOAD_MB", default=50)
+
+# --- Court watch: the demo court site under DEBUG (issue 23, part C) -------------------------
+# `make run` (DEBUG) serves example case cards of the project's own at /demo-court/
+# (demo/court_site.py) so that a newcomer can point a watch at one. Reading them takes this
+# server's own host on COURT_WATCH_HOSTS and a loopback address allowed: both are added here,
+# under DEBUG only; without DEBUG this block adds nothing to the fetching's own settings.
+if DEBUG:
+    _site = urlsplit(SITE_BASE_URL)
+    _site_hosts = {"127.0.0.1", "localhost", _site.hostname or "127.0.0.1", _site.netloc}
+    COURT_WATCH_HOSTS = [*globals().get("COURT_WATCH_HOSTS", ()), *sorted(_site_hosts)]
+    COURT_WATCH_ALLOW_LOOPBACK = env.bool("COURT_WATCH_ALLOW_LOOPBACK", default=True)
 
 # --- Error reporting (optional): Sentry, or any server speaking its protocol (e.g. GlitchTip) ---
 SENTRY_DSN = env.str("SENTRY_DSN", default="")

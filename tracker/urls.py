@@ -28,5 +28,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Example court cards for the court watch under `make run`: 404 unless DEBUG (demo/court_site.py).
+    path("demo-court/", include("demo.urls")),
     path("", include("web.urls")),
 ]

@@ -508,3 +508,21 @@ class CaseEventForm(TranslatedFieldsForm, VersionedForm):
     def initial_for(cls, event: CaseEvent) -> dict[str, Any]:
         initial = {name: getattr(event, name) for name in cls.SERVICE_FIELDS}
         return {**initial, **cls.translated_initial(event), "version": event.version}
+
+
+class CourtWatchForm(forms.Form):
+    """A docket's case card to watch; `courtwatch.services` checks the address is a court's."""
+
+    # Its own ids: on the case page beside the hearing and document forms, once per docket.
+    url = forms.URLField(
+        label=_("Address of the case card"),
+        max_length=1000,
+        assume_scheme="https",
+        help_text=_("The case's page on the court's website (sudrf.ru or mos-gorsud.ru), copied from the browser."),
+    )
+    auto_apply = forms.BooleanField(
+        label=_("Apply new and moved hearings at once"),
+        required=False,
+        help_text=_("Otherwise each change the card shows waits here for a lawyer to accept it."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)

@@ -168,7 +168,8 @@ def case_for_page(*, slug: str, public_only: bool = False) -> Case | None:
         .prefetch_related(
             "tags",
             Prefetch("parties", queryset=Party.objects.select_related("represents")),
-            Prefetch("dockets", queryset=Docket.objects.select_related("court")),
+            # A docket's court watch in the same query (the lawyers' page; the public one shows none).
+            Prefetch("dockets", queryset=Docket.objects.select_related("court", "watch")),
             Prefetch("events", queryset=events),
             Prefetch(
                 "hearings",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from web.views import access_log, account, case_edit, documents, lawyer, public, security
+from web.views import access_log, account, case_edit, court_watch, documents, lawyer, public, security
 
 app_name = "web"
 
@@ -24,6 +24,17 @@ urlpatterns = [
     path("cases/<slug:slug>/rulings/<int:ruling_pk>/appeal/", lawyer.appeal_create, name="appeal_create"),
     path("cases/<slug:slug>/deadlines/<int:pk>/override/", lawyer.deadline_override, name="deadline_override"),
     path("cases/<slug:slug>/deadlines/<int:pk>/close/", lawyer.deadline_close, name="deadline_close"),
+    path("cases/<slug:slug>/dockets/<int:pk>/watch/", court_watch.court_watch_edit, name="court_watch_edit"),
+    path("cases/<slug:slug>/court-watches/<int:pk>/pause/", court_watch.court_watch_pause, name="court_watch_pause"),
+    path("cases/<slug:slug>/court-watches/<int:pk>/resume/", court_watch.court_watch_resume, name="court_watch_resume"),
+    path("cases/<slug:slug>/court-watches/<int:pk>/check/", court_watch.court_watch_check, name="court_watch_check"),
+    path("cases/<slug:slug>/court-watches/<int:pk>/delete/", court_watch.court_watch_delete, name="court_watch_delete"),
+    path("cases/<slug:slug>/court-updates/<int:pk>/apply/", court_watch.court_update_apply, name="court_update_apply"),
+    path(
+        "cases/<slug:slug>/court-updates/<int:pk>/dismiss/",
+        court_watch.court_update_dismiss,
+        name="court_update_dismiss",
+    ),
     path("cases/<slug:slug>/documents/new/", documents.document_upload, name="document_upload"),
     path("cases/<slug:slug>/dossiers/", documents.dossier_generate, name="dossier_generate"),
     path("cases/<slug:slug>/dossiers/<int:pk>/", documents.dossier_progress, name="dossier_progress"),

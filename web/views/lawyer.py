@@ -28,6 +28,7 @@ from actions import rulings as ruling_actions
 from cases import services
 from cases.models import Case, Hearing, Ruling
 from cases.selectors import case_user_can_write, case_user_is_member, cases_of_member
+from courtwatch.selectors import court_updates_open
 from deadlines.models import Deadline
 from deadlines.selectors import deadlines_for_case
 from web import selectors
@@ -127,6 +128,10 @@ def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     # Members only (checked above): a deadline shows the case's strategy, even on a public case.
     deadlines = list(deadlines_for_case(case=case, include_void=True))
+    # Members only too: the dockets' court watches (in the dockets' query) and, when one is
+    # watched, the changes its card shows (a watch's proposals go with it: none without one).
+    court_watch_rows = [(docket, getattr(docket, "watch", None)) for docket in case.dockets.all()]
+    watched = any(watch is not None for _docket, watch in court_watch_rows)
     return render(
         request,
         "web/case_detail.html",
@@ -140,6 +145,8 @@ def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "open_statuses": selectors.OPEN_HEARING,
             "now": timezone.now(),
             "next_hearing": selectors.next_hearing(case=case),
+            "court_watch_rows": court_watch_rows,
+            "court_updates": list(court_updates_open(case=case)) if watched else [],
         },
     )
 
