@@ -635,7 +635,7 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD
 # Largest document a lawyer may upload through the web pages (court files, scans, recordings).
 DOCUMENT_MAX_UPLOAD_MB = env.int("DOCUMENT_MAX_UPLOAD_MB", default=50)
 
-# --- Court watch: the demo court site under DEBUG (issue 23, part C) -------------------------
+# --- Court watch: the demo court site under DEBUG ----------------------------------------------
 # `make run` (DEBUG) serves example case cards of the project's own at /demo-court/
 # (demo/court_site.py) so that a newcomer can point a watch at one. Reading them takes this
 # server's own host on COURT_WATCH_HOSTS and a loopback address allowed: both are added here,
@@ -643,7 +643,7 @@ DOCUMENT_MAX_UPLOAD_MB = env.int("DOCUMENT_MAX_UPLOAD_MB", default=50)
 if DEBUG:
     _site = urlsplit(SITE_BASE_URL)
     _site_hosts = {"127.0.0.1", "localhost", _site.hostname or "127.0.0.1", _site.netloc}
-    COURT_WATCH_HOSTS = [*globals().get("COURT_WATCH_HOSTS", ()), *sorted(_site_hosts)]
+    COURT_WATCH_HOSTS = [*COURT_WATCH_HOSTS, *sorted(_site_hosts)]
     COURT_WATCH_ALLOW_LOOPBACK = env.bool("COURT_WATCH_ALLOW_LOOPBACK", default=True)
 
 # --- Error reporting (optional): Sentry, or any server speaking its protocol (e.g. GlitchTip) ---

@@ -19,7 +19,6 @@ from tests.courtwatch.readings import (
     MOSCOW,
     SUDRF_URL,
     court_in,
-    url_check_in_tests,  # noqa: F401 (an autouse fixture)
 )
 from tests.factories import CaseFactory, MembershipFactory, UserFactory
 

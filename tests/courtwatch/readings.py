@@ -1,23 +1,15 @@
 """The example cards of ../shared/domain/court-pages/ as their readers return them (CardReading
-values written out by hand from each page's rows), and a watch on a docket to read them into.
-
-Until helper B's `courtwatch.fetch.url_check` is merged, `url_check_in_tests` stands in for it
-with the same contract (the host on the default allow-list, else a ValidationError on `url`);
-once it exists, the real one is used."""
+values written out by hand from each page's rows), and a watch on a docket to read them into."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-import pytest
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cases import services as case_services
-from courtwatch import fetch
 from courtwatch.models import CourtWatch
 from courtwatch.reading import CardEvent, CardReading
 from tests.factories import CourtFactory
@@ -110,26 +102,8 @@ SUDRF_URL = (
     "&case_id=4471&case_uid=66RS0004-01-2026-004471-18&delo_id=1540005"
 )
 
+
 # The default allow-list of issue 23 ("*.sudrf.ru", "mos-gorsud.ru", "www.mos-gorsud.ru").
-_DEFAULT_HOSTS = ("mos-gorsud.ru", "www.mos-gorsud.ru")
-
-
-def _url_check_stand_in(url: str) -> str:
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if parts.scheme in ("http", "https") and (host in _DEFAULT_HOSTS or host.endswith(".sudrf.ru")):
-        return host
-    raise ValidationError({"url": "Only the case cards of the courts' own sites can be watched."})
-
-
-@pytest.fixture(autouse=True)
-def url_check_in_tests(monkeypatch):
-    try:
-        fetch.url_check(MOS_GORSUD_URL)
-    except NotImplementedError:
-        monkeypatch.setattr(fetch, "url_check", _url_check_stand_in)
-
-
 def court_in(zone: ZoneInfo, name: str):
     return CourtFactory(name=name, time_zone=zone)
 

@@ -26,7 +26,6 @@ from tests.courtwatch.readings import (
     T,
     court_in,
     hearing_row,
-    url_check_in_tests,  # noqa: F401 (an autouse fixture)
     watch_on,
 )
 from tests.factories import CaseFactory, MembershipFactory, UserFactory

@@ -38,7 +38,6 @@ from tests.courtwatch.readings import (
     T,
     court_in,
     hearing_row,
-    url_check_in_tests,  # noqa: F401 (an autouse fixture)
     watch_on,
 )
 from tests.factories import CaseFactory, SubscriptionFactory, UserFactory
@@ -333,6 +332,22 @@ def test_a_new_url_is_checked_and_starts_the_watch_afresh(watch, lawyer, novembe
         watch_update(watch=watch, auto_apply=True, expected_version=1, actor=lawyer)
     with pytest.raises(ValidationError):
         watch_update(watch=watch, docket=None, actor=lawyer)
+
+
+def test_check_now_asks_for_a_tick_once_committed(
+    watch, lawyer, november, monkeypatch, django_capture_on_commit_callbacks
+):
+    import courtwatch.tasks  # noqa: F401 (registers the task the name must find)
+    from tracker.celery import app
+
+    sent = []
+    monkeypatch.setattr(app, "send_task", lambda name, *args, **kwargs: sent.append(name))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        watch_check_now(watch=watch, actor=lawyer)
+    assert sent == []  # nothing before the commit: the tick would not see the watch due
+    for callback in callbacks:
+        callback()
+    assert sent == ["courtwatch.tick"] and "courtwatch.tick" in app.tasks
 
 
 def test_pause_resume_check_now_and_delete(watch, lawyer, november):

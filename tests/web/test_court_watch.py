@@ -22,7 +22,6 @@ from tests.courtwatch.readings import (
     MOS_GORSUD_POSTPONED,
     MOS_GORSUD_URL,
     SUDRF_URL,
-    url_check_in_tests,  # noqa: F401 (an autouse fixture)
 )
 
 pytestmark = pytest.mark.django_db
