@@ -20,6 +20,7 @@ class CourtWatch(models.Model):
         CONNECTION = "connection", _("The court's site could not be reached")
         TOO_LARGE = "too_large", _("The page is too large to be a case card")
         REFUSED = "refused", _("This address may not be fetched")
+        OTHER_CASE = "other_case", _("The card is of another case than the docket's number")
 
     docket = models.OneToOneField("cases.Docket", on_delete=models.CASCADE, related_name="watch")
     url = models.URLField(max_length=1000)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 
 
 class CardUnreadable(Exception):
@@ -40,3 +41,18 @@ class CardReading:
     case_uid: str = ""  # "Уникальный идентификатор дела"
     judge: str = ""  # "" when hidden ("Информация скрыта") or absent
     events: tuple[CardEvent, ...] = ()
+
+
+# Letters that a case number spells with either alphabet ("2a-4471/2026" typed with a Latin "a"
+# for the court's Cyrillic "а"), mapped to the Cyrillic ones.
+_LOOKALIKES = str.maketrans({"a": "а", "b": "в", "c": "с", "e": "е", "k": "к", "m": "м", "o": "о", "p": "р",
+                             "t": "т", "x": "х", "y": "у", "h": "н", "ё": "е"})  # fmt: skip
+_NUMBER_NOISE = re.compile(r"№|\bдело\b|\s+")
+_DIGITS = re.compile(r"\d+")
+
+
+def case_number_key(number: str) -> str:
+    """A case number as compared: "ДЕЛО № 02а-0911/2026", "2a-911/2026" and "2А-911/2026" are one
+    number (the courts' sites pad with zeros, lawyers type Latin look-alikes)."""
+    text = _NUMBER_NOISE.sub("", number.lower()).translate(_LOOKALIKES)
+    return _DIGITS.sub(lambda digits: str(int(digits.group())), text)

@@ -33,7 +33,7 @@ from courtwatch import services as watch_services
 from courtwatch.fetch import Fetched, FetchFailed, card_fetch, url_host
 from courtwatch.hosts import host_answered, host_turn_take
 from courtwatch.models import CourtUpdate, CourtWatch
-from courtwatch.reading import CardReading, CardUnreadable
+from courtwatch.reading import CardReading, CardUnreadable, case_number_key
 from courtwatch.schedule import Claim, watch_release
 
 logger = logging.getLogger(__name__)
@@ -170,6 +170,11 @@ def _conclude(
         return _failed(
             watch, problem=CourtWatch.Problem.LAYOUT, detail=f"the reader failed ({type(exc).__name__})", now=now
         )
+    if case_number_key(reading.case_number) != case_number_key(watch.docket.number):
+        # A URL pasted from another case's card would otherwise propose (and, with auto_apply,
+        # apply) that case's hearings to this one.
+        detail = f"the card's case is {reading.case_number}, the docket's {watch.docket.number}"
+        return _failed(watch, problem=CourtWatch.Problem.OTHER_CASE, detail=detail, now=now)
     proposed = proposals.updates_propose(watch=watch, reading=reading)
     applied = _apply_automatically(proposed) if watch.auto_apply else 0
     return _succeeded(

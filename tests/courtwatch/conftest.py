@@ -1,7 +1,6 @@
 """Fixtures of the court watch's fetching and schedule tests: a local court site, names that
 resolve where a test says, and watches on dockets."""
 
-import itertools
 import socket
 
 import pytest
@@ -16,7 +15,6 @@ DEFAULT_HOSTS = ["*.sudrf.ru", "mos-gorsud.ru", "www.mos-gorsud.ru"]
 # A public address (not reserved, not private) that tests' connections to it reach the local
 # court server instead: a court site "on the internet" while loopback is refused.
 PUBLIC_IP = "93.184.216.34"
-_numbers = itertools.count(1)
 
 
 @pytest.fixture
@@ -71,9 +69,24 @@ def public_court(settings, monkeypatch):
     server.close()
 
 
-def watch_on(url, *, case=None, court=None, **fields):
-    """A watch of a new docket (rows made directly: the code under test is the round)."""
+# The case number each fixture card gives: a round reads a card only for the docket of its number.
+CARD_NUMBERS = {
+    "mos-gorsud": "02а-0911/2026",
+    "mos-gorsud-postponed": "02а-0911/2026",
+    "mos-gorsud-variant": "02-9031/2026",
+    "sudrf-classic": "2а-4471/2026",
+    "sudrf-classic-variant": "2-1907/2026",
+    "sudrf-newer": "2-812/2026",
+    "sudrf-newer-variant": "2-77/2027",
+}
+
+
+def watch_on(url, *, case=None, court=None, number=None, **fields):
+    """A watch of a new docket (rows made directly: the code under test is the round), numbered
+    as the card its URL names (mos-gorsud.html's number for any other URL) unless `number`."""
     case = case or CaseFactory()
-    docket = Docket.objects.create(case=case, court=court or CourtFactory(), number=f"2а-{next(_numbers)}/2026")
+    name = url.rsplit("/", 1)[-1].removesuffix(".html")
+    number = number or CARD_NUMBERS.get(name, CARD_NUMBERS["mos-gorsud"])
+    docket = Docket.objects.create(case=case, court=court or CourtFactory(), number=number)
     fields.setdefault("next_check_at", timezone.now())
     return CourtWatch.objects.create(docket=docket, url=url, **fields)

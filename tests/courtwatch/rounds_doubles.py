@@ -18,7 +18,7 @@ from tests.courtwatch.court_server import card_bytes
 
 MOS_GORSUD = CardReading(
     layout="mos-gorsud",
-    case_number="02-4471/2026",
+    case_number="02а-0911/2026",  # the number watch_on gives a docket by default
     events=(
         CardEvent("Подготовка", dt.date(2026, 10, 13), dt.time(11, 0), "410", "Проведено", is_hearing=True),
         CardEvent("Судебное заседание", dt.date(2026, 12, 10), dt.time(10, 30), "410", is_hearing=True),
@@ -26,7 +26,7 @@ MOS_GORSUD = CardReading(
 )
 MOS_GORSUD_POSTPONED = CardReading(
     layout="mos-gorsud",
-    case_number="02-4471/2026",
+    case_number="02а-0911/2026",  # the number watch_on gives a docket by default
     events=(
         *MOS_GORSUD.events[:1],
         CardEvent("Судебное заседание", dt.date(2026, 12, 10), dt.time(10, 30), "410", "Отложено",

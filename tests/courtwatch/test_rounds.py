@@ -74,7 +74,7 @@ def test_a_card_read_whole_is_proposed_and_recorded(court_site, doubles, frozen)
     assert watch.content_sha256 == hashlib.sha256(body).hexdigest()
     assert watch.last_reading == {
         "layout": "mos-gorsud",
-        "case_number": "02-4471/2026",
+        "case_number": "02а-0911/2026",
         "case_uid": "",
         "judge": "",
         "events": [

@@ -222,3 +222,20 @@ def test_the_beat_and_workers_read_apply_and_the_subscriber_is_told(court_site, 
     assert (moved.state, moved.automatic) == ("applied", True)
     watch.refresh_from_db()
     assert (watch.last_problem, watch.failures_in_a_row, watch.claimed_at) == ("", 0, None)
+
+
+@pytest.mark.django_db
+def test_a_card_of_another_case_proposes_nothing_even_with_auto_apply(court_site, november):
+    # given a docket 2а-4471/2026 pointed (a pasted URL) at the card of 02а-0911/2026
+    watch = moscow_watch(court_site.url("/cards/mos-gorsud.html"), auto_apply=True, number="2а-4471/2026")
+    result = run(watch)
+    assert (result.outcome, result.problem) == (Outcome.FAILED, CourtWatch.Problem.OTHER_CASE)
+    assert result.detail == "the card's case is 02а-0911/2026, the docket's 2а-4471/2026"
+    assert (CourtUpdate.objects.count(), Hearing.objects.count()) == (0, 0)
+    # and the same number written the lawyer's way (Latin "a", no zeros) is the card's own
+    watch.docket.number = "2a-911/2026"
+    watch.docket.save()
+    schedule.watch_claim(watch_id=watch.pk)  # due again at once for the test
+    CourtWatch.objects.filter(pk=watch.pk).update(next_check_at=timezone.now(), claimed_at=None)
+    assert run(watch).outcome == Outcome.READ
+    assert Hearing.objects.count() == 2  # auto_apply: the two new hearings
