@@ -1,6 +1,7 @@
 """Court watch benchmark (issue 23). One command:
 
-    .venv/bin/python bench/court_watch.py [--part parse|all] [--events 200] [--runs 200]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker .venv/bin/python bench/court_watch.py \
+        [--part parse|tick|all] [--events 200] [--runs 200] [--watches 10000 --due 100 --tick-runs 50]
 
 Parts (each a function taking the parsed arguments and returning its lines for bench/RESULTS.md;
 a new part is one more function in PARTS and its options in `arguments_add`):
@@ -10,6 +11,9 @@ a new part is one more function in PARTS and its options in `arguments_add`):
   sudrf.ru newer and mos-gorsud.ru in UTF-8), from the bytes as fetched to the CardReading:
   decoding, parsing, layout and reading. Median and p95 wall time and CPU time per card, over
   `--runs` reads after 5 warm-up reads. Target: median < 20 ms for a 200-event card.
+- tick: one beat tick's database work over 10,000 watches of which 100 are due
+  (bench/court_watch_tick.py, in its own process and a database of its own beside DATABASE_URL's).
+  Target: < 50 ms, no query per watch.
 
 Appends the figures to bench/RESULTS.md with the date, machine and command.
 """
@@ -21,6 +25,7 @@ import datetime as dt
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -186,9 +191,27 @@ def parse_part(args: argparse.Namespace) -> list[str]:
     return lines
 
 
+def tick_part(args: argparse.Namespace) -> list[str]:
+    """One beat tick over `--watches` watches of which `--due` are due (bench/court_watch_tick.py,
+    in its own process and database: it needs DATABASE_URL, PostgreSQL)."""
+    command = [sys.executable, str(ROOT / "bench" / "court_watch_tick.py"), "--print-only"]
+    command += ["--watches", str(args.watches), "--due", str(args.due), "--runs", str(args.tick_runs)]
+    run = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)  # noqa: S603
+    if run.returncode:
+        raise SystemExit(run.stderr[-3000:] or run.stdout[-3000:])
+    return [
+        "### One tick (target < 50 ms of database work, no query per watch)",
+        "",
+        "```",
+        *run.stdout.splitlines(),
+        "```",
+    ]
+
+
 # Each part: its lines for RESULTS.md. "all" runs them in this order.
 PARTS: dict[str, Callable[[argparse.Namespace], list[str]]] = {
     "parse": parse_part,
+    "tick": tick_part,
 }
 
 
@@ -196,6 +219,9 @@ def arguments_add(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--part", choices=[*PARTS, "all"], default="all")
     parser.add_argument("--events", type=int, default=200, help="parse: events per card")
     parser.add_argument("--runs", type=int, default=200, help="parse: reads per layout")
+    parser.add_argument("--watches", type=int, default=10_000, help="tick: watches in all")
+    parser.add_argument("--due", type=int, default=100, help="tick: of which due")
+    parser.add_argument("--tick-runs", type=int, default=50, help="tick: ticks timed")
 
 
 def main() -> None:

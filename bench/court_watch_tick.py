@@ -166,6 +166,9 @@ def main() -> None:
     parser.add_argument("--due", type=int, default=100)
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument(
+        "--print-only", action="store_true", help="print the figures only (bench/court_watch.py records them)"
+    )
     args = parser.parse_args()
     source_url = os.environ.get("DATABASE_URL", "")
     if not source_url.startswith("postgres"):
@@ -194,6 +197,8 @@ def main() -> None:
             recreate_database(admin_url, db_name, drop_only=True)
     for line in out:
         print(line)
+    if args.print_only:
+        return
     nproc = subprocess.run(["nproc"], capture_output=True, text=True, check=False).stdout.strip()
     load = os.getloadavg()[0]
     command = "DATABASE_URL=... .venv/bin/python bench/court_watch_tick.py " + " ".join(sys.argv[1:])
