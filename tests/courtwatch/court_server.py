@@ -23,6 +23,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from demo.court_site import CARDS_DIR
+
+# The four example cards of court-sites.md are kept once, in the demo court site that `make run`
+# serves (demo/court_site/); the variants and refusals written for the tests are in cards/.
 CARDS = Path(__file__).resolve().parent / "cards"
 LAST_MODIFIED = "Mon, 07 Dec 2026 09:00:00 GMT"
 # sudrf.ru's classic cards say their charset only in a <meta> (court-sites.md).
@@ -34,8 +38,13 @@ CAPTCHA_PAGE = (
 ).encode()
 
 
+def card_path(name: str) -> Path:
+    example = CARDS_DIR / name
+    return example if example.is_file() else CARDS / name
+
+
 def card_bytes(name: str) -> bytes:
-    return (CARDS / name).read_bytes()
+    return card_path(name).read_bytes()
 
 
 @dataclass(frozen=True)

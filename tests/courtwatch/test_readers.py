@@ -1,12 +1,11 @@
 """The readers of the published case cards (court-sites.md): the example cards of
-shared/domain/court-pages/ (copied byte for byte into cards/) read with exact values, the
+shared/domain/court-pages/ (copied byte for byte into demo/court_site/) read with exact values, the
 variants real cards show, and the pages that are not a card read whole."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from pathlib import Path
 
 import pytest
 
@@ -14,13 +13,9 @@ from courtwatch.models import CourtWatch
 from courtwatch.readers import card_read
 from courtwatch.readers.common import column_of, event_is_hearing
 from courtwatch.reading import CardEvent, CardReading, CardUnreadable
+from tests.courtwatch.court_server import card_bytes as card
 
-CARDS = Path(__file__).parent / "cards"
 D, T = dt.date, dt.time
-
-
-def card(name: str) -> bytes:
-    return (CARDS / name).read_bytes()
 
 
 def unreadable(body: bytes, content_type: str = "text/html") -> CardUnreadable:
