@@ -239,3 +239,57 @@ def test_a_card_of_another_case_proposes_nothing_even_with_auto_apply(court_site
     CourtWatch.objects.filter(pk=watch.pk).update(next_check_at=timezone.now(), claimed_at=None)
     assert run(watch).outcome == Outcome.READ
     assert Hearing.objects.count() == 2  # auto_apply: the two new hearings
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_three_failed_rounds_on_the_workers_email_each_lawyer_once_in_their_language(court_site, tmp_path):
+    from django.contrib.auth.models import User
+
+    from reminders.models import MemberReminderSettings
+    from tests.factories import MembershipFactory
+    from tests.processes import BIN, running
+    from tests.reminders.pipeline import celery_worker, smtp_server, wait_until, worker_env
+    from tracker.celery import app
+
+    app.control.purge()
+    # given a watch on a card the court's server answers with 500, and a case with an English
+    # and a Russian lawyer, an owner and a viewer
+    watch = moscow_watch(court_site.url("/status/500"))
+    org = watch.docket.case.organization
+    for name, role in (("anna", "lawyer"), ("boris", "lawyer"), ("olga", "owner"), ("victor", "viewer")):
+        MembershipFactory(organization=org, role=role, user=UserFactory(username=name))
+    MemberReminderSettings.objects.create(user=User.objects.get(username="boris"), language="ru")
+    beat = [str(BIN / "celery"), "-A", "tracker", "beat", "--loglevel", "INFO", "-s", str(tmp_path / "beat")]
+    with smtp_server() as (mailbox, port):
+        env = worker_env(
+            smtp_port=port,
+            var_dir=tmp_path / "var",
+            COURT_WATCH_ALLOW_LOOPBACK="true",
+            COURT_WATCH_HOSTS="127.0.0.1",
+            COURT_WATCH_HOST_INTERVAL="0",
+            COURT_WATCH_RETRY_BASE_SECONDS="1",  # a failed round is read again 1, 2, 4 s later
+            COURT_WATCH_TICK_SECONDS="1",
+        )
+        with celery_worker(env, tmp_path / "worker.log"), running(beat, env=env, log=tmp_path / "beat.log"):
+            # when the beat's ticks read it three times, failing each time
+            wait_until(lambda: len(mailbox.snapshot()) == 3, timeout=90, what="three failure emails", every=0.5)
+            # then a further failure tells nobody again
+            wait_until(
+                lambda: CourtWatch.objects.get(pk=watch.pk).failures_in_a_row >= 5,
+                timeout=90,
+                what="two more failed rounds",
+            )
+    messages = {message["To"]: message for message in mailbox.snapshot()}
+    assert len(mailbox.snapshot()) == 3  # one each, not again on the fourth and fifth failures
+    assert sorted(messages) == ["anna@example.org", "boris@example.org", "olga@example.org"]
+    number = watch.docket.number
+    english, russian = messages["anna@example.org"], messages["boris@example.org"]
+    assert (english["Content-Language"], russian["Content-Language"]) == ("en", "ru")
+    assert english["Subject"].strip() == f"The court's case card could not be read: Belova v. IT Department, {number}"
+    assert russian["Subject"].strip().startswith("Не удалось прочитать карточку дела на сайте суда: ")
+    english_text = english.get_body(("plain",)).get_content()
+    assert "could not be read 3 times in a row." in english_text
+    assert "Why: The court's site answered with an error (HTTP 500)" in english_text
+    assert "не удалось прочитать 3 раза подряд." in russian.get_body(("plain",)).get_content()
+    assert Hearing.objects.count() == 0

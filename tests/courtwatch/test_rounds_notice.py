@@ -1,6 +1,7 @@
 """After 3 failed rounds in a row the case's lawyers and owners get one email each, in their
 language, saying the card could not be read and why; not again until a round succeeds. The
-rounds run through their Celery tasks (eagerly: one process; the mail is Django's locmem)."""
+rounds run through their Celery tasks (eagerly: one process; the mail is Django's locmem); the same
+with the beat, a worker and an SMTP server: test_rounds_end_to_end.py."""
 
 import pytest
 from django.contrib.auth.models import User
