@@ -168,12 +168,32 @@ def card_ahead(name, today):
     return text.encode()
 
 
+def local_court_env(tmp_path, smtp_port, **extra):
+    """The workers' and the beat's environment: cards read from the local court site, mail to
+    the local SMTP server."""
+    from tests.reminders.pipeline import worker_env
+
+    return worker_env(
+        smtp_port=smtp_port,
+        var_dir=tmp_path / "var",
+        COURT_WATCH_ALLOW_LOOPBACK="true",
+        COURT_WATCH_HOSTS="127.0.0.1",
+        **extra,
+    )
+
+
+def beat_running(tmp_path, env):
+    from tests.processes import BIN, running
+
+    command = [str(BIN / "celery"), "-A", "tracker", "beat", "--loglevel", "INFO", "-s", str(tmp_path / "beat")]
+    return running(command, env=env, log=tmp_path / "beat.log")
+
+
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_the_beat_and_workers_read_apply_and_the_subscriber_is_told(court_site, tmp_path):
     from reminders.tasks import reminders_dispatch_due_task
-    from tests.processes import BIN, running
-    from tests.reminders.pipeline import celery_worker, smtp_server, wait_until, worker_env
+    from tests.reminders.pipeline import celery_worker, smtp_server, wait_until
     from tracker.celery import app
 
     app.control.purge()
@@ -184,20 +204,12 @@ def test_the_beat_and_workers_read_apply_and_the_subscriber_is_told(court_site, 
     SubscriptionFactory(case=watch.docket.case, email="ann@example.net", time_zone=MOSCOW)
     first_date = dt.datetime.combine(today + dt.timedelta(days=20), dt.time(10, 30), tzinfo=MOSCOW)
     new_date = dt.datetime.combine(today + dt.timedelta(days=40), dt.time(15, 0), tzinfo=MOSCOW)
-    beat = [str(BIN / "celery"), "-A", "tracker", "beat", "--loglevel", "INFO", "-s", str(tmp_path / "beat")]
     with smtp_server() as (mailbox, port):
-        env = worker_env(
-            smtp_port=port,
-            var_dir=tmp_path / "var",
-            COURT_WATCH_ALLOW_LOOPBACK="true",
-            COURT_WATCH_HOSTS="127.0.0.1",
-            COURT_WATCH_HOST_INTERVAL="1",
-            COURT_WATCH_TICK_SECONDS="2",
-        )
+        env = local_court_env(tmp_path, port, COURT_WATCH_HOST_INTERVAL="1", COURT_WATCH_TICK_SECONDS="2")
         with (
             celery_worker(env, tmp_path / "worker1.log", concurrency=1),
             celery_worker(env, tmp_path / "worker2.log", concurrency=1),
-            running(beat, env=env, log=tmp_path / "beat.log"),
+            beat_running(tmp_path, env),
         ):
             # the beat's tick claims the new watch; a worker reads the card and applies its hearings
             wait_until(lambda: Hearing.objects.count() == 2, timeout=60, what="the card's two hearings")
@@ -248,8 +260,7 @@ def test_three_failed_rounds_on_the_workers_email_each_lawyer_once_in_their_lang
 
     from reminders.models import MemberReminderSettings
     from tests.factories import MembershipFactory
-    from tests.processes import BIN, running
-    from tests.reminders.pipeline import celery_worker, smtp_server, wait_until, worker_env
+    from tests.reminders.pipeline import celery_worker, smtp_server, wait_until
     from tracker.celery import app
 
     app.control.purge()
@@ -260,18 +271,15 @@ def test_three_failed_rounds_on_the_workers_email_each_lawyer_once_in_their_lang
     for name, role in (("anna", "lawyer"), ("boris", "lawyer"), ("olga", "owner"), ("victor", "viewer")):
         MembershipFactory(organization=org, role=role, user=UserFactory(username=name))
     MemberReminderSettings.objects.create(user=User.objects.get(username="boris"), language="ru")
-    beat = [str(BIN / "celery"), "-A", "tracker", "beat", "--loglevel", "INFO", "-s", str(tmp_path / "beat")]
     with smtp_server() as (mailbox, port):
-        env = worker_env(
-            smtp_port=port,
-            var_dir=tmp_path / "var",
-            COURT_WATCH_ALLOW_LOOPBACK="true",
-            COURT_WATCH_HOSTS="127.0.0.1",
+        env = local_court_env(
+            tmp_path,
+            port,
             COURT_WATCH_HOST_INTERVAL="0",
             COURT_WATCH_RETRY_BASE_SECONDS="1",  # a failed round is read again 1, 2, 4 s later
             COURT_WATCH_TICK_SECONDS="1",
         )
-        with celery_worker(env, tmp_path / "worker.log"), running(beat, env=env, log=tmp_path / "beat.log"):
+        with celery_worker(env, tmp_path / "worker.log"), beat_running(tmp_path, env):
             # when the beat's ticks read it three times, failing each time
             wait_until(lambda: len(mailbox.snapshot()) == 3, timeout=90, what="three failure emails", every=0.5)
             # then a further failure tells nobody again
