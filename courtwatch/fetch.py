@@ -40,11 +40,12 @@ import urllib3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from courtwatch.models import CourtWatch
+from courtwatch.reading import Words, WordsValue, words
 from tracker import netguard
 from tracker.netguard import AddressRefused, GuardedConnectionMixin, Target
 
@@ -59,8 +60,13 @@ _HOST_NAME = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!
 _RETRY_AFTER_MAX = 24 * 3600
 
 
-def _refused(sentence: str) -> ValidationError:
-    return ValidationError({"url": sentence})
+def _refused(source: str, **values: WordsValue) -> ValidationError:
+    """The form's error, in the active language; `words` keep it for a failed round's record,
+    which is shown later in its reader's language."""
+    refusal = words(source, **values)
+    error = ValidationError({"url": refusal.translated()})
+    error.words = refusal  # type: ignore[attr-defined]
+    return error
 
 
 def url_check(url: str) -> str:
@@ -70,20 +76,20 @@ def url_check(url: str) -> str:
     Syntax only: whether the host resolves to public addresses is checked on each connection
     (`card_fetch`), where the answer counts."""
     if any(ord(char) <= 32 or ord(char) == 127 for char in url) or len(url) > 1000:
-        raise _refused(_("This is not a valid address of a case card."))
+        raise _refused(gettext_noop("This is not a valid address of a case card."))
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        raise _refused(_("This is not a valid address of a case card.")) from exc
+        raise _refused(gettext_noop("This is not a valid address of a case card.")) from exc
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS:
-        raise _refused(_("Only http:// and https:// addresses of a court's case card can be watched."))
+        raise _refused(gettext_noop("Only http:// and https:// addresses of a court's case card can be watched."))
     if parts.username is not None or parts.password is not None:
-        raise _refused(_("The address of a case card may not carry a user name or password."))
+        raise _refused(gettext_noop("The address of a case card may not carry a user name or password."))
     host = parts.hostname or ""
     if not host:
-        raise _refused(_("This is not a valid address of a case card."))
+        raise _refused(gettext_noop("This is not a valid address of a case card."))
     loopback_allowed = settings.COURT_WATCH_ALLOW_LOOPBACK
     try:
         literal: ipaddress.IPv4Address | ipaddress.IPv6Address | None = ipaddress.ip_address(host)
@@ -93,18 +99,19 @@ def url_check(url: str) -> str:
         # Tests and local work serve cards on 127.0.0.1; a court is always named.
         if not (loopback_allowed and literal.version == 4 and literal.is_loopback):
             raise _refused(
-                _("The address of a case card must name the court's site, not an IP address (%(host)s).")
-                % {"host": host}
+                gettext_noop("The address of a case card must name the court's site, not an IP address (%(host)s)."),
+                host=host,
             )
     elif not _HOST_NAME.match(host):
-        raise _refused(_("%(host)s is not a valid host name.") % {"host": host})
+        raise _refused(gettext_noop("%(host)s is not a valid host name."), host=host)
     if not any(fnmatch.fnmatchcase(host, pattern.lower()) for pattern in settings.COURT_WATCH_HOSTS):
         raise _refused(
-            _("%(host)s is not a court site the tracker reads (it reads %(hosts)s).")
-            % {"host": host, "hosts": ", ".join(settings.COURT_WATCH_HOSTS)}
+            gettext_noop("%(host)s is not a court site the tracker reads (it reads %(hosts)s)."),
+            host=host,
+            hosts=", ".join(settings.COURT_WATCH_HOSTS),
         )
     if port is not None and port != _DEFAULT_PORTS[scheme] and not loopback_allowed:
-        raise _refused(_("The address of a case card may not name a port (%(port)s).") % {"port": port})
+        raise _refused(gettext_noop("The address of a case card may not name a port (%(port)s)."), port=port)
     return host
 
 
@@ -185,10 +192,11 @@ class FetchFailed(Exception):
     ("HTTP 503"). `slow_down`: the site asked to be left alone (429, 503) or did not answer in
     time, so its host waits (`retry_after` seconds if it said)."""
 
-    def __init__(self, problem: str, detail: str, *, slow_down: bool = False, retry_after: float | None = None):
-        super().__init__(detail)
+    def __init__(self, problem: str, detail: Words, *, slow_down: bool = False, retry_after: float | None = None):
+        self.words = detail
+        self.detail = detail.english()
+        super().__init__(self.detail)
         self.problem = problem
-        self.detail = detail
         self.slow_down = slow_down
         self.retry_after = retry_after
 
@@ -225,12 +233,16 @@ def card_fetch(url: str, *, etag: str = "", last_modified: str = "") -> Fetched:
                 if hop == MAX_REDIRECTS:
                     raise FetchFailed(
                         CourtWatch.Problem.HTTP,
-                        _("more than %(count)d redirects (the last to %(url)s)")
-                        % {"count": MAX_REDIRECTS, "url": target},
+                        words(
+                            gettext_noop("more than %(count)d redirects (the last to %(url)s)"),
+                            count=MAX_REDIRECTS,
+                            url=target,
+                        ),
                     )
                 if urlsplit(current).scheme.lower() == "https" and urlsplit(target).scheme.lower() != "https":
                     raise FetchFailed(
-                        CourtWatch.Problem.REFUSED, _("redirected from https to %(url)s, without TLS") % {"url": target}
+                        CourtWatch.Problem.REFUSED,
+                        words(gettext_noop("redirected from https to %(url)s, without TLS"), url=target),
                     )
                 current = target
                 continue
@@ -244,15 +256,18 @@ def _hop_check(url: str, *, first: bool) -> None:
     try:
         url_check(url)
     except ValidationError as exc:
-        sentence = " ".join(exc.messages)
-        detail = sentence if first else _("redirected to %(url)s: %(reason)s") % {"url": url, "reason": sentence}
+        refusal = getattr(exc, "words", None) or Words(" ".join(exc.messages))
+        detail = refusal if first else words(gettext_noop("redirected to %(url)s: %(reason)s"), url=url, reason=refusal)
         raise FetchFailed(CourtWatch.Problem.REFUSED, detail) from exc
 
 
 def _deadline_passed() -> FetchFailed:
     return FetchFailed(
         CourtWatch.Problem.TIMEOUT,
-        _("no whole answer within %(seconds)s s") % {"seconds": f"{settings.COURT_WATCH_TOTAL_TIMEOUT_SECONDS:g}"},
+        words(
+            gettext_noop("no whole answer within %(seconds)s s"),
+            seconds=f"{settings.COURT_WATCH_TOTAL_TIMEOUT_SECONDS:g}",
+        ),
         slow_down=True,
     )
 
@@ -283,25 +298,30 @@ def _request(
 def _failure(exc: BaseException) -> FetchFailed:
     refused = _cause(exc, AddressRefused)
     if refused is not None:
-        return FetchFailed(CourtWatch.Problem.REFUSED, str(refused))
+        return FetchFailed(CourtWatch.Problem.REFUSED, Words(str(refused)))
     # NewConnectionError is a ConnectTimeoutError to urllib3: a refused connection is not a timeout.
     if isinstance(exc, urllib3.exceptions.NewConnectionError):
-        return FetchFailed(CourtWatch.Problem.CONNECTION, _reason(exc))
+        return FetchFailed(CourtWatch.Problem.CONNECTION, Words(_reason(exc)))
     if isinstance(exc, urllib3.exceptions.ConnectTimeoutError):
         return FetchFailed(
             CourtWatch.Problem.TIMEOUT,
-            _("no connection within %(seconds)s s") % {"seconds": f"{settings.COURT_WATCH_CONNECT_TIMEOUT_SECONDS:g}"},
+            words(
+                gettext_noop("no connection within %(seconds)s s"),
+                seconds=f"{settings.COURT_WATCH_CONNECT_TIMEOUT_SECONDS:g}",
+            ),
             slow_down=True,
         )
     if isinstance(exc, urllib3.exceptions.TimeoutError):
         return FetchFailed(
             CourtWatch.Problem.TIMEOUT,
-            _("no answer within %(seconds)s s") % {"seconds": f"{settings.COURT_WATCH_READ_TIMEOUT_SECONDS:g}"},
+            words(
+                gettext_noop("no answer within %(seconds)s s"), seconds=f"{settings.COURT_WATCH_READ_TIMEOUT_SECONDS:g}"
+            ),
             slow_down=True,
         )
     if isinstance(exc, urllib3.exceptions.SSLError):
-        return FetchFailed(CourtWatch.Problem.CONNECTION, _("TLS: %(reason)s") % {"reason": _reason(exc)})
-    return FetchFailed(CourtWatch.Problem.CONNECTION, _reason(exc))
+        return FetchFailed(CourtWatch.Problem.CONNECTION, words(gettext_noop("TLS: %(reason)s"), reason=_reason(exc)))
+    return FetchFailed(CourtWatch.Problem.CONNECTION, Words(_reason(exc)))
 
 
 def _cause(exc: BaseException | None, kind: type[BaseException]) -> BaseException | None:
@@ -336,7 +356,10 @@ def _answer(response: urllib3.BaseHTTPResponse, url: str, *, deadline: float) ->
         retry_after = _retry_after(response.headers.get("Retry-After", "")) if status in _SLOW_DOWN else None
         response.close()
         raise FetchFailed(
-            CourtWatch.Problem.HTTP, f"HTTP {status}", slow_down=status in _SLOW_DOWN, retry_after=retry_after
+            CourtWatch.Problem.HTTP,
+            Words(f"HTTP {status}"),  # the same in every language
+            slow_down=status in _SLOW_DOWN,
+            retry_after=retry_after,
         )
     body = _body(response, deadline=deadline)
     return Fetched(
@@ -352,7 +375,7 @@ def _answer(response: urllib3.BaseHTTPResponse, url: str, *, deadline: float) ->
 def _too_large() -> FetchFailed:
     return FetchFailed(
         CourtWatch.Problem.TOO_LARGE,
-        _("the page is larger than %(size)s bytes") % {"size": settings.COURT_WATCH_MAX_BYTES},
+        words(gettext_noop("the page is larger than %(size)s bytes"), size=settings.COURT_WATCH_MAX_BYTES),
     )
 
 

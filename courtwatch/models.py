@@ -44,7 +44,10 @@ class CourtWatch(models.Model):
     last_checked_at = models.DateTimeField(null=True, blank=True)
     last_success_at = models.DateTimeField(null=True, blank=True)
     last_problem = models.CharField(max_length=20, choices=Problem.choices, default=Problem.NONE, blank=True)
-    last_problem_detail = models.CharField(max_length=300, blank=True)  # "HTTP 503", the reader's words
+    last_problem_detail = models.CharField(max_length=300, blank=True)  # "HTTP 503", the reader's words, in English
+    # The same words as their untranslated source and values (courtwatch.reading.Words.as_json),
+    # put into the language of whoever reads them: the page's, the email's.
+    last_problem_words = models.JSONField(null=True, blank=True, editable=False)
     failures_in_a_row = models.PositiveIntegerField(default=0)
     failure_notice_sent_at = models.DateTimeField(null=True, blank=True)  # once per run of failures
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from cases.content import localized
 from courtwatch.models import CourtWatch
+from courtwatch.selectors import watch_problem_detail
 from reminders.calendar import content_text, site_domain
 from reminders.deadline_reminders import deadline_reminder_recipients, member_language
 from reminders.emails import DATETIME_FORMAT, email_with_html
@@ -75,7 +76,7 @@ def watch_failure_message(watch: CourtWatch, user: User) -> EmailMessage:
             "url": watch.url,
             "failures": watch.failures_in_a_row,
             "problem": watch.get_last_problem_display(),
-            "detail": watch.last_problem_detail,
+            "detail": watch_problem_detail(watch),
             "last_checked": _when(watch.last_checked_at, watch),
             "last_success": _when(watch.last_success_at, watch),
             "next_check": _when(watch.next_check_at, watch),

@@ -27,13 +27,14 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from courtwatch import proposals, readers
 from courtwatch import services as watch_services
 from courtwatch.fetch import Fetched, FetchFailed, card_fetch, url_host
 from courtwatch.hosts import host_answered, host_turn_take
 from courtwatch.models import CourtUpdate, CourtWatch
-from courtwatch.reading import CardReading, CardUnreadable, case_number_key
+from courtwatch.reading import CardReading, CardUnreadable, Words, case_number_key, words
 from courtwatch.schedule import Claim, watch_release
 
 logger = logging.getLogger(__name__)
@@ -122,6 +123,7 @@ _STATE_FIELDS = [
     "last_success_at",
     "last_problem",
     "last_problem_detail",
+    "last_problem_words",
     "failures_in_a_row",
     "failure_notice_sent_at",
     "next_check_at",
@@ -152,7 +154,7 @@ def _conclude(
         watch.save(update_fields=["claimed_at", "next_check_at"])
         return RoundResult(watch_id, Outcome.STALE, next_check_at=now)
     if failure is not None:
-        return _failed(watch, problem=failure.problem, detail=failure.detail, now=now)
+        return _failed(watch, problem=failure.problem, detail=failure.words, now=now)
     assert fetched is not None  # noqa: S101 (one of the two is set)
     if fetched.not_modified:
         return _succeeded(watch, fetched=fetched, reading=None, digest="", now=now, how="304")
@@ -163,17 +165,20 @@ def _conclude(
         reading = readers.card_read(fetched.body, content_type=fetched.content_type)
     except CardUnreadable as exc:
         problem = exc.problem if exc.problem in CourtWatch.Problem.values else CourtWatch.Problem.LAYOUT
-        return _failed(watch, problem=problem, detail=exc.detail, now=now)
+        return _failed(watch, problem=problem, detail=exc.words, now=now)
     except Exception as exc:
         # A page a reader trips over is a page it cannot read: reported, never taken for "no hearings".
         logger.exception("court watch %s: the reader failed on %s", watch_id, fetched.url)
-        return _failed(
-            watch, problem=CourtWatch.Problem.LAYOUT, detail=f"the reader failed ({type(exc).__name__})", now=now
-        )
+        detail = words(gettext_noop("the reader failed (%(error)s)"), error=type(exc).__name__)
+        return _failed(watch, problem=CourtWatch.Problem.LAYOUT, detail=detail, now=now)
     if case_number_key(reading.case_number) != case_number_key(watch.docket.number):
         # A URL pasted from another case's card would otherwise propose (and, with auto_apply,
         # apply) that case's hearings to this one.
-        detail = f"the card's case is {reading.case_number}, the docket's {watch.docket.number}"
+        detail = words(
+            gettext_noop("the card's case is %(card)s, the docket's %(docket)s"),
+            card=reading.case_number,
+            docket=watch.docket.number,
+        )
         return _failed(watch, problem=CourtWatch.Problem.OTHER_CASE, detail=detail, now=now)
     proposed = proposals.updates_propose(watch=watch, reading=reading)
     applied = _apply_automatically(proposed) if watch.auto_apply else 0
@@ -188,13 +193,14 @@ def retry_delay(failures_in_a_row: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(seconds, settings.COURT_WATCH_EVERY))
 
 
-def _failed(watch: CourtWatch, *, problem: str, detail: str, now: dt.datetime) -> RoundResult:
+def _failed(watch: CourtWatch, *, problem: str, detail: Words, now: dt.datetime) -> RoundResult:
     watch.last_problem = problem
-    watch.last_problem_detail = " ".join(detail.split())[:_DETAIL_MAX]
+    watch.last_problem_detail = " ".join(detail.english().split())[:_DETAIL_MAX]
+    watch.last_problem_words = detail.as_json()
     watch.failures_in_a_row += 1
     watch.next_check_at = now + retry_delay(watch.failures_in_a_row)
     watch.save(update_fields=["claimed_at", "last_checked_at", "last_problem", "last_problem_detail",
-                              "failures_in_a_row", "next_check_at"])  # fmt: skip
+                              "last_problem_words", "failures_in_a_row", "next_check_at"])  # fmt: skip
     notice_due = (
         watch.failures_in_a_row >= settings.COURT_WATCH_FAILURES_BEFORE_NOTICE and watch.failure_notice_sent_at is None
     )
@@ -221,7 +227,7 @@ def _succeeded(
     how: str = "",
 ) -> RoundResult:
     watch.last_success_at = now
-    watch.last_problem, watch.last_problem_detail = CourtWatch.Problem.NONE, ""
+    watch.last_problem, watch.last_problem_detail, watch.last_problem_words = CourtWatch.Problem.NONE, "", None
     watch.failures_in_a_row, watch.failure_notice_sent_at = 0, None  # a new run of failures is told again
     watch.next_check_at = now + dt.timedelta(seconds=settings.COURT_WATCH_EVERY)
     # Validators only from a card that was read (or is the one read): a 304 then means "as read".
@@ -256,11 +262,13 @@ def _release_after_crash(*, watch_id: int, started: dt.datetime, exc: Exception)
     """A round that broke on our side: the watch is not left claimed until the lease ends, and
     its lawyers see that the card could not be read (never that nothing changed)."""
     now = timezone.now()
+    crash = words(gettext_noop("the card could not be processed (%(error)s)"), error=type(exc).__name__)
     CourtWatch.objects.filter(pk=watch_id, claimed_at=started).update(
         claimed_at=None,
         last_checked_at=started,
         last_problem=CourtWatch.Problem.LAYOUT,
-        last_problem_detail=f"the card could not be processed ({type(exc).__name__})"[:_DETAIL_MAX],
+        last_problem_detail=crash.english()[:_DETAIL_MAX],
+        last_problem_words=crash.as_json(),
         failures_in_a_row=F("failures_in_a_row") + 1,
         next_check_at=now + dt.timedelta(seconds=settings.COURT_WATCH_RETRY_BASE_SECONDS),
     )

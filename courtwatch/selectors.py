@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 
 from cases.models import Case
 from courtwatch.models import CourtUpdate, CourtWatch
+from courtwatch.reading import Words
 
 
 def court_watches_for(*, organizations: Iterable[int] | None) -> QuerySet[CourtWatch]:
@@ -43,7 +44,14 @@ def watch_problem_words(watch: CourtWatch) -> str:
     if not watch.last_problem:
         return ""
     label = str(watch.get_last_problem_display())
-    return f"{label} ({watch.last_problem_detail})" if watch.last_problem_detail else label
+    detail = watch_problem_detail(watch)
+    return f"{label} ({detail})" if detail else label
+
+
+def watch_problem_detail(watch: CourtWatch) -> str:
+    """What went wrong, in the active language ("нет соединения за 10 с")."""
+    recorded = Words.from_json(watch.last_problem_words)
+    return recorded.translated() if recorded is not None else watch.last_problem_detail
 
 
 def watch_state_words(watch: CourtWatch) -> str:

@@ -143,6 +143,7 @@ def watch_update(
         current.next_check_at = now
         current.last_checked_at = current.last_success_at = current.failure_notice_sent_at = None
         current.last_problem, current.last_problem_detail, current.failures_in_a_row = "", "", 0
+        current.last_problem_words = None
         current.etag = current.last_modified = current.content_sha256 = ""
         current.last_reading = None
         CourtUpdate.objects.filter(watch=current, state=CourtUpdate.State.PROPOSED).update(

@@ -12,9 +12,10 @@ import re
 from collections.abc import Iterable, Sequence
 
 import lxml.etree
+from django.utils.translation import gettext_noop
 from lxml.etree import _Element as Element
 
-from courtwatch.reading import CardEvent, CardUnreadable
+from courtwatch.reading import CardEvent, CardUnreadable, words
 
 HIDDEN = "информация скрыта"  # 262-FZ art. 15: personal data replaced on published cards
 
@@ -36,7 +37,7 @@ def page_parse(text: str) -> Element:
     lxml.etree's own elements, not lxml.html's: the latter's Python class lookup per element
     costs a third of the time of reading a 200-event card."""
     if not text.strip():
-        raise CardUnreadable("layout", "the page is empty")
+        raise CardUnreadable("layout", words(gettext_noop("the page is empty")))
     # Control characters are no HTML text (and a NUL cannot be stored in PostgreSQL's text).
     if _CONTROL.search(text):
         text = _CONTROL.sub(" ", text)
@@ -44,14 +45,18 @@ def page_parse(text: str) -> Element:
     try:
         page = lxml.etree.fromstring(text.encode("utf-8", "replace"), parser=parser)
     except (lxml.etree.LxmlError, ValueError) as error:
-        raise CardUnreadable("layout", f"the page is not HTML ({error})") from error
+        raise CardUnreadable(
+            "layout", words(gettext_noop("the page is not HTML (%(error)s)"), error=str(error))
+        ) from error
     if page is None:
-        raise CardUnreadable("layout", "the page is not HTML")
+        raise CardUnreadable("layout", words(gettext_noop("the page is not HTML")))
     # libxml2 stops at a resource limit (nesting deeper than 256) and keeps what it had read:
     # the events after that point would be missing from a card that otherwise looks whole.
     fatal = [error for error in parser.error_log if error.level_name == "FATAL"]
     if fatal:
-        raise CardUnreadable("layout", f"the page could not be parsed whole ({fatal[0].message})")
+        raise CardUnreadable(
+            "layout", words(gettext_noop("the page could not be parsed whole (%(error)s)"), error=str(fatal[0].message))
+        )
     # A <br> separates words ("Истец: ...<br/>Ответчик: ..."): a space after each, once, so
     # that a cell's text is its string value.
     for br in page.iter("br"):
@@ -229,7 +234,14 @@ def events_read(
         date = date_parse(when)
         if date is None:
             if is_hearing:
-                raise CardUnreadable("layout", f"a hearing without a readable date: {name[:80]!r} {when[:40]!r}")
+                raise CardUnreadable(
+                    "layout",
+                    words(
+                        gettext_noop("a hearing without a readable date: %(event)s %(when)s"),
+                        event=repr(name[:80]),
+                        when=repr(when[:40]),
+                    ),
+                )
             continue
         events.append(
             CardEvent(
@@ -250,7 +262,9 @@ def events_table_read(table: Element, *, all_hearings: bool = False) -> tuple[Ca
     rows = table_rows(table)
     found = columns_find(rows)
     if found is None:
-        raise CardUnreadable("layout", "the events table has no row of labels naming the event and its date")
+        raise CardUnreadable(
+            "layout", words(gettext_noop("the events table has no row of labels naming the event and its date"))
+        )
     label_row, columns = found
     return events_read(rows[label_row + 1 :], columns, all_hearings=all_hearings)
 

@@ -14,8 +14,9 @@ import codecs
 import re
 
 import charset_normalizer
+from django.utils.translation import gettext_noop
 
-from courtwatch.reading import CardUnreadable
+from courtwatch.reading import CardUnreadable, words
 
 # WHATWG's prescan reads the first 1024 bytes; real pages put <meta> after long <title>s or
 # comments, so look a little further.
@@ -97,5 +98,5 @@ def text_decode(body: bytes, *, content_type: str = "") -> str:
 
     best = charset_normalizer.from_bytes(body, cp_isolation=_RUSSIAN_CHARSETS).best()
     if best is None:
-        raise CardUnreadable("layout", "the page's bytes are in no encoding a court's site uses")
+        raise CardUnreadable("layout", words(gettext_noop("the page's bytes are in no encoding a court's site uses")))
     return str(best)

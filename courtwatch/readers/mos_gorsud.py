@@ -6,6 +6,7 @@ its rows is a hearing."""
 from __future__ import annotations
 
 import lxml.etree
+from django.utils.translation import gettext_noop
 
 from courtwatch.readers.common import (
     Element,
@@ -15,7 +16,7 @@ from courtwatch.readers.common import (
     hidden_blank,
     label_values,
 )
-from courtwatch.reading import CardReading, CardUnreadable
+from courtwatch.reading import CardReading, CardUnreadable, words
 
 LAYOUT = "mos-gorsud"
 
@@ -37,11 +38,14 @@ def card_read(page: Element) -> CardReading:
     # "Номер дела ~ материала": "02а-0911/2026 ~ М-7730/2026"
     case_number = case_number_clean(fact_find(facts, "номер дела", "номер"))
     if not case_number:
-        raise CardUnreadable("layout", "mos-gorsud.ru card without a case number (div.row_card)")
+        raise CardUnreadable("layout", words(gettext_noop("mos-gorsud.ru card without a case number (div.row_card)")))
     containers = _SESSIONS(page)
     tables = containers[0].xpath(".//table") if containers else []
     if not tables:
-        raise CardUnreadable("layout", "mos-gorsud.ru card without its hearings table (div#sessions)")
+        raise CardUnreadable(
+            "layout",
+            words(gettext_noop("mos-gorsud.ru card without its hearings table (div#sessions)")),
+        )
     return CardReading(
         layout=LAYOUT,
         case_number=case_number,

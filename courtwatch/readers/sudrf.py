@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 
 import lxml.etree
+from django.utils.translation import gettext_noop
 
 from courtwatch.readers.common import (
     Element,
@@ -20,7 +21,7 @@ from courtwatch.readers.common import (
     label_values,
     table_rows,
 )
-from courtwatch.reading import CardReading, CardUnreadable
+from courtwatch.reading import CardReading, CardUnreadable, words
 
 
 def _div_with_class(name: str) -> lxml.etree.XPath:
@@ -42,11 +43,15 @@ class SudrfLayout:
         numbers = self.case_number(page)
         case_number = case_number_clean(cell_text(numbers[0])) if numbers else ""
         if not case_number:
-            raise CardUnreadable("layout", f"{self.where} without a case number")
+            raise CardUnreadable(
+                "layout", words(gettext_noop("%(layout)s without a case number"), layout=words(self.where))
+            )
         containers = self.events(page)
         tables = containers[0].xpath(".//table") if containers else []
         if not tables:
-            raise CardUnreadable("layout", f"{self.where} without its events table")
+            raise CardUnreadable(
+                "layout", words(gettext_noop("%(layout)s without its events table"), layout=words(self.where))
+            )
         facts = label_values(
             (cells[0], cells[1])
             for table in self.facts(page)
@@ -67,7 +72,7 @@ CLASSIC = SudrfLayout(
     case_number=_div_with_class("casenumber"),
     facts=lxml.etree.XPath("//div[@id='cont1']//table"),
     events=lxml.etree.XPath("//div[@id='cont2']"),
-    where="sudrf.ru classic card (div.casenumber, div#cont2)",
+    where=gettext_noop("sudrf.ru classic card (div.casenumber, div#cont2)"),
 )
 
 NEWER = SudrfLayout(
@@ -75,5 +80,5 @@ NEWER = SudrfLayout(
     case_number=_div_with_class("case-num"),
     facts=lxml.etree.XPath("//div[@id='tab_content_Case']//table"),
     events=lxml.etree.XPath("//div[@id='tab_content_EventList']"),
-    where="sudrf.ru card (div.case-num, div#tab_content_EventList)",
+    where=gettext_noop("sudrf.ru card (div.case-num, div#tab_content_EventList)"),
 )
