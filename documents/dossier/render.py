@@ -24,6 +24,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pydyf
+import weasyprint
+import weasyprint.css
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -92,6 +94,50 @@ def _content_type(path: Path) -> str:
         ".woff2": "font/woff2",
         ".ttf": "font/ttf",
     }.get(path.suffix.lower(), "application/octet-stream")
+
+
+_find_style_attributes = weasyprint.css.find_style_attributes
+_lang_hints: dict[tuple[str, str | None], tuple[Any, ...]] = {}
+
+
+def _find_style_attributes_sharing_lang(
+    tree: Any, presentational_hints: bool = False, base_url: Any = None
+) -> Iterator:
+    """WeasyPrint 70's `find_style_attributes`, with one parsed declaration per `lang` value.
+
+    WeasyPrint computes one style for all elements that have the same parent style, match the
+    same rules and carry the same attribute declarations (`StyleFor.__init__`'s
+    `computed_cache`). It turns each `lang` attribute into a `-weasy-lang` declaration parsed
+    anew for every element, and declarations compare by identity: an element with a `lang`
+    never shares its style, nor does any of its descendants. A Russian dossier of an English
+    case has one `<span lang="en">` per text (documents/templatetags/dossier_text.py), 870 in the
+    large case: each got a style, boxes and text layouts of its own, a third of the render's
+    CPU time (bench/RESULTS.md). Here an element whose only attribute declaration is its `lang`
+    gets the one parsed declaration of that language, so elements equal in every other way
+    share a style again; an element with a `style` attribute, an `id` or other hints is left as
+    WeasyPrint made it. Equal styles lay out and draw the same: the PDF's bytes do not change."""
+    group: list[tuple[Any, Any, Any, Any]] = []
+    for item in _find_style_attributes(tree, presentational_hints, base_url):
+        if group and item[1] is not group[0][1]:
+            yield from _with_shared_lang(group)
+            group = []
+        group.append(item)
+    yield from _with_shared_lang(group)
+
+
+def _with_shared_lang(group: list[tuple[Any, Any, Any, Any]]) -> Iterator:
+    if len(group) == 1:
+        specificity, element, declarations, base_url = group[0]
+        if len(declarations) == 1 and getattr(declarations[0], "lower_name", None) == "-weasy-lang":
+            key = (element.get("lang"), base_url)
+            shared = _lang_hints.setdefault(key, tuple(declarations))
+            return iter([(specificity, element, shared, base_url)])
+    return iter(group)
+
+
+if weasyprint.__version__.split(".")[0] == "70":
+    # Later versions may share these styles themselves, or name things otherwise: measure again.
+    weasyprint.css.find_style_attributes = _find_style_attributes_sharing_lang
 
 
 # Fonts are parsed once per process and reused by every render in a warm worker.
