@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from accesslog.models import AccessRecord
@@ -52,15 +52,27 @@ def access_log_record(*, request: Any, channel: str, entries: Sequence[AccessEnt
         for entry in entries
     ]
     fields = [field for field in AccessRecord._meta.concrete_fields if not field.primary_key]
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # Not wait for this commit's WAL flush: under load an fsync per logged read cost the
-            # API's case detail ~65% (bench/api.py). The row is durable a fraction of a second
-            # later (wal_writer_delay); only a server crash in that window loses it, never
-            # corrupts anything, and the read it records happened in the same instant.
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+    if connection.vendor != "postgresql":
         AccessRecord.objects._insert(records, fields=fields)  # type: ignore[attr-defined]  # bulk_create's own step
+        return len(records)
+    # One statement, its own transaction outside a request's atomic block, and not waiting for
+    # the commit's WAL flush: under load an fsync per logged read cost the API's case detail ~65%
+    # (bench/api.py). The row is durable a fraction of a second later (wal_writer_delay); only a
+    # server crash in that window loses it, never corrupts anything, and the read it records
+    # happened in the same instant. set_config(..., true) is SET LOCAL: it lasts until the end of
+    # the transaction, whose commit reads it; made in the INSERT itself, it spares the BEGIN, SET
+    # LOCAL and COMMIT round trips (bench/RESULTS.md). Inside an atomic block it holds for that
+    # block's transaction, as SET LOCAL did.
+    quote = connection.ops.quote_name
+    table, columns = quote(AccessRecord._meta.db_table), ", ".join(quote(field.column) for field in fields)
+    rows = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(records))
+    synchronous_commit_off = "set_config('synchronous_commit', 'off', true)"
+    sql = f"INSERT INTO {table} ({columns}) VALUES {rows} RETURNING {synchronous_commit_off}"  # noqa: S608 (names from the model; values are parameters)
+    params = [
+        field.get_db_prep_save(getattr(record, field.attname), connection) for record in records for field in fields
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
     return len(records)
 
 

@@ -163,7 +163,7 @@ def _field_sql(
     if getattr(model._meta.get_field(attribute), "encrypted", False):
         # PostgreSQL holds only the token: it goes out marked and json_array opens it in Python.
         column = f'{table}."{model._meta.get_field(attribute).column}"'  # type: ignore[union-attr]
-        return f"CASE WHEN {column} = '' THEN {column} ELSE chr(1) || {column} END", []
+        return f"CASE WHEN {column} = '' THEN '' ELSE chr(1) || {column} END", []
     if kind in ("text", "int", "bool", "choice", "date"):
         return f'{table}."{model._meta.get_field(attribute).column}"', []  # type: ignore[union-attr]
     if isinstance(field, serializers.IntegerField) and not getattr(field, "coerce_to_string", False):
@@ -276,7 +276,10 @@ def needs_redaction(model: type[Model], *, member_organizations: Any) -> tuple[s
     )
     if not member_organizations:
         return hidden, []
-    organization = f"(SELECT hc.organization_id FROM cases_case hc WHERE hc.id = {case_id})"  # noqa: S608 (names only)
+    if model._meta.db_table == "cases_case":
+        organization = f'{table}."organization_id"'
+    else:  # a record of a case: the case's organization
+        organization = f"(SELECT hc.organization_id FROM cases_case hc WHERE hc.id = {case_id})"  # noqa: S608 (names only)
     # The member's own rows first: they need no look at the parties.
     return f"(NOT {organization} = ANY(%s::bigint[]) AND {hidden})", [bigint_array(member_organizations)]
 
@@ -287,6 +290,8 @@ def redacted_texts(
     """Each row's JSON text (case id, text, needs_redaction), those flagged with the hidden names
     of their case replaced (one query for all of them)."""
     rows = list(rows)
+    if not any(flagged for _case_id, _text, flagged in rows):  # a member's page: nothing to look up
+        return [text for _case_id, text, _flagged in rows]
     redactors.preload(case_id for case_id, _text, flagged in rows if flagged)
     texts = []
     for case_id, text, flagged in rows:

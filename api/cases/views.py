@@ -320,8 +320,10 @@ class CaseViewSet(DomainViewSet):
                 organizations=None if isinstance(organizations, AllOrganizations) else organizations
             )
             rows = CasePageQuery(sql, params, where, where_params)
-        page = self.paginate_queryset(rows)
+        # DRF's pagination itself: DomainViewSet's preloading of the outsiders' cases is for
+        # model rows; these rows are redacted below (redacted_texts), after one look at their flags.
         paginator: Any = self.paginator
+        page = paginator.paginate_queryset(rows, request, view=self)
         assert page is not None and paginator is not None  # noqa: S101 (pagination is always on)
         texts = sql_json.redacted_texts(
             "case",

@@ -439,7 +439,7 @@ def _more_rows(popova):
     [
         ("web:dashboard", [], 8),
         ("web:case_list", [], 7),
-        ("web:case_detail", ["popova-v-moscow"], 21),
+        ("web:case_detail", ["popova-v-moscow"], 18),
         ("web:hearing_create", ["popova-v-moscow"], 8),
     ],
 )
@@ -449,8 +449,8 @@ def _more_rows(popova):
 # case list: session, user, count, court and tag choices, the page of cases, their tags.
 # case page: session, user, the case, its tags, parties, dockets, facts, hearings, their moves,
 #   rulings, appeals; membership and write permission; the deadlines; the subscribers count;
-#   the documents; the latest dossiers; the access log's INSERT (a party's contacts shown), with its
-#   SET LOCAL synchronous_commit inside a savepoint (a transaction outside tests).
+#   the documents; the latest dossiers; the access log's INSERT (a party's contacts shown), one
+#   statement (it sets synchronous_commit for its own commit: accesslog/services.py).
 # hearing form: session, user, case, membership, write permission, open appeal and latest
 #   hearing (the default court), the court choices.
 def test_lawyer_page_queries(client, popova, django_assert_num_queries, name, args, queries):
