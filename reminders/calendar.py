@@ -58,18 +58,19 @@ def site_domain() -> str:
 # An argument reverse() puts into a path as is: nothing to quote, and accepted by the `str` and
 # `slug` converters (tokens from secrets.token_urlsafe, slugs).
 _PLAIN_ARGUMENT = re.compile(r"[A-Za-z0-9_-]+")
-_PATH_TEMPLATES: dict[tuple[str, str, str | None], tuple[str, str] | None] = {}
+_PATH_TEMPLATES: dict[tuple[str, str, str | None, str | None], tuple[str, str] | None] = {}
 
 
 def url_path(name: str, argument: str) -> str:
     """`reverse(name, args=[argument])` for a URL with one `str` or `slug` argument. reverse()
     cost about as much as the rest of a reminder's own work (each message has five links), and
     all but the argument is the same for every message: the path is reversed once per name (and
-    script prefix and URLconf) with a probe argument, and each argument is put where the probe
-    was. An argument reverse() would quote, or that a converter might refuse, goes to reverse()."""
+    script prefix, URLconf and language, should paths ever be translated) with a probe argument,
+    and each argument is put where the probe was. An argument reverse() would quote, or that a
+    converter might refuse, goes to reverse()."""
     if not _PLAIN_ARGUMENT.fullmatch(argument):
         return reverse(name, args=[argument])
-    key = (name, get_script_prefix(), get_urlconf())
+    key = (name, get_script_prefix(), get_urlconf(), translation.get_language())
     if key not in _PATH_TEMPLATES:
         probe = f"probe{secrets.token_hex(8)}"
         try:
