@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
+import secrets
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 import icalendar
 from django.conf import settings
-from django.urls import reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -53,11 +55,40 @@ def site_domain() -> str:
     return urlsplit(settings.SITE_BASE_URL).hostname or "localhost"
 
 
+# An argument reverse() puts into a path as is: nothing to quote, and accepted by the `str` and
+# `slug` converters (tokens from secrets.token_urlsafe, slugs).
+_PLAIN_ARGUMENT = re.compile(r"[A-Za-z0-9_-]+")
+_PATH_TEMPLATES: dict[tuple[str, str, str | None, str | None], tuple[str, str] | None] = {}
+
+
+def url_path(name: str, argument: str) -> str:
+    """`reverse(name, args=[argument])` for a URL with one `str` or `slug` argument. reverse()
+    cost about as much as the rest of a reminder's own work (each message has five links), and
+    all but the argument is the same for every message: the path is reversed once per name (and
+    script prefix, URLconf and language, should paths ever be translated) with a probe argument,
+    and each argument is put where the probe was. An argument reverse() would quote, or that a
+    converter might refuse, goes to reverse()."""
+    if not _PLAIN_ARGUMENT.fullmatch(argument):
+        return reverse(name, args=[argument])
+    key = (name, get_script_prefix(), get_urlconf(), translation.get_language())
+    if key not in _PATH_TEMPLATES:
+        probe = f"probe{secrets.token_hex(8)}"
+        try:
+            parts = reverse(name, args=[probe]).split(probe)
+        except NoReverseMatch:
+            parts = []
+        _PATH_TEMPLATES[key] = (parts[0], parts[1]) if len(parts) == 2 else None
+    template = _PATH_TEMPLATES[key]
+    if template is None:
+        return reverse(name, args=[argument])
+    return f"{template[0]}{argument}{template[1]}"
+
+
 def case_url(case: Case) -> str:
     """The case's page for a subscriber: the public page of a public case; for a private case
     (only members subscribe to those) the members' page, which asks them to log in."""
     name = "web:public_case" if case.is_public else "web:case_detail"
-    return f"{settings.SITE_BASE_URL}{reverse(name, args=[case.slug])}"
+    return f"{settings.SITE_BASE_URL}{url_path(name, case.slug)}"
 
 
 def hearing_uid(hearing: Hearing) -> str:

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from cases.content import localized
 from cases.models import Case, Hearing, Party, Ruling
 from cases.redaction import mark, read_as_outsider
-from reminders.calendar import case_url, content_text, hearings_calendar, site_domain
+from reminders.calendar import case_url, content_text, hearings_calendar, site_domain, url_path
 from reminders.models import Notice, Reminder, Subscription
 
 HEARING_KINDS = {
@@ -213,10 +213,10 @@ def _base_context(subscription: Subscription) -> dict[str, Any]:
         "subscription": subscription,
         "case": subscription.case,
         "case_link": case_url(subscription.case),
-        "unsubscribe_url": absolute(reverse("reminders:unsubscribe", args=[subscription.unsubscribe_token])),
-        "settings_url": absolute(reverse("reminders:settings", args=[subscription.unsubscribe_token])),
-        "delete_url": absolute(reverse("reminders:delete", args=[subscription.unsubscribe_token])),
-        "feed_url": absolute(reverse("reminders:subscriber-feed", args=[subscription.feed_token])),
+        "unsubscribe_url": absolute(url_path("reminders:unsubscribe", subscription.unsubscribe_token)),
+        "settings_url": absolute(url_path("reminders:settings", subscription.unsubscribe_token)),
+        "delete_url": absolute(url_path("reminders:delete", subscription.unsubscribe_token)),
+        "feed_url": absolute(url_path("reminders:subscriber-feed", subscription.feed_token)),
     }
 
 

@@ -149,8 +149,8 @@ def _send(message: EmailMessage, connection: BaseEmailBackend | None) -> None:
 # Table names come from the models, values are bound.
 _DELIVERY_FIELDS = ["state", "due_at", "claimed_at", "attempts", "last_error", "sent_at"]
 _LOCK_REMINDER_SQL = (
-    f"SELECT attempts FROM {Reminder._meta.db_table} "  # noqa: S608
-    "WHERE id = %s AND state = %s AND generation = %s AND hearing_starts_at = %s"
+    "SELECT attempts{asynchronous_commit} FROM " + Reminder._meta.db_table + " "  # noqa: S608
+    "WHERE id = %s AND state = %s AND generation = %s AND hearing_starts_at = %s{lock}"
 )
 
 
@@ -210,14 +210,30 @@ def _reminder_not_to_send(reminder: Reminder, *, receiving: set[int], now: dt.da
     return None
 
 
+# PostgreSQL: the transaction that sends one reminder (its row's lock, the SMTP exchange, the
+# result) commits without waiting for its WAL to reach the disk (`synchronous_commit = off`, set
+# for that transaction only, in the statement that locks the row): waiting for the flush was
+# most of a message's time in the database, and a wait per message (bench/RESULTS.md).
+# The guarantees hold: a committed transaction is in PostgreSQL's hands, so a worker SIGKILLed
+# after the commit repeats nothing, and one killed before it repeats the one message, as before.
+# Only a crash of PostgreSQL itself (or of its machine) can forget the last commits (at most
+# 3 x wal_writer_delay, 0.6 s by default); their rows are then back to `sending`, are claimed
+# again after the lease and sent again with the same Message-ID: duplicates, never a loss.
+# The claim (`deliveries_claim_due`) still commits synchronously.
+_ASYNCHRONOUS_COMMIT = ", set_config('synchronous_commit', 'off', true)"
+
+
 def _reminder_locked(reminder: Reminder) -> bool:
     """Lock the row if it is still this send's to do: `sending`, for the hearing time and
     generation the batch read, and not locked by another send. Call inside a transaction."""
     # SQLite (`make run`) has no row locks; Django's select_for_update() leaves them out there too.
-    lock = " FOR UPDATE SKIP LOCKED" if db_connection.features.has_select_for_update_skip_locked else ""
+    sql = _LOCK_REMINDER_SQL.format(
+        lock=" FOR UPDATE SKIP LOCKED" if db_connection.features.has_select_for_update_skip_locked else "",
+        asynchronous_commit=_ASYNCHRONOUS_COMMIT if db_connection.vendor == "postgresql" else "",
+    )
     with db_connection.cursor() as cursor:
         cursor.execute(
-            _LOCK_REMINDER_SQL + lock,
+            sql,
             [reminder.pk, DeliveryState.SENDING, reminder.generation, _db_value(reminder, "hearing_starts_at")],
         )
         locked = cursor.fetchone()

@@ -252,3 +252,38 @@ def test_a_subscriber_who_left_the_organization_of_a_private_case_is_not_sent_an
     ]
     assert sorted(Reminder.objects.values_list("state", flat=True)) == ["cancelled", "sent"]
     assert mailbox.header("To") == ["staying@example.org"]
+
+
+class RecordingCommitMode(EmailBackend):
+    """A real SMTP connection that notes, at each message, how the send's transaction will commit."""
+
+    def __init__(self, **kwargs):
+        super().__init__(fail_silently=False, **kwargs)
+        self.modes = []
+
+    def send_messages(self, email_messages):
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            self.modes.append(cursor.fetchone()[0])
+        return super().send_messages(email_messages)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_send_commits_without_waiting_for_the_disk_and_nothing_else_does(mailbox):
+    # given three claimed reminders
+    case = CaseFactory()
+    for n in range(3):
+        SubscriptionFactory(case=case, email=f"s{n}@example.net", offsets_minutes=[60])
+    ids = claim(hearing_in(case, hours=2))
+    backend = RecordingCommitMode()
+    # when the batch is sent
+    done = send(ids, backend=backend)
+    # then each message's own transaction commits asynchronously (a worker's death cannot undo a
+    # commit; only a database crash can, and its rows are sent again, never lost)
+    assert [r.state for r in done] == ["sent"] * 3
+    assert backend.modes == ["off"] * 3
+    # and the connection's other transactions, the claim's among them, still wait for the disk
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
+    assert sorted(mailbox.header("To")) == ["s0@example.net", "s1@example.net", "s2@example.net"]

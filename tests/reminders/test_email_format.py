@@ -295,3 +295,28 @@ def test_an_address_the_standard_library_would_encode_or_fold_is_written_the_sta
         assert not isinstance(message.message(), emails._Written), address
         parsed = email.message_from_bytes(message.message().as_bytes(linesep="\r\n"), policy=email.policy.default)
         assert parsed["To"] == header
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["reminders:unsubscribe", "reminders:settings", "reminders:delete", "reminders:subscriber-feed", "web:public_case"],
+)
+@pytest.mark.parametrize("argument", ["Ab_9-zZ0", "a" * 43, "popova-v-moscow", "a b", "%41", "д", "x/y"])
+def test_a_links_path_is_what_reverse_gives_for_any_argument_and_script_prefix(name, argument):
+    from django.urls import NoReverseMatch, set_script_prefix
+
+    from reminders.calendar import url_path
+
+    for prefix in ("/", "/tracker/"):
+        set_script_prefix(prefix)
+        try:
+            try:
+                expected = reverse(name, args=[argument])
+            except NoReverseMatch:
+                with pytest.raises(NoReverseMatch):
+                    url_path(name, argument)
+                continue
+            assert url_path(name, argument) == expected
+            assert url_path(name, argument).startswith(prefix)
+        finally:
+            set_script_prefix("/")
