@@ -31,7 +31,7 @@ from documents.dossier.render import dossier_pdf
 from documents.models import Document, Dossier
 from documents.selectors import document_is_public
 from tracker.storage import storage_sha256
-from tracker.validation import record_input_validate
+from tracker.validation import record_input_validate, today_anywhere
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ DOCUMENT_FIELDS = ("title", "kind", "date", "is_public", "description", "notes")
 
 def _document_validate(document: Document) -> None:
     record_input_validate(Document, {name: getattr(document, name) for name in DOCUMENT_FIELDS})
-    if document.date and document.date > timezone.localdate():
+    if document.date and document.date > today_anywhere():
         raise ValidationError({"date": _("A document cannot be dated in the future.")})
     if document.is_public and not document.case.is_public:
         raise ValidationError({"is_public": _("A private case has no public documents; make the case public first.")})

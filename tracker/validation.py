@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext, gettext_lazy
 
@@ -23,6 +24,17 @@ EVENT_YEAR_MIN = 1900
 EVENT_YEAR_MAX = 2200
 EVENT_DATE_MIN = dt.date(EVENT_YEAR_MIN, 1, 1)
 EVENT_DATE_MAX = dt.date(EVENT_YEAR_MAX, 12, 31)
+
+# The world's latest clock is UTC+14 (the Line Islands): a date that is already today there is not
+# "in the future". A server on UTC would otherwise refuse, from 21:00 UTC, a ruling given today
+# in Moscow, and until 10:00 local time one given today in Vladivostok.
+_LATEST_CLOCK = dt.timezone(dt.timedelta(hours=14))
+
+
+def today_anywhere() -> dt.date:
+    """The latest date on any clock on Earth now: the bound for a date that has happened."""
+    return timezone.now().astimezone(_LATEST_CLOCK).date()
+
 
 # The longest IANA zone name is 32 characters ("America/Argentina/ComodRivadavia").
 TIME_ZONE_MAX_LENGTH = 64

@@ -4,7 +4,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext
 
 from cases.models import (
@@ -22,6 +21,7 @@ from cases.services.records import (
     record_validate,
     with_translations,
 )
+from tracker.validation import today_anywhere
 
 # --- Appeals --------------------------------------------------------------------------------
 
@@ -58,7 +58,7 @@ def _appeal_validate(appeal: Appeal) -> None:
                 % {"date": f"{ruling.decided_on:%Y-%m-%d}"}
             }
         )
-    if appeal.filed_on and appeal.filed_on > timezone.localdate():
+    if appeal.filed_on and appeal.filed_on > today_anywhere():
         raise ValidationError({"filed_on": gettext("A filing date cannot be in the future.")})
     if appeal.appellant is not None and appeal.appellant.case_id != appeal.case_id:
         raise ValidationError({"appellant": gettext("The appellant is a party of the same case.")})

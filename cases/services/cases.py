@@ -6,7 +6,6 @@ from typing import Any
 from anyascii import anyascii
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
@@ -31,6 +30,7 @@ from cases.services.records import (
     with_translations,
 )
 from changes.services import change_record, change_record_case_visibility
+from tracker.validation import today_anywhere
 
 # --- Cases ----------------------------------------------------------------------------------
 
@@ -85,7 +85,7 @@ def _case_validate(case: Case, *, previous_status: str | None) -> None:
                     % {"date": f"{earliest:%Y-%m-%d}"}
                 }
             )
-    if case.filed_on and case.filed_on > timezone.localdate():
+    if case.filed_on and case.filed_on > today_anywhere():
         raise ValidationError({"filed_on": gettext("A filing date cannot be in the future.")})
 
 

@@ -4,7 +4,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext
 
 from cases.models import (
@@ -21,6 +20,7 @@ from cases.services.records import (
     record_validate,
     with_translations,
 )
+from tracker.validation import today_anywhere
 
 # --- Rulings --------------------------------------------------------------------------------
 
@@ -51,7 +51,7 @@ def _ruling_validate(ruling: Ruling) -> None:
                 % {"date": f"{case.filed_on:%Y-%m-%d}"}
             }
         )
-    if ruling.decided_on and ruling.decided_on > timezone.localdate():
+    if ruling.decided_on and ruling.decided_on > today_anywhere():
         raise ValidationError({"decided_on": gettext("A ruling cannot be dated in the future.")})
     if case.status == Case.Status.PREPARING:
         raise ValidationError({"case": gettext("The case has not been filed yet; it has no rulings.")})

@@ -89,6 +89,20 @@ def test_a_hearing_cannot_be_marked_held_before_it_starts(court, case):
     assert exc.value.message_dict == {"status": ["A hearing cannot be marked held before it starts."]}
 
 
+def test_a_ruling_given_today_in_the_east_is_not_in_the_future_for_a_server_on_utc(case, court, appeal_court):
+    # given 22:00 UTC on 7 December: already 8 December in Moscow (noon on the Line Islands), and 9 December nowhere yet
+    with time_machine.travel(dt.datetime(2026, 12, 7, 22, 0, tzinfo=dt.UTC), tick=False):
+        # when a lawyer records a ruling and an appeal of "today" on a Moscow clock
+        ruling = ruling_actions.ruling_record(
+            case=case, court=court, decided_on=dt.date(2026, 12, 8), outcome="dismissed"
+        )
+        appeal_actions.appeal_file(case=case, ruling=ruling, court=appeal_court, filed_on=dt.date(2026, 12, 8))
+        # then both are taken; a date that is today on no clock is still refused
+        with pytest.raises(ValidationError) as exc:
+            ruling_actions.ruling_record(case=case, court=court, decided_on=dt.date(2026, 12, 9), outcome="granted")
+    assert exc.value.message_dict == {"decided_on": ["A ruling cannot be dated in the future."]}
+
+
 def test_recording_rulings_and_appeals_walks_the_case_lifecycle(case, court, appeal_court):
     # given a filed case; when the first instance decides
     first = ruling_actions.ruling_record(case=case, court=court, decided_on=dt.date(2019, 11, 6), outcome="dismissed")
