@@ -60,13 +60,17 @@ _HOST_NAME = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!
 _RETRY_AFTER_MAX = 24 * 3600
 
 
-def _refused(source: str, **values: WordsValue) -> ValidationError:
-    """The form's error, in the active language; `words` keep it for a failed round's record,
-    which is shown later in its reader's language."""
-    refusal = words(source, **values)
-    error = ValidationError({"url": refusal.translated()})
-    error.words = refusal  # type: ignore[attr-defined]
-    return error
+class UrlRefused(ValidationError):
+    """The form's error ({"url": sentence}, in the active language), with its `words` kept for a
+    failed round's record, which is shown later in its reader's language."""
+
+    def __init__(self, refusal: Words) -> None:
+        super().__init__({"url": refusal.translated()})
+        self.words = refusal
+
+
+def _refused(source: str, **values: WordsValue) -> UrlRefused:
+    return UrlRefused(words(source, **values))
 
 
 def url_check(url: str) -> str:
@@ -256,7 +260,7 @@ def _hop_check(url: str, *, first: bool) -> None:
     try:
         url_check(url)
     except ValidationError as exc:
-        refusal = getattr(exc, "words", None) or Words(" ".join(exc.messages))
+        refusal = exc.words if isinstance(exc, UrlRefused) else Words(" ".join(exc.messages))
         detail = refusal if first else words(gettext_noop("redirected to %(url)s: %(reason)s"), url=url, reason=refusal)
         raise FetchFailed(CourtWatch.Problem.REFUSED, detail) from exc
 

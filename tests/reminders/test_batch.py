@@ -203,12 +203,17 @@ def test_a_refused_recipient_fails_or_retries_its_own_row_and_the_rest_of_the_ba
     assert sorted(mailbox.header("To")) == ["first@example.net", "last@example.net"]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_row_being_sent_by_another_worker_is_left_to_it(mailbox):
+def three_claimed():
+    """Three subscribers' reminders of one hearing, claimed: their ids."""
     case = CaseFactory()
     for n in range(3):
         SubscriptionFactory(case=case, email=f"s{n}@example.net", offsets_minutes=[60])
-    ids = claim(hearing_in(case, hours=2))
+    return claim(hearing_in(case, hours=2))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_row_being_sent_by_another_worker_is_left_to_it(mailbox):
+    ids = three_claimed()
     locked, release = threading.Event(), threading.Event()
 
     def other_worker():  # in the middle of sending the first row: it holds the row's lock
@@ -271,10 +276,7 @@ class RecordingCommitMode(EmailBackend):
 @pytest.mark.django_db(transaction=True)
 def test_each_send_commits_without_waiting_for_the_disk_and_nothing_else_does(mailbox):
     # given three claimed reminders
-    case = CaseFactory()
-    for n in range(3):
-        SubscriptionFactory(case=case, email=f"s{n}@example.net", offsets_minutes=[60])
-    ids = claim(hearing_in(case, hours=2))
+    ids = three_claimed()
     backend = RecordingCommitMode()
     # when the batch is sent
     done = send(ids, backend=backend)
