@@ -279,6 +279,38 @@ def test_deleting_a_user_or_a_case_keeps_the_record_unlinked(two_orgs):
 
 
 @pytest.mark.django_db
+def test_deleting_an_organization_deletes_its_records_and_no_others(two_orgs):
+    # No constraint in the database does it (accesslog/models.py): Django's deletion does.
+    organization_b = two_orgs["case_b"].organization
+    two_orgs["case_b"].delete()  # (an organization with cases is protected)
+    organization_b.delete()
+    assert not AccessRecord.objects.filter(organization_id=organization_b.pk).exists()
+    assert AccessRecord.objects.filter(username="lawyer-a").count() == 2
+
+
+def row_xmax(table: str, pk: int) -> str:
+    """The row's xmax: a row lock (SELECT ... FOR KEY SHARE, as a foreign-key check takes) sets it
+    to the locking transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT xmax::text FROM {table} WHERE id = %s", [pk])  # noqa: S608 (names from the test)
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_logged_read_leaves_the_case_user_and_organization_rows_untouched(org_a):
+    # A foreign-key check locks the row it points at: each logged read of a private case used to
+    # lock and dirty that case's row (a full page in the WAL after every checkpoint: 7.7 KB a read).
+    case = org_a["private"]
+    rows = [("cases_case", case.pk), ("auth_user", org_a["lawyer"].pk), ("cases_organization", org_a["org"].pk)]
+    client = api_as(org_a["lawyer"])  # (its token's row points at the user: made before)
+    before = [row_xmax(table, pk) for table, pk in rows]
+    assert client.get(f"/api/v1/cases/{case.pk}/").status_code == 200
+    assert client.get(f"/api/v1/parties/{org_a['with_contacts'].pk}/").status_code == 200
+    assert AccessRecord.objects.filter(case_id=case.pk).count() == 3
+    assert [row_xmax(table, pk) for table, pk in rows] == before
+
+
+@pytest.mark.django_db
 def test_the_admin_shows_the_log_but_cannot_change_or_delete_it(two_orgs, admin_client):
     record = AccessRecord.objects.filter(username="lawyer-a").first()
     assert admin_client.get(reverse("admin:accesslog_accessrecord_changelist")).status_code == 200
