@@ -19,10 +19,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connection
+from psycopg.adapt import Loader
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 
 ORDER_FIELD = "id"
+
+
+class Utf8Bytes(Loader):
+    """A text column as the bytes PostgreSQL sent (UTF-8, the connection's encoding): the page's
+    JSON goes into the response as it came, without being decoded into str and encoded back."""
+
+    def load(self, data: Any) -> bytes:
+        return bytes(data)
 
 
 class CasePageQuery:
@@ -72,6 +81,8 @@ class CasePageQuery:
             f'ORDER BY "cases_case"."{ORDER_FIELD}" {"DESC" if self.descending else "ASC"} LIMIT %s OFFSET %s'
         )
         with connection.cursor() as cursor:
+            # Only this cursor's text columns (the JSON; the key and the flag are not text).
+            cursor.cursor.adapters.register_loader("text", Utf8Bytes)
             cursor.execute(sql, [*self.json_params, *params, stop - start, start])
             # A third column, when the caller's SQL has one, says whether the row needs redacting.
             return [

@@ -21,8 +21,8 @@ title_en), and only as a code of settings.LANGUAGES; one statement text per lang
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, AnyStr
 
 from django.db import connection
 from django.db.models import Model, QuerySet
@@ -285,10 +285,11 @@ def needs_redaction(model: type[Model], *, member_organizations: Any) -> tuple[s
 
 
 def redacted_texts(
-    model_name: str, rows: Iterable[tuple[int, str, bool]], redactors: CaseRedactors, language: str | None
-) -> list[str]:
+    model_name: str, rows: Iterable[tuple[int, AnyStr, bool]], redactors: CaseRedactors, language: str | None
+) -> list[AnyStr]:
     """Each row's JSON text (case id, text, needs_redaction), those flagged with the hidden names
-    of their case replaced (one query for all of them)."""
+    of their case replaced (one query for all of them). Texts stay what they came as, str or
+    UTF-8 bytes."""
     rows = list(rows)
     if not any(flagged for _case_id, _text, flagged in rows):  # a member's page: nothing to look up
         return [text for _case_id, text, _flagged in rows]
@@ -297,7 +298,8 @@ def redacted_texts(
     for case_id, text, flagged in rows:
         if flagged:
             data = redact_record(model_name, json.loads(text), redactors.for_case(case_id), language)
-            text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+            redacted = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+            text = redacted.encode() if isinstance(text, bytes) else redacted  # type: ignore[assignment]
         texts.append(text)
     return texts
 
@@ -311,6 +313,9 @@ def plain_rows(queryset: QuerySet[Any]) -> QuerySet[Any]:
     return rewrite(False) if rewrite is not None else queryset
 
 
-def json_array(texts: Iterable[str]) -> str:
-    """The records' JSON texts as one array, encrypted fields opened (tracker/crypto.py)."""
-    return open_sql_json("[" + ",".join(texts) + "]")
+def json_array(texts: Sequence[AnyStr]) -> AnyStr:
+    """The records' JSON texts as one array, encrypted fields opened (tracker/crypto.py): str
+    for str texts, UTF-8 bytes for bytes (none: str)."""
+    if texts and isinstance(texts[0], bytes):
+        return open_sql_json(b"[" + b",".join(texts) + b"]")  # type: ignore[arg-type,return-value]
+    return open_sql_json("[" + ",".join(texts) + "]")  # type: ignore[arg-type,return-value]

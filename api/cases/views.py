@@ -331,12 +331,15 @@ class CaseViewSet(DomainViewSet):
             self.redactors,
             self.content_language,
         )
-        body = (
+        # The unfiltered page's texts are the UTF-8 bytes PostgreSQL sent (case_page.py): the
+        # response is made of bytes without decoding them; a filtered page's are str.
+        results = sql_json.json_array(texts)
+        links = (
             f'{{"next":{json.dumps(paginator.get_next_link())},'
-            f'"previous":{json.dumps(paginator.get_previous_link())},'
-            f'"results":{sql_json.json_array(texts)}}}'
+            f'"previous":{json.dumps(paginator.get_previous_link())},"results":'
         )
-        return HttpResponse(body.encode(), content_type="application/json")  # type: ignore[return-value]
+        body = links.encode() + (results if isinstance(results, bytes) else results.encode()) + b"}"
+        return HttpResponse(body, content_type="application/json")  # type: ignore[return-value]
 
     def record_read(self, instance: Case, response: Response) -> None:
         request = self.request

@@ -259,6 +259,8 @@ _FRAGMENTS = st.sampled_from(
 @given(st.lists(_FRAGMENTS, max_size=12).map("".join))
 def test_opening_json_made_in_sql_gives_what_the_pattern_gave(text):
     assert crypto.open_sql_json(text) == _reference_open(text)
+    # The case list's page comes as the UTF-8 bytes PostgreSQL sent: the same text, encoded.
+    assert crypto.open_sql_json(text.encode()) == _reference_open(text).encode()
 
 
 MARKERS = {
