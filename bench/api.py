@@ -156,7 +156,10 @@ def seed(cases: int) -> None:
 def _revision() -> str:
     """The commit measured, and whether the tree had changes on top of it."""
     head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)  # noqa: S603,S607
-    dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True)  # noqa: S603,S607
+    # (bench/RESULTS.md itself, where the figures go, does not count as a change)
+    dirty = subprocess.run(  # noqa: S603,S607
+        ["git", "status", "--porcelain", "--", ".", ":!bench/RESULTS.md"], cwd=ROOT, capture_output=True, text=True
+    )
     if head.returncode != 0:
         return "(not a git checkout)"
     return head.stdout.strip() + (" + uncommitted changes" if dirty.stdout.strip() else "")
