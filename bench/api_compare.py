@@ -121,6 +121,10 @@ def main() -> None:
         return
     if not args.base or not args.base_database:
         sys.exit("Give --base (the tree to compare with) and --base-database (its DATABASE_URL).")
+    if not (args.base / ".venv" / "bin" / "python").exists():
+        sys.exit(
+            f"{args.base} has no .venv/bin/python: give a checkout of the project with its virtualenv (make install)."
+        )
     here = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tracker")
     trees = {"this tree": start(ROOT, here), "base": start(args.base.resolve(), args.base_database)}
     figures: dict[str, dict[str, list[dict[str, float]]]] = {kind: {name: [] for name in trees} for kind in KINDS}
