@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -128,6 +129,17 @@ class CourtUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.get_state_display()})"
+
+    @property
+    def headline(self) -> str:
+        """What the proposal's badge says: a "moved" proposal that keeps the hearing's day and time
+        only gives the room, or changes it."""
+        proposed, previous = self.proposed or {}, self.previous or {}
+        if self.kind == self.Kind.MOVED and all(
+            proposed.get(name) == previous.get(name) for name in ("starts_at", "time_to_be_confirmed")
+        ):
+            return gettext("Courtroom changed") if previous.get("courtroom") else gettext("Courtroom given")
+        return str(self.get_kind_display())
 
     @property
     def is_open(self) -> bool:

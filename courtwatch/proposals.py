@@ -341,6 +341,10 @@ def proposals_for(
             kind = _compare(hearing, sitting, proposed, zone, now)
             if kind is not None:
                 values = {**proposed, "kind": hearing.kind, "judge": ""}
+                if sitting.last.time is None and sitting.last.date == _local(hearing, zone)[0]:
+                    # The card gives the day without a time (and something else, e.g. the room): a
+                    # time the lawyer knows is kept, as _compare reads it, not set to midnight.
+                    values.update(starts_at=_utc(hearing.starts_at), time_to_be_confirmed=hearing.time_to_be_confirmed)
                 proposals.append(Proposal(kind, hearing, ("hearing", hearing.pk), values, hearing_values(hearing)))
     for hearing in hearings:
         if hearing.pk in matches or hearing.status != Hearing.Status.SCHEDULED or hearing.starts_at <= now:

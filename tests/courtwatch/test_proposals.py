@@ -251,6 +251,42 @@ def test_a_card_without_a_time_keeps_the_time_a_lawyer_knows_and_a_date_alone_is
     assert known.pk not in [u.hearing_id for u in later]
 
 
+def test_a_card_without_a_time_that_gives_the_room_keeps_the_time_a_lawyer_knows(moscow_watch, lawyer, november):
+    # given a hearing at 10:30 on 10 December whose room the lawyer does not know
+    known = schedule(moscow_watch, dt.datetime(2026, 12, 10, 10, 30, tzinfo=MOSCOW))
+    reading = dataclasses.replace(MOS_GORSUD, events=(hearing_row("Судебное заседание", D(2026, 12, 10), None, "410"),))
+    # when the card gives that day without a time, and room 410
+    (update,) = updates_propose(watch=moscow_watch, reading=reading)
+    # then the proposal gives the room at the time the lawyer knows (not midnight, to be confirmed)
+    assert summary([update]) == [("moved", known.pk, "2026-12-10T07:30:00+00:00", "410", "scheduled")]
+    assert update.proposed["time_to_be_confirmed"] is False
+    # and says so: the hearing did not move, it got its room
+    assert update.headline == "Courtroom given"
+    # and accepting it leaves the time as it was (no "moved" notice for subscribers)
+    applied = update_apply(update=update, actor=lawyer)
+    known.refresh_from_db()
+    assert (known.starts_at, known.time_to_be_confirmed, known.courtroom) == (
+        dt.datetime(2026, 12, 10, 7, 30, tzinfo=UTC),
+        False,
+        "410",
+    )
+    assert applied.hearing_id == known.pk
+
+
+def test_a_proposal_that_changes_only_the_room_says_so(moscow_watch, november):
+    schedule(moscow_watch, dt.datetime(2026, 12, 10, 10, 30, tzinfo=MOSCOW), courtroom="305")
+    (update,) = updates_propose(
+        watch=moscow_watch, reading=dataclasses.replace(MOS_GORSUD, events=MOS_GORSUD.events[1:])
+    )
+    assert (update.kind, update.headline) == ("moved", "Courtroom changed")
+    moved = schedule(moscow_watch, dt.datetime(2027, 1, 21, 10, 30, tzinfo=MOSCOW), courtroom="410")
+    reading = dataclasses.replace(
+        MOS_GORSUD, events=(*MOS_GORSUD.events[1:], hearing_row("Судебное заседание", D(2027, 1, 22), T(10, 30), "410"))
+    )
+    headlines = {u.hearing_id: u.headline for u in updates_propose(watch=moscow_watch, reading=reading)}
+    assert headlines[moved.pk] == "Hearing moved"
+
+
 def test_a_hearing_moved_without_a_postponement_row_is_matched_by_its_order(moscow_watch, november):
     # given the held preparation and a hearing on 11 December, which the card now gives on 15 December
     held = schedule(moscow_watch, dt.datetime(2026, 10, 13, 11, 0, tzinfo=MOSCOW), courtroom="410")

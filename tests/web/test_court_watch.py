@@ -127,6 +127,19 @@ def test_the_lawyer_sees_the_proposals_with_accept_and_dismiss(client, desk, pro
     assert html.count('name="csrfmiddlewaretoken"') >= 4
 
 
+def test_a_proposal_that_only_gives_the_room_is_labelled_so_in_each_language(client, desk, watch):
+    # given the 10 December hearing, logged at its time but without its room (Moscow's zone)
+    hearing_actions.hearing_schedule(
+        case=desk["private"], court=desk["court"], starts_at=dt.datetime(2026, 12, 10, 7, 30, tzinfo=dt.UTC)
+    )
+    updates_propose(watch=watch, reading=MOS_GORSUD)
+    html = page(client, desk["lawyer"], desk["private"])
+    assert '<span class="badge">Courtroom given</span>' in html
+    assert '<span class="badge">Hearing moved</span>' not in html
+    client.cookies["django_language"] = "ru"
+    assert '<span class="badge">Указан зал</span>' in page(client, desk["lawyer"], desk["private"])
+
+
 def test_a_viewer_sees_the_proposals_without_buttons_and_cannot_act(client, desk, watch, proposals):
     case = desk["private"]
     html = page(client, desk["viewer"], case)
