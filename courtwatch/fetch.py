@@ -302,7 +302,8 @@ def _request(
 def _failure(exc: BaseException) -> FetchFailed:
     refused = _cause(exc, AddressRefused)
     if refused is not None:
-        return FetchFailed(CourtWatch.Problem.REFUSED, Words(str(refused)))
+        phrase = getattr(refused, "phrase", None)
+        return FetchFailed(CourtWatch.Problem.REFUSED, _phrase_words(phrase) if phrase else Words(str(refused)))
     # NewConnectionError is a ConnectTimeoutError to urllib3: a refused connection is not a timeout.
     if isinstance(exc, urllib3.exceptions.NewConnectionError):
         return FetchFailed(CourtWatch.Problem.CONNECTION, Words(_reason(exc)))
@@ -326,6 +327,12 @@ def _failure(exc: BaseException) -> FetchFailed:
     if isinstance(exc, urllib3.exceptions.SSLError):
         return FetchFailed(CourtWatch.Problem.CONNECTION, words(gettext_noop("TLS: %(reason)s"), reason=_reason(exc)))
     return FetchFailed(CourtWatch.Problem.CONNECTION, Words(_reason(exc)))
+
+
+def _phrase_words(phrase: netguard.Phrase) -> Words:
+    """tracker/netguard.py's untranslated sentence as Words: translated when a lawyer reads it."""
+    source, values = phrase
+    return Words(source, {key: _phrase_words(v) if isinstance(v, tuple) else v for key, v in values.items()})
 
 
 def _cause(exc: BaseException | None, kind: type[BaseException]) -> BaseException | None:

@@ -12,7 +12,9 @@ those very addresses: `GuardedConnectionMixin`), not only when a URL is saved: a
 resolved to a public address yesterday may resolve to 127.0.0.1 today (DNS rebinding).
 
 API:
-- `address_refusal(address, loopback_allowed=False)`: why an address may not be reached, or None.
+- `address_refusal(address, loopback_allowed=False)`: why an address may not be reached, or None;
+  `address_refusal_phrase` the same as an untranslated phrase, put into a reader's language
+  later by `phrase_text` (a court watch's worker writes in no one's language).
 - `resolve_checked(host, port, loopback_allowed=False)`: every address of a host, all checked.
 - `GuardedConnectionMixin`: a urllib3 connection that resolves, checks and connects to the
   checked address (override `checked_targets` to add rules, e.g. HTTPS only).
@@ -24,7 +26,7 @@ import ipaddress
 import socket
 from typing import Any
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext, gettext_noop
 from urllib3.exceptions import NewConnectionError
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -32,8 +34,26 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Target = tuple[int, tuple[Any, ...]]
 
 
+# An English sentence or phrase marked for translation (gettext_noop) and its values, which may
+# be phrases themselves: kept as it is until someone reads it, then put into their language.
+Phrase = tuple[str, dict[str, Any]]
+
+
+def phrase_text(phrase: Phrase) -> str:
+    """`phrase` in the active language."""
+    source, values = phrase
+    if not values:
+        return gettext(source)
+    return gettext(source) % {key: phrase_text(v) if isinstance(v, tuple) else v for key, v in values.items()}
+
+
 class AddressRefused(ValueError):
-    """The host, or an address it resolves to, is not one the server may connect to."""
+    """The host, or an address it resolves to, is not one the server may connect to. `phrase`,
+    when given, is the same sentence untranslated (for a reader in another language)."""
+
+    def __init__(self, message: str, phrase: Phrase | None = None) -> None:
+        super().__init__(message)
+        self.phrase = phrase
 
 
 _IPV4_MAPPED = ipaddress.IPv6Network("::ffff:0:0/96")  # RFC 4291 2.5.5.2
@@ -72,26 +92,37 @@ def embedded_ipv4(address: ipaddress.IPv6Address) -> tuple[str, ipaddress.IPv4Ad
 
 
 def address_refusal(address: IPAddress | str, *, loopback_allowed: bool = False) -> str | None:
-    """Why the server may not connect to `address` (a phrase for a sentence), or None when it
-    may: a public unicast address, or loopback when `loopback_allowed` (local work and tests)."""
+    """Why the server may not connect to `address` (a phrase for a sentence, in the active
+    language), or None when it may: a public unicast address, or loopback when
+    `loopback_allowed` (local work and tests)."""
+    phrase = address_refusal_phrase(address, loopback_allowed=loopback_allowed)
+    return None if phrase is None else phrase_text(phrase)
+
+
+def address_refusal_phrase(address: IPAddress | str, *, loopback_allowed: bool = False) -> Phrase | None:
+    """`address_refusal`, untranslated."""
     if isinstance(address, str):
         address = ipaddress.ip_address(address.split("%")[0])  # a scope (fe80::1%eth0) changes nothing
     if isinstance(address, ipaddress.IPv6Address):
         embedded = embedded_ipv4(address)
         if embedded is not None:
             form, inside = embedded
-            inner = address_refusal(inside) if inside is not None else None
+            inner = address_refusal_phrase(inside) if inside is not None else None
             if inside is not None and inner is not None:
-                return _("%(form)s of %(ipv4)s, %(kind)s") % {"form": form, "ipv4": inside, "kind": inner}
-            return _("an IPv6 address with an IPv4 address inside (%(form)s)") % {"form": form}
+                return gettext_noop("%(form)s of %(ipv4)s, %(kind)s"), {
+                    "form": form,
+                    "ipv4": str(inside),
+                    "kind": inner,
+                }
+            return gettext_noop("an IPv6 address with an IPv4 address inside (%(form)s)"), {"form": form}
     if address.is_loopback:
-        return None if loopback_allowed else _("a loopback address")
+        return None if loopback_allowed else (gettext_noop("a loopback address"), {})
     if address.is_multicast:
-        return _("a multicast address")
+        return gettext_noop("a multicast address"), {}
     site_local = isinstance(address, ipaddress.IPv6Address) and address.is_site_local
     if not address.is_global or address.is_reserved or site_local:
         # private, link-local, shared (CGNAT), documentation, unspecified, reserved, ...
-        return _("a private, link-local or reserved address")
+        return gettext_noop("a private, link-local or reserved address"), {}
     return None
 
 
@@ -102,16 +133,18 @@ def resolve_checked(host: str, port: int, *, loopback_allowed: bool = False) -> 
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise AddressRefused(_("The host %(host)s could not be resolved.") % {"host": host}) from exc
+        phrase: Phrase = (gettext_noop("The host %(host)s could not be resolved."), {"host": host})
+        raise AddressRefused(phrase_text(phrase), phrase) from exc
     targets: list[Target] = []
     for family, _type, _proto, _name, sockaddr in infos:
         address = ipaddress.ip_address(str(sockaddr[0]).split("%")[0])
-        refusal = address_refusal(address, loopback_allowed=loopback_allowed)
+        refusal = address_refusal_phrase(address, loopback_allowed=loopback_allowed)
         if refusal is not None:
-            raise AddressRefused(
-                _("%(host)s resolves to %(address)s, %(kind)s: only public addresses may be reached.")
-                % {"host": host, "address": address, "kind": refusal}
+            phrase = (
+                gettext_noop("%(host)s resolves to %(address)s, %(kind)s: only public addresses may be reached."),
+                {"host": host, "address": str(address), "kind": refusal},
             )
+            raise AddressRefused(phrase_text(phrase), phrase)
         targets.append((family, sockaddr))
     return targets
 

@@ -79,3 +79,29 @@ def test_a_watch_recorded_before_the_words_shows_its_english_detail(court_site):
     CourtWatch.objects.filter(pk=watch.pk).update(last_problem="http", last_problem_detail="HTTP 502")
     with translation.override("ru"):
         assert watch_problem_words(CourtWatch.objects.get(pk=watch.pk)).endswith("(HTTP 502)")
+
+
+@pytest.mark.django_db
+def test_an_address_refused_at_the_connection_is_told_in_each_readers_language(public_court, settings):
+    settings.COURT_WATCH_HOST_INTERVAL = 0
+    # given a court's host that resolves to the cloud's metadata address behind NAT64
+    public_court.names["krv--spb.sudrf.ru"] = "64:ff9b::a9fe:a9fe"
+    watch = watch_on("http://krv--spb.sudrf.ru/modules.php?name=sud_delo")
+    claim = schedule.watch_claim(watch_id=watch.pk)
+    # when the worker's round refuses to connect (the worker in another language than the lawyer)
+    with translation.override("ru"):
+        rounds.watch_round(watch_id=watch.pk, claimed_at=claim.claimed_at)
+    watch = CourtWatch.objects.get(pk=watch.pk)
+    # then the refusal is kept in no one's language and told in the reader's, the inner phrase too
+    assert watch.last_problem == CourtWatch.Problem.REFUSED
+    assert watch.last_problem_detail == (
+        "krv--spb.sudrf.ru resolves to 64:ff9b::a9fe:a9fe, NAT64 of 169.254.169.254, a private, "
+        "link-local or reserved address: only public addresses may be reached."
+    )
+    with translation.override("ru"):
+        assert watch_problem_words(watch).endswith(
+            "(krv--spb.sudrf.ru указывает на 64:ff9b::a9fe:a9fe — NAT64-адрес для 169.254.169.254, "
+            "частный, локальный (link-local) или зарезервированный адрес: разрешены только публичные адреса.)"
+        )
+    with translation.override("en"):
+        assert "resolves to 64:ff9b::a9fe:a9fe, NAT64 of 169.254.169.254" in watch_problem_words(watch)
