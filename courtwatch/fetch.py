@@ -31,6 +31,7 @@ import ipaddress
 import re
 import ssl
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -197,6 +198,7 @@ class FetchFailed(Exception):
     time, so its host waits (`retry_after` seconds if it said)."""
 
     def __init__(self, problem: str, detail: Words, *, slow_down: bool = False, retry_after: float | None = None):
+        self.url = ""  # the request that failed (card_fetch sets it)
         self.words = detail
         self.detail = detail.english()
         super().__init__(self.detail)
@@ -209,10 +211,15 @@ def user_agent() -> str:
     return f"CaseTracker court watch (+{settings.SITE_BASE_URL})"
 
 
-def card_fetch(url: str, *, etag: str = "", last_modified: str = "") -> Fetched:
+def card_fetch(
+    url: str, *, etag: str = "", last_modified: str = "", host_turn: Callable[[str], float] | None = None
+) -> Fetched:
     """GET a case card, following up to MAX_REDIRECTS redirects, each checked again; with the
     watch's validators (If-None-Match, If-Modified-Since) when it has them. Fetched, or
-    FetchFailed (refused, HTTP error, timeout, too large, connection)."""
+    FetchFailed (refused, HTTP error, timeout, too large, connection; its `url` the request that
+    failed). `host_turn(url)`, asked before each redirect's request, takes the turn of that URL's
+    host and answers 0, or the seconds until it is free: the fetch waits for it within its total
+    time (a redirect to another court's host keeps that host's pace too)."""
     deadline = time.monotonic() + settings.COURT_WATCH_TOTAL_TIMEOUT_SECONDS
     headers = {
         "User-Agent": user_agent(),
@@ -229,6 +236,8 @@ def card_fetch(url: str, *, etag: str = "", last_modified: str = "") -> Fetched:
         current = url
         for hop in range(MAX_REDIRECTS + 1):
             _hop_check(current, first=hop == 0)
+            if hop and host_turn is not None:
+                _wait_for_turn(host_turn, current, deadline=deadline)
             response = _request(pools, current, headers=headers, deadline=deadline)
             location = response.headers.get("Location")
             if response.status in _REDIRECTS and location:
@@ -252,8 +261,25 @@ def card_fetch(url: str, *, etag: str = "", last_modified: str = "") -> Fetched:
                 continue
             return _answer(response, current, deadline=deadline)
         raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
+    except FetchFailed as exc:
+        exc.url = exc.url or current
+        raise
     finally:
         pools.clear()
+
+
+def _wait_for_turn(host_turn: Callable[[str], float], url: str, *, deadline: float) -> None:
+    while (wait := host_turn(url)) > 0:
+        if wait >= _remaining(deadline):
+            raise FetchFailed(
+                CourtWatch.Problem.TIMEOUT,
+                words(
+                    gettext_noop("redirected to %(url)s, whose site is not free for another %(seconds)s s"),
+                    url=url,
+                    seconds=f"{wait:.0f}",
+                ),
+            )
+        time.sleep(wait)
 
 
 def _hop_check(url: str, *, first: bool) -> None:

@@ -97,17 +97,32 @@ def watch_round(
     started = max(timezone.now(), claimed_at + dt.timedelta(microseconds=1))
     if not CourtWatch.objects.filter(pk=watch_id, claimed_at=claimed_at).update(claimed_at=started):
         return RoundResult(watch_id, Outcome.NOT_OURS)  # a second run of the same message
+    taken = [host]  # the hosts whose turn this round took: the card's, and any it redirects to
+
+    def host_turn(url: str) -> float:
+        other = url_host(url)
+        if other in taken:
+            return 0.0
+        wait = host_turn_take(host=other)
+        if wait == 0:
+            taken.append(other)
+        return wait
+
     try:
         try:
-            fetched: Fetched | None = card_fetch(watch.url, etag=watch.etag, last_modified=watch.last_modified)
+            fetched: Fetched | None = card_fetch(
+                watch.url, etag=watch.etag, last_modified=watch.last_modified, host_turn=host_turn
+            )
             failure: FetchFailed | None = None
         except FetchFailed as exc:
             fetched, failure = None, exc
-        host_answered(
-            host=host,
-            slow_down=failure is not None and failure.slow_down,
-            retry_after=failure.retry_after if failure is not None else None,
-        )
+        # The host that failed (a 429, 503 or timeout) waits longer; every host asked keeps its pace.
+        failed_host = url_host(failure.url) if failure is not None and failure.url else host
+        for asked in taken:
+            slow_down = failure is not None and failure.slow_down and asked == failed_host
+            host_answered(
+                host=asked, slow_down=slow_down, retry_after=failure.retry_after if failure and slow_down else None
+            )
         return _conclude(watch_id=watch_id, started=started, url=watch.url, fetched=fetched, failure=failure)
     except Exception as exc:  # our side broke (or the task's time limit): not left claimed for the lease
         _release_after_crash(watch_id=watch_id, started=started, exc=exc)

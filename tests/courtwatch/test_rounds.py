@@ -13,7 +13,7 @@ from courtwatch import rounds, schedule
 from courtwatch.models import CourtHost, CourtUpdate, CourtWatch
 from courtwatch.rounds import Outcome
 from tests.courtwatch import rounds_doubles
-from tests.courtwatch.conftest import watch_on
+from tests.courtwatch.conftest import PUBLIC_IP, watch_on
 from tests.courtwatch.court_server import LAST_MODIFIED, card_bytes
 from tests.factories import HearingFactory
 
@@ -300,3 +300,54 @@ def test_a_watch_paused_after_its_claim_is_given_back_unread(court_site, doubles
     # by hand (the command's --watch) it is read all the same
     claim = schedule.watch_claim(watch_id=watch.pk)
     assert rounds.watch_round(watch_id=watch.pk, claimed_at=claim.claimed_at, even_paused=True).outcome is Outcome.READ
+
+
+# --- A redirect to another court's host keeps that host's pace ------------------------------
+
+
+def redirected_watch(public_court):
+    public_court.names["krv--spb.sudrf.ru"] = PUBLIC_IP
+    public_court.names["mos-gorsud.ru"] = PUBLIC_IP
+    return watch_on("http://krv--spb.sudrf.ru/redirect?to=http://mos-gorsud.ru/cards/mos-gorsud.html")
+
+
+def test_a_redirect_to_another_host_takes_that_hosts_turn_too(public_court, monkeypatch, settings):
+    rounds_doubles.install(monkeypatch)
+    settings.COURT_WATCH_HOST_INTERVAL = 30
+    watch = redirected_watch(public_court)
+    # when a round reads a card whose address redirects to another court's host
+    assert run(watch).outcome == Outcome.READ
+    # then both hosts were asked once, and both now wait their interval before the next request
+    assert [arrival.headers["Host"] for arrival in public_court.server.arrivals] == [
+        "krv--spb.sudrf.ru",
+        "mos-gorsud.ru",
+    ]
+    free_at = dict(CourtHost.objects.values_list("host", "next_request_at"))
+    assert set(free_at) == {"krv--spb.sudrf.ru", "mos-gorsud.ru"}
+    assert all(at > timezone.now() + dt.timedelta(seconds=25) for at in free_at.values())
+
+
+def test_a_redirect_to_a_host_that_is_not_free_in_time_is_not_followed(public_court, monkeypatch, settings):
+    rounds_doubles.install(monkeypatch)
+    settings.COURT_WATCH_HOST_INTERVAL = 0
+    settings.COURT_WATCH_TOTAL_TIMEOUT_SECONDS = 5
+    watch = redirected_watch(public_court)
+    # given the other host asked us to wait a minute (its backoff after a 429)
+    CourtHost.objects.create(host="mos-gorsud.ru", next_request_at=timezone.now() + dt.timedelta(seconds=60))
+    result = run(watch)
+    # then the round fails without asking it, and says why
+    assert (result.outcome, result.problem) == (Outcome.FAILED, "timeout")
+    assert result.detail.startswith(
+        "redirected to http://mos-gorsud.ru/cards/mos-gorsud.html, whose site is not free for another"
+    )
+    assert [arrival.headers["Host"] for arrival in public_court.server.arrivals] == ["krv--spb.sudrf.ru"]
+
+
+def test_a_redirect_waits_for_a_host_that_is_free_within_the_fetch(public_court, monkeypatch, settings):
+    rounds_doubles.install(monkeypatch)
+    settings.COURT_WATCH_HOST_INTERVAL = 0
+    watch = redirected_watch(public_court)
+    CourtHost.objects.create(host="mos-gorsud.ru", next_request_at=timezone.now() + dt.timedelta(seconds=1.5))
+    assert run(watch).outcome == Outcome.READ
+    first, second = public_court.server.arrivals
+    assert second.at - first.at >= 1.2  # waited for the other host's turn, then asked it
