@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -36,24 +37,23 @@ def access_log_record(*, request: Any, channel: str, entries: Sequence[AccessEnt
     user = request.user
     if not entries or not getattr(user, "is_authenticated", False):
         return 0
-    at, address = timezone.now(), client_address(request)
-    records = [
-        AccessRecord(
-            at=at,
-            user_id=user.pk,
-            username=user.get_username(),
-            address=address,
-            organization_id=entry.organization_id,
-            case_id=entry.case_id,
-            kind=entry.kind,
-            channel=channel,
-            object_id=entry.object_id,
-        )
-        for entry in entries
-    ]
-    fields = [field for field in AccessRecord._meta.concrete_fields if not field.primary_key]
+    at, address, username = timezone.now(), client_address(request), user.get_username()
     if connection.vendor != "postgresql":
-        AccessRecord.objects._insert(records, fields=fields)  # type: ignore[attr-defined]  # bulk_create's own step
+        records = [
+            AccessRecord(
+                at=at,
+                user_id=user.pk,
+                username=username,
+                address=address,
+                organization_id=entry.organization_id,
+                case_id=entry.case_id,
+                kind=entry.kind,
+                channel=channel,
+                object_id=entry.object_id,
+            )
+            for entry in entries
+        ]
+        AccessRecord.objects._insert(records, fields=_insert_fields())  # type: ignore[attr-defined]  # bulk_create's own step
         return len(records)
     # One statement, its own transaction outside a request's atomic block, and not waiting for
     # the commit's WAL flush: under load an fsync per logged read cost the API's case detail ~65%
@@ -62,18 +62,46 @@ def access_log_record(*, request: Any, channel: str, entries: Sequence[AccessEnt
     # happened in the same instant. set_config(..., true) is SET LOCAL: it lasts until the end of
     # the transaction, whose commit reads it; made in the INSERT itself, it spares the BEGIN, SET
     # LOCAL and COMMIT round trips (bench/RESULTS.md). Inside an atomic block it holds for that
-    # block's transaction, as SET LOCAL did.
-    quote = connection.ops.quote_name
-    table, columns = quote(AccessRecord._meta.db_table), ", ".join(quote(field.column) for field in fields)
-    rows = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(records))
-    synchronous_commit_off = "set_config('synchronous_commit', 'off', true)"
-    sql = f"INSERT INTO {table} ({columns}) VALUES {rows} RETURNING {synchronous_commit_off}"  # noqa: S608 (names from the model; values are parameters)
-    params = [
-        field.get_db_prep_save(getattr(record, field.attname), connection) for record in records for field in fields
-    ]
+    # block's transaction, as SET LOCAL did. The values go in as they are (the columns' own
+    # types: a timestamptz, an inet from its text, integers and text), in _insert_fields' order,
+    # without a model instance per row (a read's record is on the API's every detail request).
+    params: list[Any] = []
+    for entry in entries:
+        values = {
+            "at": at,
+            "user_id": user.pk,
+            "username": username,
+            "address": address,
+            "organization_id": entry.organization_id,
+            "case_id": entry.case_id,
+            "kind": str(entry.kind),
+            "channel": str(channel),
+            "object_id": entry.object_id,
+        }
+        params.extend(values[field.attname] for field in _insert_fields())
+    sql = _insert_sql(len(entries))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-    return len(records)
+    return len(entries)
+
+
+@functools.cache
+def _insert_fields() -> tuple[Any, ...]:
+    return tuple(field for field in AccessRecord._meta.concrete_fields if not field.primary_key)
+
+
+@functools.cache
+def _insert_sql(rows: int) -> str:
+    """The INSERT of `rows` records (PostgreSQL), its text made once per count."""
+    quote = connection.ops.quote_name
+    fields = _insert_fields()
+    columns = ", ".join(quote(field.column) for field in fields)
+    row = "(" + ", ".join("%s::inet" if field.attname == "address" else "%s" for field in fields) + ")"
+    synchronous_commit_off = "set_config('synchronous_commit', 'off', true)"
+    return (
+        f"INSERT INTO {quote(AccessRecord._meta.db_table)} ({columns}) VALUES {', '.join([row] * rows)} "  # noqa: S608 (names from the model; values are parameters)
+        f"RETURNING {synchronous_commit_off}"
+    )
 
 
 def access_log_prune(*, now: dt.datetime | None = None, days: int | None = None) -> int:
