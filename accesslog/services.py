@@ -38,21 +38,22 @@ def access_log_record(*, request: Any, channel: str, entries: Sequence[AccessEnt
     if not entries or not getattr(user, "is_authenticated", False):
         return 0
     at, address, username = timezone.now(), client_address(request), user.get_username()
+    rows = [
+        {
+            "at": at,
+            "user_id": user.pk,
+            "username": username,
+            "address": address,
+            "organization_id": entry.organization_id,
+            "case_id": entry.case_id,
+            "kind": str(entry.kind),
+            "channel": str(channel),
+            "object_id": entry.object_id,
+        }
+        for entry in entries
+    ]
     if connection.vendor != "postgresql":
-        records = [
-            AccessRecord(
-                at=at,
-                user_id=user.pk,
-                username=username,
-                address=address,
-                organization_id=entry.organization_id,
-                case_id=entry.case_id,
-                kind=entry.kind,
-                channel=channel,
-                object_id=entry.object_id,
-            )
-            for entry in entries
-        ]
+        records = [AccessRecord(**row) for row in rows]
         AccessRecord.objects._insert(records, fields=_insert_fields())  # type: ignore[attr-defined]  # bulk_create's own step
         return len(records)
     # One statement, its own transaction outside a request's atomic block, and not waiting for
@@ -65,20 +66,7 @@ def access_log_record(*, request: Any, channel: str, entries: Sequence[AccessEnt
     # block's transaction, as SET LOCAL did. The values go in as they are (the columns' own
     # types: a timestamptz, an inet from its text, integers and text), in _insert_fields' order,
     # without a model instance per row (a read's record is on the API's every detail request).
-    params: list[Any] = []
-    for entry in entries:
-        values = {
-            "at": at,
-            "user_id": user.pk,
-            "username": username,
-            "address": address,
-            "organization_id": entry.organization_id,
-            "case_id": entry.case_id,
-            "kind": str(entry.kind),
-            "channel": str(channel),
-            "object_id": entry.object_id,
-        }
-        params.extend(values[field.attname] for field in _insert_fields())
+    params = [row[field.attname] for row in rows for field in _insert_fields()]
     sql = _insert_sql(len(entries))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
